@@ -1,0 +1,100 @@
+import { AdapterError, type AdapterContext, type AdapterErrorKind } from '../types.js';
+
+export interface WireResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed JSON body, or undefined when the body is not JSON. */
+  json: unknown;
+}
+
+/**
+ * Sends one request and reads the whole answer. Network failures and timeouts become canonical
+ * adapter errors here so that every adapter treats them alike; HTTP error statuses are left to
+ * the adapter, which alone knows its platform's error bodies.
+ */
+export async function send(ctx: AdapterContext, platform: string, req: Request): Promise<WireResponse> {
+  let res: Response;
+  try {
+    res = await ctx.fetch(req, { signal: AbortSignal.timeout(ctx.timeoutMs) });
+  } catch (e) {
+    const err = e as Error;
+    if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+      throw new AdapterError('timeout', platform, `${platform} did not answer within ${ctx.timeoutMs} ms`, { retryable: true });
+    }
+    throw new AdapterError('platform_unavailable', platform, `${platform} unreachable: ${err.message}`, { retryable: true });
+  }
+  const text = await res.text();
+  let json: unknown;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** Retry-After in ms (seconds or HTTP date), if the partner sent one. */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const v = headers.get('retry-after');
+  if (!v) return undefined;
+  const secs = Number(v);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Statuses that say nothing about the request itself: the platform is having trouble. */
+export function transportError(platform: string, res: WireResponse): AdapterError | undefined {
+  if (res.status === 429) {
+    return new AdapterError('rate_limited', platform, `${platform} rate-limited the request`, {
+      httpStatus: 429,
+      retryable: true,
+      retryAfterMs: retryAfterMs(res.headers),
+    });
+  }
+  if (res.status === 408 || res.status >= 500) {
+    return new AdapterError('platform_unavailable', platform, `${platform} answered HTTP ${res.status}`, {
+      httpStatus: res.status,
+      retryable: true,
+      retryAfterMs: retryAfterMs(res.headers),
+    });
+  }
+  return undefined;
+}
+
+/**
+ * Turns a platform error code into a canonical AdapterError through the adapter's error table;
+ * a code missing from the table is an unexpected response, never silently a success.
+ */
+export function errorFromTable(
+  platform: string,
+  table: Record<string, { kind: AdapterErrorKind; retry: boolean }>,
+  res: WireResponse,
+  code: string | undefined,
+  message: string | undefined,
+): AdapterError {
+  const row = code !== undefined ? table[code] : undefined;
+  if (!row) {
+    return new AdapterError('unexpected_response', platform, `${platform} answered HTTP ${res.status}${code ? ` with unmapped code ${code}` : ''}: ${message ?? res.text.slice(0, 200)}`, {
+      httpStatus: res.status,
+      platformCode: code,
+      retryable: false,
+    });
+  }
+  return new AdapterError(row.kind, platform, message ?? code!, { httpStatus: res.status, platformCode: code, retryable: row.retry });
+}
+
+/** Parses a success body with the adapter's wire schema; a body that does not fit is the platform's fault, not ours. */
+export function parseWire<T>(platform: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } } }, res: WireResponse): T {
+  const r = schema.safeParse(res.json);
+  if (!r.success) {
+    throw new AdapterError('unexpected_response', platform, `${platform} sent a body that does not match its contract: ${r.error.message.slice(0, 300)}`, {
+      httpStatus: res.status,
+      retryable: false,
+    });
+  }
+  return r.data;
+}

@@ -1,0 +1,57 @@
+/**
+ * RFC 9457 problem details. Every error the gateway answers is one of these, so a provider's
+ * engineer can branch on `code` and read `errors[].field` to know what to fix.
+ */
+export interface FieldError {
+  /** JSON pointer-ish dotted path into the request, or a header name (`header:Idempotency-Key`). */
+  field: string;
+  rule: string;
+  message: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export class ProblemError extends Error {
+  readonly problem: Problem;
+  constructor(status: number, code: string, title: string, extra: Omit<Partial<Problem>, 'status' | 'code' | 'title'> = {}) {
+    super(typeof extra.detail === "string" ? extra.detail : title);
+    this.problem = { type: `/problems/${code}`, title, status, code, ...extra };
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+}
+
+export const problems = {
+  validation: (errors: FieldError[], detail = 'The request is not valid; see errors[] for each field.') =>
+    new ProblemError(400, 'validation_failed', 'Invalid request', { detail, errors }),
+  unauthorized: (detail: string) => new ProblemError(401, 'unauthorized', 'Authentication required', { detail }),
+  forbidden: (detail: string) => new ProblemError(403, 'forbidden', 'Not allowed', { detail }),
+  notFound: (what: string) => new ProblemError(404, 'not_found', 'Not found', { detail: `${what} was not found.` }),
+  payloadTooLarge: (limit: number) =>
+    new ProblemError(413, 'payload_too_large', 'Request body too large', {
+      detail: `The body exceeds ${limit} bytes.`,
+      errors: [{ field: 'body', rule: 'max_bytes', message: `at most ${limit} bytes` }],
+    }),
+  unsupportedMediaType: () =>
+    new ProblemError(415, 'unsupported_media_type', 'Unsupported media type', {
+      detail: 'Send the body as application/json.',
+      errors: [{ field: 'header:Content-Type', rule: 'media_type', message: 'must be application/json' }],
+    }),
+  internal: () => new ProblemError(500, 'internal_error', 'Internal error', { detail: 'Something failed on our side; it was logged.' }),
+};
+
+export function problemResponse(p: Problem, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(p), { status: p.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers } });
+}
