@@ -1,5 +1,5 @@
 import { http } from 'msw';
-import { setupServer, type SetupServerApi } from 'msw/node';
+import { setupServer } from "msw/node";
 
 /** Something that answers web-standard requests: a Hono app, a simulator. */
 export interface Fetchable {
@@ -15,7 +15,7 @@ export function forwardTo(baseUrl: string, target: Fetchable) {
 }
 
 /** Starts an msw server for the file; unhandled requests fail the test rather than leak out. */
-export function mockNetwork(...handlers: Parameters<typeof setupServer>): SetupServerApi {
+export function mockNetwork(...handlers: Parameters<typeof setupServer>): ReturnType<typeof setupServer> {
   const server = setupServer(...handlers);
   server.listen({ onUnhandledRequest: 'error' });
   return server;
