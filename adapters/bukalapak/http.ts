@@ -1,0 +1,109 @@
+/** Bukalapak's HTTP side: base paths, OAuth2 client credentials and the cached bearer token. */
+export interface BukalapakConfig {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export const BUKALAPAK_PATHS = {
+  token: '/oauth/token',
+  voucher: (code: string) => `/v2/prakerja/vouchers/${encodeURIComponent(code)}`,
+  redemptions: (code: string) => `/v2/prakerja/vouchers/${encodeURIComponent(code)}/redemptions`,
+};
+
+const url = (cfg: Pick<BukalapakConfig, 'baseUrl'>, path: string) => cfg.baseUrl.replace(/\/$/, '') + path;
+
+/** application/x-www-form-urlencoded encoding of one value (spaces as '+'), per the HTML form rules RFC 6749 cites. */
+export function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+export function formDecode(value: string): string {
+  return new URLSearchParams(`v=${value}`).get('v') ?? '';
+}
+
+/**
+ * RFC 6749 §2.3.1: client id and secret are form-encoded *before* being joined with ':' and
+ * base64-encoded, so a ':' or non-ASCII character in either cannot break the pair apart.
+ */
+export function bukalapakBasicAuth(clientId: string, clientSecret: string): string {
+  return `Basic ${btoa(`${formEncode(clientId)}:${formEncode(clientSecret)}`)}`;
+}
+
+export function bukalapakTokenRequest(cfg: BukalapakConfig): Request {
+  return new Request(url(cfg, BUKALAPAK_PATHS.token), {
+    method: 'POST',
+    headers: {
+      accept: 'application/json',
+      authorization: bukalapakBasicAuth(cfg.clientId, cfg.clientSecret),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+}
+
+export function bukalapakRequest(
+  cfg: BukalapakConfig,
+  accessToken: string,
+  method: 'GET' | 'POST',
+  path: string,
+  opts: { body?: unknown; idempotencyKey?: string } = {},
+): Request {
+  const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${accessToken}` };
+  const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  if (body) headers['content-type'] = 'application/json';
+  if (opts.idempotencyKey) headers['x-idempotency-key'] = opts.idempotencyKey;
+  return new Request(url(cfg, path), { method, headers, body });
+}
+
+/**
+ * Refresh this long before the platform's expiry: a token that lapses in flight costs a 401 and a
+ * second round trip, and clocks on either side are not exactly in step.
+ */
+export const TOKEN_EXPIRY_MARGIN_MS = 30_000;
+
+export interface IssuedToken {
+  accessToken: string;
+  expiresInS: number;
+}
+
+/**
+ * One bearer token per adapter. Callers that find no usable token while one is being fetched wait
+ * for that fetch instead of starting their own: a burst after start-up or expiry costs one token
+ * request, and the platform never sees a stampede of logins it might rate-limit.
+ */
+export class BukalapakTokenCache {
+  private current?: { value: string; refreshAt: number };
+  private pending?: Promise<string>;
+
+  constructor(
+    private readonly issue: () => Promise<IssuedToken>,
+    private readonly now: () => Date,
+  ) {}
+
+  get(): Promise<string> {
+    if (this.current && this.now().getTime() < this.current.refreshAt) return Promise.resolve(this.current.value);
+    if (!this.pending) {
+      const requestedAt = this.now().getTime();
+      this.pending = this.issue()
+        .then((t) => {
+          const lifetimeMs = t.expiresInS * 1000;
+          // Timed from when we asked, not when the answer came: the platform's clock started no later.
+          this.current = { value: t.accessToken, refreshAt: requestedAt + lifetimeMs - Math.min(TOKEN_EXPIRY_MARGIN_MS, lifetimeMs / 2) };
+          return t.accessToken;
+        })
+        .finally(() => {
+          this.pending = undefined;
+        });
+    }
+    return this.pending;
+  }
+
+  /**
+   * Drops the token the platform refused. Compared by value so that a 401 arriving late for an
+   * old token does not throw away a fresh one another call has just fetched.
+   */
+  invalidate(refused: string): void {
+    if (this.current?.value === refused) this.current = undefined;
+  }
+}

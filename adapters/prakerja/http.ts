@@ -1,0 +1,43 @@
+import { hmacHex } from '../shared/crypto.js';
+import type { PrakerjaCredentials } from '../types.js';
+
+/** prakerja.go.id's HTTP side: every call is a signed JSON POST. */
+export const PRAKERJA_PATHS = {
+  redeemCodeStatus: '/api/v1/integration/payment/redeem-code/status',
+  redeemCodeCommit: '/api/v1/integration/payment/redeem-code/commit',
+  urlGenerate: '/api/v1/integration/oauth/url-generate',
+  /** MODELLED: not part of prakerja.go.id's published integration. */
+  participantLookup: '/api/v1/integration/participant/lookup',
+} as const;
+
+/** The exact string prakerja.go.id's example integration signs. */
+export function prakerjaSigningString(clientCode: string, timestamp: string, method: string, path: string, body: string): string {
+  return clientCode + timestamp + method + path + body;
+}
+
+/** signature = lower-case hex HMAC-SHA1(sign key, client_code + timestamp + "POST" + path + raw body). */
+export function prakerjaSignature(signKey: string, clientCode: string, timestamp: string, path: string, body: string): Promise<string> {
+  return hmacHex('SHA-1', signKey, prakerjaSigningString(clientCode, timestamp, 'POST', path, body));
+}
+
+/**
+ * Builds the signed request. The body is serialised once and those very bytes are both signed
+ * and sent, and the signed path is taken from the final URL, so a base URL with a path prefix
+ * still signs what the server sees.
+ */
+export async function prakerjaRequest(baseUrl: string, creds: PrakerjaCredentials, path: string, payload: unknown, now: Date): Promise<Request> {
+  const url = new URL(baseUrl.replace(/\/$/, '') + path);
+  const body = JSON.stringify(payload);
+  const timestamp = String(Math.floor(now.getTime() / 1000));
+  return new Request(url, {
+    method: 'POST',
+    headers: {
+      accept: 'application/json',
+      'content-type': 'application/json',
+      client_code: creds.clientCode,
+      timestamp,
+      signature: await prakerjaSignature(creds.signKey, creds.clientCode, timestamp, url.pathname, body),
+    },
+    body,
+  });
+}

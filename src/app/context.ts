@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { PlatformAdapter, PrakerjaAdapter, PrakerjaCredentials } from '../../adapters/types.js';
+import type { Caller, TokenKeys } from '../auth/tokens.js';
+import type { Database } from '../db/database.js';
+import type { NameThresholds } from '../domain/names/index.js';
+import type { PlatformId } from '../domain/types.js';
+
+/** Everything a request handler may use; built once per process (or per Worker isolate). */
+export interface AppDeps {
+  database: Database;
+  platforms: Record<PlatformId, PlatformAdapter>;
+  prakerja: PrakerjaAdapter;
+  /** A provider's prakerja.go.id credentials; undefined when the provider has none configured. */
+  prakerjaCredentials(providerId: string): Promise<PrakerjaCredentials | undefined>;
+  tokens: TokenKeys;
+  logger: Logger;
+  config: {
+    maxBodyBytes: number;
+    nameThresholds: NameThresholds;
+    /** How long a duplicate request waits for the first one under the same Idempotency-Key. */
+    idempotencyWaitMs: number;
+  };
+  now(): Date;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    caller: Caller;
+    log: Logger;
+    requestId: string;
+  };
+};

@@ -1,0 +1,73 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { problemResponse, problems } from '../lib/problem.js';
+import { enrollmentRoutes } from '../routes/enrollments.js';
+import { healthRoutes } from '../routes/health.js';
+import { redeemCodeRoutes } from '../routes/redeem-codes.js';
+import { redemptionRoutes } from '../routes/redemptions.js';
+import { voucherRoutes } from '../routes/vouchers.js';
+import type { AppDeps, AppEnv } from './context.js';
+import { onError, validationHook } from './errors.js';
+
+export const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Prakerja Partner Gateway',
+    version: '0.1.0',
+    description:
+      'One API for training providers to redeem Kartu Prakerja vouchers and redeem codes, whatever platform sold them. Errors are RFC 9457 problem details naming the field and the rule. Mutations take an `Idempotency-Key`.',
+  },
+  servers: [{ url: '/' }],
+};
+
+/**
+ * Builds the gateway as a plain Hono app (web-standard Request → Response), the same on Node and
+ * on Workers; what differs per runtime comes in `deps`.
+ */
+export function createApp(deps: AppDeps | (() => AppDeps)) {
+  const resolve = typeof deps === 'function' ? deps : () => deps;
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use('*', requestId({ headerName: 'x-request-id' }));
+  app.use('*', async (c, next) => {
+    const d = resolve();
+    c.set('deps', d);
+    c.set('log', d.logger.child({ reqId: c.var.requestId }));
+    const started = performance.now();
+    await next();
+    c.var.log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+  });
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined }));
+  app.use('/v1/*', (c, next) =>
+    bodyLimit({
+      maxSize: c.var.deps.config.maxBodyBytes,
+      onError: (cc) => problemResponse({ ...problems.payloadTooLarge(c.var.deps.config.maxBodyBytes).problem, instance: cc.req.path }),
+    })(c, next),
+  );
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A provider token (or an ops token for /v1/ops). In the sandbox, `npm start` prints one.',
+  });
+
+  app.route('/', healthRoutes);
+  app.route('/', redemptionRoutes);
+  app.route('/', enrollmentRoutes);
+  app.route('/', voucherRoutes);
+  app.route('/', redeemCodeRoutes);
+
+  app.doc31('/openapi.json', OPENAPI_INFO);
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Prakerja Partner Gateway' }));
+  app.get('/', (c) => c.redirect('/docs'));
+
+  app.notFound((c) => problemResponse({ type: '/problems/not_found', title: 'Not found', status: 404, code: 'route_not_found', detail: `No route ${c.req.method} ${c.req.path}; see /docs.`, instance: c.req.path }));
+  app.onError(onError);
+  return app;
+}
+
+export type GatewayApp = ReturnType<typeof createApp>;

@@ -1,0 +1,39 @@
+import { compareNames, DEFAULT_NAME_THRESHOLDS, type NameComparison, type NameDecision, type NameThresholds } from './names/index.js';
+
+export interface NameCheckInput {
+  /** What the provider's backend sent. */
+  provider: string;
+  /** The platform account's buyer name. */
+  platform: string;
+  /** The name registered at prakerja.go.id; absent when the lookup found nobody. */
+  prakerja?: string;
+}
+
+export interface NameCheckResult {
+  decision: NameDecision;
+  score: number;
+  explanation: string;
+  pairs: Array<{ between: string; score: number; decision: NameDecision; explanation: string }>;
+}
+
+const ORDER: Record<NameDecision, number> = { match: 0, review: 1, mismatch: 2 };
+
+/**
+ * prakerja.go.id's registered name is the authority (the seeds: the platform account must match
+ * the Prakerja account or the incentive never comes), so both other names are scored against it
+ * and the worst pair decides. Without a registered name, provider and platform are compared.
+ */
+export function checkNames(input: NameCheckInput, thresholds: NameThresholds = DEFAULT_NAME_THRESHOLDS): NameCheckResult {
+  const pairs: Array<[string, string, string]> = input.prakerja
+    ? [
+        ['platform↔prakerja', input.platform, input.prakerja],
+        ['provider↔prakerja', input.provider, input.prakerja],
+      ]
+    : [['provider↔platform', input.provider, input.platform]];
+  const scored = pairs.map(([between, a, b]) => ({ between, ...pick(compareNames(a, b, thresholds)) }));
+  const worst = scored.reduce((w, p) => (ORDER[p.decision] > ORDER[w.decision] || (p.decision === w.decision && p.score < w.score) ? p : w));
+  const explanation = scored.map((p) => `${p.between}: ${p.decision} (${p.score}) — ${p.explanation}`).join(' ');
+  return { decision: worst.decision, score: worst.score, explanation, pairs: scored };
+}
+
+const pick = (c: NameComparison) => ({ score: c.score, decision: c.decision, explanation: c.explanation });

@@ -1,0 +1,455 @@
+/**
+ * Scores whether two Indonesian personal names belong to the same person.
+ *
+ * Scoring model
+ * -------------
+ * Both names are normalised (titles, degrees, case, accents, punctuation removed) and every token
+ * gets a phonetic key. Tokens are then aligned one-to-one regardless of order, best pairs first:
+ *
+ *   exact / spelling variant (same key)        similarity 1
+ *   initial vs token with that first letter     0.85 ("M." ~ Muhammad, "A." ~ Adi)
+ *   small typo (weighted Damerau-Levenshtein)   1 − cost / (2 · length), only when the edit is
+ *                                               of a kind that does not make another name
+ *
+ * Adjacent tokens may be joined first when the other name writes them as one word
+ * (Nur Hayati / Nurhayati, Abdul Rahman / Abdurrahman), and a token repeated on one side
+ * ("Sutrisno Sutrisno", a mononym padded to fill a last-name field) counts once.
+ *
+ * Every token carries a weight: 1 for a distinctive name, 0.35 for very common ones (Muhammad,
+ * Siti, Nur, Dewi, Putra, Agus, Budi, Balinese birth-order names ...), 0.3 for an initial and 0.1
+ * for particles (I/Ni, bin/binti). Common tokens thereby cannot carry a match on their own.
+ *
+ * What is left unaligned decides the shape of the score:
+ *
+ *  - Nothing left, or left on one side only (a name is a subset of the other: a middle name or
+ *    "Muhammad" omitted): score = 0.6 + 0.4 · matched / (aligned + ½ · missing), so omissions
+ *    cost half as much as they weigh and the result never falls below review. When the shorter
+ *    name has only one real token ("Budi" vs "Budi Santoso") the evidence is thin: capped at 0.8.
+ *  - Left on both sides: the names contradict each other (Budi Santoso vs Agus Santoso).
+ *    score = coverage · (1 − contradiction), where coverage = matched / all weight and
+ *    contradiction = the smaller unaligned weight relative to the aligned weight plus itself.
+ *    Gender-marked contradictions (Putra/Putri, I/Ni, bin/binti) are capped at 0.3.
+ *  - Only initials aligned: no full token agrees, capped at 0.3.
+ *
+ * The score is rounded to 3 decimals; ≥ match threshold → match, ≥ review → review.
+ * For exact symmetry the pair is scored in a canonical order and mapped back.
+ */
+import { analyseName, phoneticKey, type AnalysedName, type NameToken } from './normalise.js';
+
+export type NameDecision = 'match' | 'review' | 'mismatch';
+
+export interface NameThresholds {
+  /** Score at or above which the names are taken as the same person. */
+  match: number;
+  /** Score at or above which a human should look; below it the names are a mismatch. */
+  review: number;
+}
+
+export const DEFAULT_NAME_THRESHOLDS: Readonly<NameThresholds> = Object.freeze({ match: 0.85, review: 0.6 });
+
+export interface NameComparison {
+  /** 0..1, rounded to 3 decimals. */
+  score: number;
+  decision: NameDecision;
+  /** One English sentence: what was ignored and what differed. */
+  explanation: string;
+  /**
+   * What the comparison looked past: removed titles/degrees as written ("Hj.", "S.Kom."), then
+   * "letter case", "punctuation", "accents", "word order", and per token pair
+   * "spelling variant X/Y", "initial X./Y", "typo X/Y", "joined X Y/XY", "repeated X".
+   */
+  ignored: string[];
+  /** What differed: "Budi vs Agus" (contradicting tokens), "Wibowo only in the second name". */
+  differences: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weights and tables
+// ---------------------------------------------------------------------------------------------
+
+const DISTINCT_WEIGHT = 1;
+const COMMON_WEIGHT = 0.35;
+const INITIAL_WEIGHT = 0.3;
+const PARTICLE_WEIGHT = 0.1;
+const INITIAL_SIMILARITY = 0.85;
+
+/** Floor of a non-contradicting (subset) comparison, and its span up to 1. */
+const SUBSET_FLOOR = 0.6;
+const SUBSET_SPAN = 0.4;
+/** Missing tokens cost this fraction of their weight in a subset comparison. */
+const OMISSION_COST = 0.5;
+/** Cap when the shorter name has a single real token. */
+const THIN_EVIDENCE_CAP = 0.8;
+/** Cap for gender-marked contradictions and initials-only agreement. */
+const HARD_MISMATCH_CAP = 0.3;
+
+/**
+ * Tokens so frequent that sharing them says little (keys, so every spelling is covered):
+ * Arabic-origin prefixes, Javanese/Sundanese favourites, birth-order names (Eka, Dwi, Tri and the
+ * Balinese Wayan, Made, Nyoman, Ketut ...), noble titles kept in legal names (Raden, Andi,
+ * Teuku, Cut, Anak Agung).
+ */
+const COMMON_KEYS = new Set(
+  [
+    'muhammad', 'ahmad', 'abdul', 'siti', 'nur', 'nurul', 'sri', 'dewi', 'putra', 'putri', 'agus',
+    'budi', 'andi', 'adi', 'ade', 'eka', 'dwi', 'tri', 'catur', 'sari', 'ayu', 'indah', 'dian',
+    'rizki', 'fitri', 'wayan', 'made', 'nyoman', 'ketut', 'putu', 'gede', 'kadek', 'komang',
+    'nengah', 'luh', 'gusti', 'ngurah', 'agung', 'anak', 'ida', 'bagus', 'dewa', 'desak', 'raden',
+    'mas', 'roro', 'ajeng', 'teuku', 'tengku', 'cut', 'daeng', 'ode', 'nyimas', 'kiagus', 'kemas',
+  ].map(phoneticKey),
+);
+
+/** Pairs of tokens that mark different genders: a contradiction between them is decisive. */
+const GENDER_PAIRS = new Set(
+  [
+    ['putra', 'putri'], ['i', 'ni'], ['bin', 'binti'], ['la', 'wa'], ['teuku', 'cut'],
+    ['putro', 'putri'],
+  ].flatMap(([m, f]) => {
+    const [a, b] = [phoneticKey(m), phoneticKey(f)];
+    return [`${a}|${b}`, `${b}|${a}`];
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------
+// Token similarity
+// ---------------------------------------------------------------------------------------------
+
+type PairKind = 'exact' | 'variant' | 'initial' | 'typo' | 'joined';
+
+interface Token extends NameToken {
+  weight: number;
+  /** Position in the written name, to notice swapped order. */
+  index: number;
+  /** Set when two written tokens were joined to meet the other name's single word. */
+  joined?: boolean;
+}
+
+interface Pair {
+  a: Token;
+  b: Token;
+  sim: number;
+  kind: PairKind;
+}
+
+const VOWELS = new Set(['a', 'e', 'i', 'o', 'u']);
+/** Letters whose insertion or omission is a spelling habit (Sugiarto/Sugiharto, Hariyanto). */
+const SOFT_LETTERS = new Set(['a', 'e', 'i', 'o', 'u', 'h', 'y', 'w']);
+/** A final a/o is Javanese vs Sundanese spelling (Santoso/Santosa) except where it marks gender. */
+const GENDERED_ENDING_RE = /(?:[aeiou]n|i)[ao]$/;
+
+/** Reused DP rows for the edit distance (names are short; grown on demand). */
+let dp = new Float64Array(3 * 32);
+
+/**
+ * Weighted optimal-string-alignment distance between two keys:
+ *  - a↔o costs 0.5 (Javanese/Sundanese vowel), another vowel↔vowel 1 — but 2 within the last
+ *    three letters, where vowels make different names (Suparman/Suparmin);
+ *  - inserting/omitting a vowel, h, y or w costs 1, any other letter 2 (Suyanto ≠ Suryanto);
+ *  - a consonant substitution costs 2 (Wahyudi ≠ Wahyuni), an adjacent transposition 1.
+ */
+function editCost(a: string, b: string): number {
+  const n = a.length;
+  const m = b.length;
+  const width = m + 1;
+  if (dp.length < 3 * width) dp = new Float64Array(3 * width * 2);
+  // Three rows: i-2, i-1, i (rotating), for the transposition lookback.
+  for (let j = 0; j <= m; j++) dp[j] = j === 0 ? 0 : dp[j - 1] + indelCost(b[j - 1]);
+  for (let i = 1; i <= n; i++) {
+    const cur = (i % 3) * width;
+    const prev = ((i - 1) % 3) * width;
+    const prev2 = ((i + 1) % 3) * width; // (i - 2) mod 3
+    const ca = a[i - 1];
+    dp[cur] = dp[prev] + indelCost(ca);
+    for (let j = 1; j <= m; j++) {
+      const cb = b[j - 1];
+      let best = dp[prev + j - 1] + substitutionCost(ca, cb, i - 1 >= n - 3 || j - 1 >= m - 3);
+      const del = dp[prev + j] + indelCost(ca);
+      if (del < best) best = del;
+      const ins = dp[cur + j - 1] + indelCost(cb);
+      if (ins < best) best = ins;
+      if (i > 1 && j > 1 && ca === b[j - 2] && a[i - 2] === cb) {
+        const tr = dp[prev2 + j - 2] + 1;
+        if (tr < best) best = tr;
+      }
+      dp[cur + j] = best;
+    }
+  }
+  return dp[(n % 3) * width + m];
+}
+
+function substitutionCost(x: string, y: string, inTail: boolean): number {
+  if (x === y) return 0;
+  if ((x === 'a' && y === 'o') || (x === 'o' && y === 'a')) return 0.5;
+  if (VOWELS.has(x) && VOWELS.has(y)) return inTail ? 2 : 1;
+  return 2;
+}
+
+function indelCost(c: string): number {
+  return SOFT_LETTERS.has(c) ? 1 : 2;
+}
+
+/**
+ * Similarity of two keys that are not equal, or 0 when the difference may well be another name.
+ * Short names must be equal (Rina ≠ Rini, Dewi ≠ Dewa); first and last letters must agree except
+ * for a Javanese final a/o or swapped final letters; longer names tolerate more.
+ */
+export function typoSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const minLen = Math.min(a.length, b.length);
+  if (minLen < 5 || a[0] !== b[0] || !compatibleEndings(a, b)) return 0;
+  const budget = minLen >= 10 ? 2 : minLen >= 6 ? 1 : 0.5;
+  const cost = editCost(a, b);
+  return cost <= budget ? 1 - cost / (2 * Math.max(a.length, b.length)) : 0;
+}
+
+function compatibleEndings(a: string, b: string): boolean {
+  const x = a[a.length - 1];
+  const y = b[b.length - 1];
+  if (x === y) return true;
+  if (x === b[b.length - 2] && y === a[a.length - 2]) return true; // Hidayat / Hidayta
+  const ao = (x === 'a' && y === 'o') || (x === 'o' && y === 'a');
+  return ao && !GENDERED_ENDING_RE.test(a) && !GENDERED_ENDING_RE.test(b);
+}
+
+function tokenPair(a: Token, b: Token): Pair | undefined {
+  if (a.initial || b.initial) {
+    if (a.initial && b.initial) return a.key === b.key ? { a, b, sim: 1, kind: 'exact' } : undefined;
+    const [init, full] = a.initial ? [a, b] : [b, a];
+    const compatible = full.surface[0] === init.surface || full.key[0] === init.key;
+    return compatible ? { a, b, sim: INITIAL_SIMILARITY, kind: 'initial' } : undefined;
+  }
+  if (a.key === b.key) {
+    const kind: PairKind = a.joined || b.joined ? 'joined' : a.surface === b.surface ? 'exact' : 'variant';
+    return { a, b, sim: 1, kind };
+  }
+  if (a.particle || b.particle) return undefined;
+  const sim = typoSimilarity(a.key, b.key);
+  if (sim === 0) return undefined;
+  return { a, b, sim, kind: a.joined || b.joined ? 'joined' : 'typo' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alignment
+// ---------------------------------------------------------------------------------------------
+
+function weightOf(t: NameToken): number {
+  if (t.particle) return PARTICLE_WEIGHT;
+  if (t.initial) return INITIAL_WEIGHT;
+  return COMMON_KEYS.has(t.key) ? COMMON_WEIGHT : DISTINCT_WEIGHT;
+}
+
+function withWeights(tokens: NameToken[]): Token[] {
+  return tokens.map((t, index) => ({ ...t, weight: weightOf(t), index }));
+}
+
+/**
+ * Joins adjacent tokens of `side` when the other name writes them as one word
+ * ("Nur Hayati" vs "Nurhayati", "Abdul Rahman" vs "Abdurrahman"), unless that word already
+ * appears on `side` by itself.
+ */
+function joinCompounds(side: Token[], other: Token[]): Token[] {
+  if (side.length < 2) return side;
+  const out: Token[] = [];
+  for (let i = 0; i < side.length; i++) {
+    const x = side[i];
+    const y = side[i + 1];
+    // Particles may join too: "Al Atas" is written "Alatas" as often as not.
+    if (y && !x.initial && !y.initial) {
+      const joined = joinedToken(x, y, side, other);
+      if (joined) {
+        out.push(joined);
+        i++;
+        continue;
+      }
+    }
+    out.push(x);
+  }
+  return out;
+}
+
+function joinedToken(x: Token, y: Token, side: Token[], other: Token[]): Token | undefined {
+  const spelled = phoneticKey(x.surface + y.surface);
+  const glued = x.key + y.key;
+  for (const o of other) {
+    if (o.initial || o.particle || o.key === x.key || o.key === y.key) continue;
+    if (side.some((s) => s.key === o.key)) continue;
+    const key = o.key === spelled || o.key === glued ? o.key : typoSimilarity(spelled, o.key) > 0 ? spelled : undefined;
+    if (key === undefined) continue;
+    const surface = x.surface + y.surface;
+    return {
+      surface,
+      display: `${x.display} ${y.display}`,
+      key,
+      initial: false,
+      particle: false,
+      weight: COMMON_KEYS.has(key) ? COMMON_WEIGHT : DISTINCT_WEIGHT,
+      index: x.index,
+      joined: true,
+    };
+  }
+  return undefined;
+}
+
+interface Alignment {
+  pairs: Pair[];
+  restA: Token[];
+  restB: Token[];
+  repeated: Token[];
+}
+
+/** Greedy one-to-one alignment, best similarity (then heaviest) first. Names are short. */
+function align(a: Token[], b: Token[]): Alignment {
+  const candidates: Pair[] = [];
+  for (const x of a) for (const y of b) {
+    const p = tokenPair(x, y);
+    if (p) candidates.push(p);
+  }
+  candidates.sort((p, q) => q.sim - p.sim || Math.max(q.a.weight, q.b.weight) - Math.max(p.a.weight, p.b.weight) || p.a.index - q.a.index || p.b.index - q.b.index);
+  const usedA = new Set<Token>();
+  const usedB = new Set<Token>();
+  const pairs: Pair[] = [];
+  for (const p of candidates) {
+    if (usedA.has(p.a) || usedB.has(p.b)) continue;
+    usedA.add(p.a);
+    usedB.add(p.b);
+    pairs.push(p);
+  }
+  const repeated: Token[] = [];
+  const rest = (side: Token[], used: Set<Token>) =>
+    side.filter((t) => {
+      if (used.has(t)) return false;
+      // "Sutrisno Sutrisno": a mononym padded to fill a last-name field counts once.
+      if (!t.initial && side.some((s) => s !== t && used.has(s) && s.key === t.key)) {
+        repeated.push(t);
+        return false;
+      }
+      return true;
+    });
+  return { pairs, restA: rest(a, usedA), restB: rest(b, usedB), repeated };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Score
+// ---------------------------------------------------------------------------------------------
+
+const pairWeight = (p: Pair) => Math.max(p.a.weight, p.b.weight);
+const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
+const isReal = (t: Token) => !t.initial && !t.particle;
+
+function scoreAlignment({ pairs, restA, restB }: Alignment): number {
+  if (pairs.length === 0) return 0;
+  const aligned = sum(pairs.map(pairWeight));
+  const matched = sum(pairs.map((p) => p.sim * pairWeight(p)));
+  const missingA = sum(restA.map((t) => t.weight));
+  const missingB = sum(restB.map((t) => t.weight));
+  const cap = pairs.some((p) => p.kind !== 'initial' && isReal(p.a) && isReal(p.b)) ? 1 : HARD_MISMATCH_CAP;
+
+  if (restA.length > 0 && restB.length > 0) {
+    const coverage = matched / (aligned + missingA + missingB);
+    const smaller = Math.min(missingA, missingB);
+    const contradiction = smaller / (aligned + smaller);
+    const gendered = restA.some((x) => restB.some((y) => GENDER_PAIRS.has(`${x.key}|${y.key}`)));
+    return Math.min(coverage * (1 - contradiction), gendered ? HARD_MISMATCH_CAP : 1, cap);
+  }
+
+  const missing = missingA + missingB;
+  let score = SUBSET_FLOOR + SUBSET_SPAN * (matched / (aligned + OMISSION_COST * missing));
+  if (missing > 0) {
+    // The fully aligned side is the shorter name; one real token is thin evidence.
+    const shorterSide = restA.length === 0 ? 'a' : 'b';
+    const realTokens = pairs.filter((p) => isReal(p[shorterSide])).length;
+    if (realTokens <= 1) score = Math.min(score, THIN_EVIDENCE_CAP);
+  }
+  return Math.min(score, cap);
+}
+
+/** Compares two personal names; see the module comment for the scoring model. */
+export function compareNames(a: string, b: string, thresholds: NameThresholds = DEFAULT_NAME_THRESHOLDS): NameComparison {
+  const nameA = analyseName(a);
+  const nameB = analyseName(b);
+  // Score in a canonical order so that compareNames(a, b) and (b, a) agree exactly even where
+  // the greedy alignment meets ties; map the sides back for the explanation.
+  const swap = a > b;
+  const [first, second] = swap ? [nameB, nameA] : [nameA, nameB];
+  let tokensA = withWeights(first.tokens);
+  let tokensB = withWeights(second.tokens);
+  tokensA = joinCompounds(tokensA, tokensB);
+  tokensB = joinCompounds(tokensB, tokensA);
+  const alignment = align(tokensA, tokensB);
+  if (swap) swapSides(alignment);
+
+  const raw = sameTokens(nameA, nameB) ? 1 : scoreAlignment(alignment);
+  const score = Math.round(raw * 1000) / 1000;
+  const decision: NameDecision = score >= thresholds.match ? 'match' : score >= thresholds.review ? 'review' : 'mismatch';
+  const { titles, others } = describeIgnored(nameA, nameB, alignment);
+  const differences = describeDifferences(alignment);
+  const explanation = explain(decision, titles, others, differences);
+  return { score, decision, explanation, ignored: [...titles, ...others], differences };
+}
+
+/** Identical token lists are the same written name, even when it is only initials. */
+function sameTokens(a: AnalysedName, b: AnalysedName): boolean {
+  return a.tokens.length > 0 && a.tokens.length === b.tokens.length && a.tokens.every((t, i) => t.surface === b.tokens[i].surface);
+}
+
+function swapSides(al: Alignment): void {
+  al.pairs = al.pairs.map((p) => ({ ...p, a: p.b, b: p.a }));
+  [al.restA, al.restB] = [al.restB, al.restA];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Explanation
+// ---------------------------------------------------------------------------------------------
+
+/** Titles/degrees come first (as written), then what else was looked past. */
+function describeIgnored(a: AnalysedName, b: AnalysedName, al: Alignment): { titles: string[]; others: string[] } {
+  const titles = [...new Set([...a.ignored, ...b.ignored])];
+  const others: string[] = [];
+  const pairs = al.pairs;
+  if (pairs.some((p) => p.a.display !== p.b.display && p.a.display.toLowerCase() === p.b.display.toLowerCase())) {
+    others.push('letter case');
+  }
+  if (a.punctuation || b.punctuation) others.push('punctuation');
+  if (a.accents || b.accents) others.push('accents');
+  const byA = [...pairs].sort((p, q) => p.a.index - q.a.index);
+  if (byA.some((p, i) => i > 0 && p.b.index < byA[i - 1].b.index)) others.push('word order');
+  for (const p of byA) {
+    const label = `${p.a.display}/${p.b.display}`;
+    if (p.kind === 'variant') others.push(`spelling variant ${label}`);
+    else if (p.kind === 'typo') others.push(`typo ${label}`);
+    else if (p.kind === 'joined') others.push(`joined ${label}`);
+    else if (p.kind === 'initial') {
+      const [init, full] = p.a.initial ? [p.a, p.b] : [p.b, p.a];
+      others.push(`initial ${init.display}./${full.display}`);
+    }
+  }
+  for (const t of al.repeated) others.push(`repeated ${t.display}`);
+  return { titles, others };
+}
+
+function describeDifferences({ restA, restB }: Alignment): string[] {
+  const out: string[] = [];
+  const n = Math.min(restA.length, restB.length);
+  for (let i = 0; i < n; i++) out.push(`${restA[i].display} vs ${restB[i].display}`);
+  for (const t of restA.slice(n)) out.push(`${t.display} only in the first name`);
+  for (const t of restB.slice(n)) out.push(`${t.display} only in the second name`);
+  return out;
+}
+
+const VERDICT: Record<NameDecision, string> = {
+  match: 'Names match',
+  review: 'Names partly match',
+  mismatch: 'Names do not match',
+};
+
+function explain(decision: NameDecision, titles: string[], others: string[], differences: string[]): string {
+  const parts = titles.length > 0 ? [`titles ${listing(titles)}`, ...others] : others;
+  const looked = parts.length > 0 ? `ignored ${listing(parts)}` : 'nothing ignored';
+  const differ = differences.length > 0 ? `differs in ${listing(differences)}` : 'no other differences';
+  return `${VERDICT[decision]}: ${looked}; ${differ}.`;
+}
+
+function listing(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

@@ -1,0 +1,113 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { providerId, requireCaller } from '../app/auth.js';
+import type { AppEnv } from '../app/context.js';
+import { validationHook } from '../app/errors.js';
+import { once } from '../services/idempotency.js';
+import { createVerificationUrl, recordVerificationReturn, useRedeemCode } from '../services/redeem-codes.js';
+import { sendAnswer } from './respond.js';
+import { authProblems, bearerSecurity, IdempotencyHeaders, problemContent } from './schemas.js';
+
+const RedeemCode = z.string().trim().min(1, 'must not be empty').max(64).openapi({ example: 'RC-WEB-0001' });
+const Sequence = z
+  .number()
+  .int()
+  .refine((n) => (n >= 1 && n <= 10) || n === 999, 'must be a session number 1–10, or 999')
+  .openapi({ description: 'Session number 1–10, or 999.', example: 1 });
+
+const RedeemCodeResult = z
+  .object({
+    redeemCode: z.string(),
+    sequence: z.number(),
+    status: z.literal('committed'),
+    committedAt: z.string(),
+    course: z.object({ code: z.string(), type: z.enum(['webinar', 'spl', 'offline']), typeLabel: z.string(), learningMethod: z.string(), isOnlineAttendance: z.boolean() }),
+    schedule: z.object({ code: z.string(), start: z.string().nullable(), end: z.string().nullable() }),
+    invoiceCode: z.string(),
+    platform: z.string(),
+  })
+  .openapi('RedeemCodeResult');
+
+const useRoute = createRoute({
+  method: 'post',
+  path: '/v1/redeem-codes',
+  tags: ['Redeem codes (prakerja.go.id)'],
+  summary: 'Use a participant’s per-session redeem code: status check, then commit, once',
+  security: bearerSecurity,
+  middleware: [requireCaller('provider')] as const,
+  request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: z.object({ redeemCode: RedeemCode, sequence: Sequence }).openapi('RedeemCodeRequest') } } } },
+  responses: {
+    201: { description: 'Committed at prakerja.go.id', content: { 'application/json': { schema: RedeemCodeResult } } },
+    400: problemContent('Invalid request'),
+    ...authProblems,
+    409: problemContent('Already used'),
+    422: problemContent('Not found, wrong training type, another provider’s code, cancelled, transaction cancelled, or outside the webinar window'),
+    502: problemContent('prakerja.go.id failed; nothing committed'),
+    504: problemContent('prakerja.go.id timed out; nothing recorded'),
+  },
+});
+
+const urlRoute = createRoute({
+  method: 'post',
+  path: '/v1/redeem-codes/verification-url',
+  tags: ['Redeem codes (prakerja.go.id)'],
+  summary: 'Get prakerja.go.id’s attendance-verification URL for a participant (url-generate)',
+  security: bearerSecurity,
+  middleware: [requireCaller('provider')] as const,
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({ redeemCode: RedeemCode, sequence: Sequence, redirectUri: z.string().url().max(2048), email: z.string().email().max(254) })
+            .openapi('VerificationUrlRequest'),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'Send the participant to `url`; they come back to redirectUri with `state`',
+      content: { 'application/json': { schema: z.object({ url: z.string(), state: z.string(), course: z.object({ type: z.string(), learningMethod: z.string() }) }).openapi('VerificationUrl') } },
+    },
+    400: problemContent('Invalid request'),
+    ...authProblems,
+    422: problemContent('prakerja.go.id refused the code'),
+    502: problemContent('prakerja.go.id failed'),
+    504: problemContent('prakerja.go.id timed out'),
+  },
+});
+
+const returnRoute = createRoute({
+  method: 'post',
+  path: '/v1/redeem-codes/verification-return',
+  tags: ['Redeem codes (prakerja.go.id)'],
+  summary: 'Record that the participant came back with `state` after verification',
+  security: bearerSecurity,
+  middleware: [requireCaller('provider')] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: z.object({ state: z.string().min(1).max(512) }) } } } },
+  responses: {
+    200: {
+      description: 'Matched; repeated calls return the first return time',
+      content: { 'application/json': { schema: z.object({ state: z.string(), redeemCode: z.string(), sequence: z.number(), email: z.string(), returnedAt: z.string() }).openapi('VerificationReturn') } },
+    },
+    400: problemContent('Invalid request'),
+    ...authProblems,
+    404: problemContent('Unknown state for this provider'),
+  },
+});
+
+export const redeemCodeRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(useRoute, async (c) => {
+    const deps = c.var.deps;
+    const provider = providerId(c);
+    const body = c.req.valid('json');
+    const answer = await once(
+      deps.database.db,
+      { scope: provider, route: 'POST /v1/redeem-codes', key: c.req.valid('header')['idempotency-key'], body, waitMs: deps.config.idempotencyWaitMs },
+      async () => ({ status: 201, body: await useRedeemCode(deps, provider, body) }),
+    );
+    return sendAnswer(answer);
+  })
+  .openapi(urlRoute, async (c) => c.json(await createVerificationUrl(c.var.deps, providerId(c), c.req.valid('json')), 200))
+  .openapi(returnRoute, async (c) => c.json(await recordVerificationReturn(c.var.deps, providerId(c), c.req.valid('json').state), 200));

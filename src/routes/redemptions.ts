@@ -1,0 +1,61 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { providerId, requireCaller } from '../app/auth.js';
+import type { AppEnv } from '../app/context.js';
+import { validationHook } from '../app/errors.js';
+import { once } from '../services/idempotency.js';
+import { redeemVoucher } from '../services/redemption.js';
+import { sendAnswer } from './respond.js';
+import { authProblems, bearerSecurity, CardNumber, EnrollmentSchema, IdempotencyHeaders, Platform, problemContent } from './schemas.js';
+
+const RedemptionBody = z
+  .object({
+    voucherCode: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(64)
+      .regex(/^[A-Za-z0-9-]+$/, 'letters, digits and dashes only')
+      .openapi({ example: 'TKPA1B2C3D4E' }),
+    cardNumber: CardNumber,
+    participant: z.object({
+      name: z.string().trim().min(1, 'must not be empty').max(200).openapi({ example: 'Siti Rahmawati' }),
+      email: z.string().trim().email().max(254).openapi({ example: 'siti@example.id' }),
+    }),
+    platform: Platform.optional().openapi({ description: 'The platform that sold the voucher; needed only when the code format is ambiguous.' }),
+  })
+  .openapi('RedemptionRequest');
+
+const redeemRoute = createRoute({
+  method: 'post',
+  path: '/v1/redemptions',
+  tags: ['Redemption'],
+  summary: 'Redeem a participant’s voucher, whatever platform sold it',
+  description:
+    'Validates the voucher at its platform and the participant’s name against prakerja.go.id *before* consuming it (a redeem cannot be repeated), then redeems exactly once.',
+  security: bearerSecurity,
+  middleware: [requireCaller('provider')] as const,
+  request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: RedemptionBody } } } },
+  responses: {
+    201: { description: 'Redeemed; the enrollment', content: { 'application/json': { schema: EnrollmentSchema } } },
+    400: problemContent('Invalid request: see errors[]'),
+    ...authProblems,
+    409: problemContent('Voucher already redeemed (enrollmentId names the enrollment) or the same Idempotency-Key is still running'),
+    413: problemContent('Body too large'),
+    415: problemContent('Body is not JSON'),
+    422: problemContent('Refused before anything was consumed: voucher not found/expired/refunded/another provider’s, card mismatch, name mismatch, ambiguous platform, Idempotency-Key reused with another body'),
+    502: problemContent('The platform or prakerja.go.id failed; nothing was redeemed'),
+    504: problemContent('The platform did not answer in time; nothing was recorded, retry with the same Idempotency-Key'),
+  },
+});
+
+export const redemptionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(redeemRoute, async (c) => {
+  const deps = c.var.deps;
+  const provider = providerId(c);
+  const body = c.req.valid('json');
+  const answer = await once(
+    deps.database.db,
+    { scope: provider, route: 'POST /v1/redemptions', key: c.req.valid('header')['idempotency-key'], body, waitMs: deps.config.idempotencyWaitMs },
+    async () => ({ status: 201, body: await redeemVoucher(deps, provider, body) }),
+  );
+  return sendAnswer(answer);
+});
