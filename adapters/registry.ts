@@ -2,7 +2,7 @@ import type { PlatformId } from '../src/domain/types.js';
 import { createBukalapakAdapter, type BukalapakConfig } from './bukalapak/index.js';
 import { createKariermuAdapter, type KariermuConfig } from './kariermu/index.js';
 import { createKemnakerAdapter, type KemnakerConfig } from './kemnaker/index.js';
-import { createPrakerjaAdapter } from './prakerja/index.js';
+import { createPrakerjaAdapter, type PrakerjaConfig } from './prakerja/index.js';
 import { createTokopediaAdapter, type TokopediaConfig } from './tokopedia/index.js';
 import type { AdapterContext, PlatformAdapter, PrakerjaAdapter } from './types.js';
 
@@ -12,7 +12,7 @@ export interface PartnerSettings {
   bukalapak: BukalapakConfig;
   kemnaker: KemnakerConfig;
   kariermu: KariermuConfig;
-  prakerja: { baseUrl: string };
+  prakerja: PrakerjaConfig;
 }
 
 export function createPlatformAdapters(s: PartnerSettings, ctx: AdapterContext): Record<PlatformId, PlatformAdapter> {

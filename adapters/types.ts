@@ -62,7 +62,92 @@ export interface PlatformAdapter {
   readonly voucherCodePattern: RegExp;
   getVoucher(code: string): Promise<CanonicalVoucher | null>;
   redeemVoucher(req: RedeemRequest): Promise<RedeemResult>;
+  /**
+   * Tells the platform the training's outcome so the participant can rate and review it there.
+   * Delivered from the outbox: `idempotencyKey` is stable across redeliveries.
+   */
+  reportCompletion(report: CompletionReport): Promise<DeliveryReceipt>;
+  /**
+   * Verifies a callback on its raw body with the platform's own scheme and timestamp tolerance,
+   * and translates it. Throws CallbackRejected when it cannot be trusted; an event type the
+   * adapter does not know comes back as `{ kind: 'unknown' }`, never as an error.
+   */
+  verifyCallback(req: CallbackRequest): Promise<VerifiedCallback>;
+  /** One page of the platform's vouchers updated in [from, to), for reconciliation. */
+  listVouchers(req: { from: Date; to: Date; cursor?: string; limit?: number }): Promise<{ items: CanonicalVoucher[]; nextCursor?: string }>;
 }
+
+/* ------------------------------------------------------------ outbound reports ---------- */
+
+export interface Certificate {
+  number: string;
+  issuedAt: Date;
+  url: string;
+  sha256: string;
+}
+
+export interface CompletionReport {
+  enrollmentId: string;
+  voucherCode: string;
+  cardNumber: string;
+  participantName: string;
+  courseId: string;
+  outcome: 'passed' | 'failed';
+  /** 0–100. Kemnaker enters it in Sisnaker as the grade. */
+  score: number;
+  completedAt: Date;
+  certificate?: Certificate;
+  idempotencyKey: string;
+}
+
+export interface DeliveryReceipt {
+  /** The partner's reference for what it received, kept for operators. */
+  reference: string;
+}
+
+/* ----------------------------------------------------------------- callbacks ------------ */
+
+export interface CallbackRequest {
+  /** Path as received (some schemes sign it). */
+  path: string;
+  headers: Headers;
+  /** The exact bytes received: signatures are over these, never over re-serialised JSON. */
+  rawBody: string;
+  receivedAt: Date;
+}
+
+/** Canonical callback events; every platform's event words map to one of these. */
+export type CanonicalEvent =
+  | { kind: 'purchase.made'; voucher: CanonicalVoucher }
+  | { kind: 'review.submitted'; voucherCode: string; rating: number; review: string; reviewedAt: Date }
+  | { kind: 'voucher.refunded'; voucherCode: string; at: Date }
+  | { kind: 'voucher.expired'; voucherCode: string; at: Date }
+  /** Kemnaker: Sisnaker accepted (or refused) the grade the gateway reported. */
+  | { kind: 'completion.accepted'; voucherCode: string; at: Date }
+  | { kind: 'completion.rejected'; voucherCode: string; reason: string; at: Date }
+  | { kind: 'unknown'; platformType: string };
+
+export interface VerifiedCallback {
+  /** The sender's event id: callbacks are deduplicated on (source, eventId). */
+  eventId: string;
+  /** The sender's own word for the event type, kept for operators. */
+  platformType: string;
+  occurredAt: Date;
+  event: CanonicalEvent;
+}
+
+export const CALLBACK_REJECTIONS = ['missing_signature', 'bad_signature', 'stale_timestamp', 'malformed'] as const;
+export type CallbackRejection = (typeof CALLBACK_REJECTIONS)[number];
+
+export class CallbackRejected extends Error {
+  constructor(readonly reason: CallbackRejection, message: string) {
+    super(message);
+    this.name = 'CallbackRejected';
+  }
+}
+
+/** Callbacks older or newer than this are refused: a captured request cannot be replayed later. */
+export const CALLBACK_TOLERANCE_MS = 5 * 60 * 1000;
 
 export interface AdapterContext {
   fetch: Fetch;
@@ -126,4 +211,53 @@ export interface PrakerjaAdapter {
   generateVerificationUrl(creds: PrakerjaCredentials, req: { redeemCode: string; sequence: number; redirectUri: string; email: string }): Promise<VerificationUrl>;
   /** MODELLED: the participant's registered name and status, by card number. null when unknown. */
   lookupParticipant(creds: PrakerjaCredentials, cardNumber: string): Promise<Participant | null>;
+
+  /** MODELLED: facts that unlock certificate and incentive, reported by the gateway for a provider. */
+  reportRedemption(creds: PrakerjaCredentials, r: PrakerjaRedemptionReport): Promise<DeliveryReceipt>;
+  reportCompletion(creds: PrakerjaCredentials, r: CompletionReport & { platform: PlatformId }): Promise<DeliveryReceipt>;
+  reportCertificate(creds: PrakerjaCredentials, r: { enrollmentId: string; voucherCode: string; cardNumber: string; platform: PlatformId; certificate: Certificate; reviewedAt: Date; idempotencyKey: string }): Promise<DeliveryReceipt>;
+
+  /** Public API: practical tasks (tugas praktik mandiri / unjuk keterampilan) and their feedback. */
+  submitTask(creds: PrakerjaCredentials, t: TaskSubmission): Promise<void>;
+  submitTaskFeedback(creds: PrakerjaCredentials, t: TaskSubmission & { notes: string }): Promise<void>;
+  taskStatus(creds: PrakerjaCredentials, t: { redeemCode: string; scope: TaskScope; sequence: number }): Promise<{ assignment: TaskState; feedback: TaskState }>;
+
+  /** Verifies prakerja.go.id's callbacks to the gateway (MODELLED scheme, same HMAC as its API). */
+  verifyCallback(req: CallbackRequest): Promise<VerifiedPrakerjaCallback>;
+}
+
+export interface PrakerjaRedemptionReport {
+  enrollmentId: string;
+  voucherCode: string;
+  cardNumber: string;
+  platform: PlatformId;
+  courseId: string;
+  redeemedAt: Date;
+  idempotencyKey: string;
+}
+
+export type TaskScope = 'tpm' | 'uk';
+export interface TaskSubmission {
+  redeemCode: string;
+  scope: TaskScope;
+  sequence: number;
+  fileUrl: string;
+}
+/** `/tpm/submission/status`: 0 not submitted, 1 pending, 2 success, 3 failed. */
+export const TASK_STATES = ['not_submitted', 'pending', 'success', 'failed'] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+export type PrakerjaEvent =
+  | { kind: 'completion.accepted'; enrollmentId: string; voucherCode: string; at: Date }
+  | { kind: 'completion.rejected'; enrollmentId: string; voucherCode: string; reason: string; at: Date }
+  /** A review made on prakerja.go.id's dashboard (since 2021) rather than on the platform. */
+  | { kind: 'review.submitted'; voucherCode: string; platform: PlatformId; rating: number; review: string; reviewedAt: Date }
+  | { kind: 'incentive.scheduled' | 'incentive.disbursed' | 'incentive.failed'; cardNumber: string; incentive: 'training' | 'survey'; sequence: number; amount: number; at: Date; reason?: string }
+  | { kind: 'unknown'; platformType: string };
+
+export interface VerifiedPrakerjaCallback {
+  eventId: string;
+  platformType: string;
+  occurredAt: Date;
+  event: PrakerjaEvent;
 }

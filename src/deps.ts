@@ -18,6 +18,7 @@ export interface DepsInput {
   maxBodyBytes?: number;
   nameThresholds?: { match: number; review: number };
   now?: () => Date;
+  taskPollMs?: number;
 }
 
 const PROVIDER_CACHE_MS = 60_000;
@@ -48,6 +49,7 @@ export function buildDeps(i: DepsInput): AppDeps {
       maxBodyBytes: i.maxBodyBytes ?? 64 * 1024,
       nameThresholds: i.nameThresholds ?? { match: 0.85, review: 0.6 },
       idempotencyWaitMs: 10_000,
+      taskPollMs: i.taskPollMs ?? 5_000,
     },
     now,
   };

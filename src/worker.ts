@@ -3,6 +3,7 @@
  * Web Crypto and native fetch. In sandbox mode the simulators run inside the isolate and the
  * adapters reach them through an in-process fetch, so `wrangler dev` needs no network.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Fetch } from '../adapters/types.js';
 import type { AppDeps } from './app/context.js';
 import { createApp } from './app/create-app.js';
@@ -30,11 +31,36 @@ function noDatabase(): Database {
   return { db: new Proxy({}, { get: () => fail }) as Database['db'], kind: 'postgres', ping: fail, close: async () => {} };
 }
 
+/**
+ * Workers may not reuse a socket opened while serving another request ("Cannot perform I/O on
+ * behalf of a different request"), so each request gets its own postgres.js client (Hyperdrive
+ * pools the real connections; postgres.js connects lazily, so requests that never query cost
+ * nothing) and closes it once the response is sent. The deps, built once per isolate, hold this
+ * stand-in, which forwards to the current request's client.
+ */
+const requestDatabase = new AsyncLocalStorage<{ database?: Database }>();
+
+function perRequestDatabase(url: string): Database {
+  const current = () => {
+    const scope = requestDatabase.getStore();
+    if (!scope) throw new Error('database used outside a request');
+    return (scope.database ??= openPostgres(url, { max: 5 }));
+  };
+  return {
+    get db() {
+      return current().db;
+    },
+    kind: 'postgres',
+    ping: () => current().ping(),
+    close: async () => {},
+  };
+}
+
 async function workerDeps(bindings: WorkerBindings): Promise<AppDeps> {
   const vars = Object.fromEntries(Object.entries(bindings).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
   const env = parseEnv(vars);
   const url = bindings.HYPERDRIVE?.connectionString ?? env.DATABASE_URL;
-  const database = url ? openPostgres(url, { max: 5 }) : noDatabase();
+  const database = url ? perRequestDatabase(url) : noDatabase();
   const common = { database, authSecret: env.AUTH_SECRET ?? SANDBOX_SECRETS.auth, logger: createLogger({ level: env.LOG_LEVEL }), outboundTimeoutMs: env.OUTBOUND_TIMEOUT_MS };
   if (!env.SANDBOX) {
     return buildDeps({ ...common, partners: partnersFromEnv(env), prakerjaKeys: prakerjaKeysFromEnv(env), fetch: (i, init) => fetch(i, init) });
@@ -51,14 +77,23 @@ async function workerDeps(bindings: WorkerBindings): Promise<AppDeps> {
   });
 }
 
+interface ExecutionContextLike {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
 let deps: Promise<AppDeps> | undefined;
 let resolved: AppDeps | undefined;
 const app = createApp(() => resolved!);
 
 export default {
-  async fetch(request: Request, bindings: WorkerBindings, ctx: unknown): Promise<Response> {
+  async fetch(request: Request, bindings: WorkerBindings, ctx: ExecutionContextLike): Promise<Response> {
     deps ??= workerDeps(bindings);
     resolved = await deps;
-    return app.fetch(request, bindings, ctx as never);
+    const scope: { database?: Database } = {};
+    try {
+      return await requestDatabase.run(scope, () => app.fetch(request, bindings, ctx as never));
+    } finally {
+      if (scope.database) ctx.waitUntil(scope.database.close());
+    }
   },
 };

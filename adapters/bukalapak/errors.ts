@@ -11,6 +11,11 @@ export const BUKALAPAK_ERRORS = {
   40101: { kind: 'auth_failed', retry: false },
   40401: { kind: 'voucher_not_found', retry: false },
   40901: { kind: 'voucher_already_redeemed', retry: false },
+  // A completion for a voucher nobody redeemed. The gateway only reports after a redemption, so
+  // this means the two disagree about the voucher; resending cannot settle that.
+  40902: { kind: 'invalid_request', retry: false },
+  // A completion under a new key for a voucher that already has one; Bukalapak keeps the first.
+  40903: { kind: 'invalid_request', retry: false },
   41001: { kind: 'voucher_expired', retry: false },
   41002: { kind: 'voucher_refunded', retry: false },
   42201: { kind: 'invalid_request', retry: false },

@@ -1,15 +1,40 @@
-/** Bukalapak's HTTP side: base paths, OAuth2 client credentials and the cached bearer token. */
+import { hmacHex } from '../shared/crypto.js';
+
+/** Bukalapak's HTTP side: base paths, OAuth2 client credentials, the cached bearer token and the webhook signature. */
 export interface BukalapakConfig {
   baseUrl: string;
   clientId: string;
   clientSecret: string;
+  /** Signs Bukalapak's webhooks. Optional only until every deployment sets it; without it every callback is refused. */
+  webhookSecret?: string;
 }
 
 export const BUKALAPAK_PATHS = {
   token: '/oauth/token',
+  vouchers: '/v2/prakerja/vouchers',
   voucher: (code: string) => `/v2/prakerja/vouchers/${encodeURIComponent(code)}`,
   redemptions: (code: string) => `/v2/prakerja/vouchers/${encodeURIComponent(code)}/redemptions`,
+  completions: (code: string) => `/v2/prakerja/vouchers/${encodeURIComponent(code)}/completions`,
 };
+
+/** Bukalapak's listing refuses a larger `per_page`. */
+export const BUKALAPAK_MAX_PER_PAGE = 100;
+
+/** Webhook header names (lower case, as Headers.get normalises them). */
+export const BUKALAPAK_WEBHOOK_HEADERS = {
+  eventId: 'x-bukalapak-event-id',
+  timestamp: 'x-bukalapak-timestamp',
+  signature: 'x-bukalapak-signature',
+} as const;
+
+/**
+ * Webhook signature = lower-case hex HMAC-SHA256(webhookSecret, timestamp + "." + body), sent as
+ * `sha256=<hex>`. The event id is not signed (modelled on Bukalapak's scheme as given), so the
+ * timestamp window is all that limits a replay under a fresh id.
+ */
+export function bukalapakWebhookSignature(secret: string, timestamp: string, body: string): Promise<string> {
+  return hmacHex('SHA-256', secret, `${timestamp}.${body}`);
+}
 
 const url = (cfg: Pick<BukalapakConfig, 'baseUrl'>, path: string) => cfg.baseUrl.replace(/\/$/, '') + path;
 

@@ -1,20 +1,42 @@
 import { errorFromTable, parseWire, send, transportError, type WireResponse } from '../shared/http.js';
-import type { AdapterContext, PlatformAdapter, RedeemRequest, RedeemResult } from '../types.js';
+import { AdapterError, type AdapterContext, type CompletionReport, type DeliveryReceipt, type PlatformAdapter, type RedeemRequest, type RedeemResult } from '../types.js';
+import { verifyBukalapakCallback } from './callbacks.js';
 import { BUKALAPAK_ERRORS, BUKALAPAK_OAUTH_ERRORS } from './errors.js';
-import { BUKALAPAK_PATHS, BukalapakTokenCache, bukalapakRequest, bukalapakTokenRequest, type BukalapakConfig } from './http.js';
-import { fromEpochSeconds, toCanonicalVoucher } from './transformers.js';
+import { BUKALAPAK_MAX_PER_PAGE, BUKALAPAK_PATHS, BukalapakTokenCache, bukalapakRequest, bukalapakTokenRequest, type BukalapakConfig } from './http.js';
+import { BUKALAPAK_OUTCOME_CODES } from './status.js';
+import { fromEpochSeconds, toCanonicalVoucher, toEpochSeconds } from './transformers.js';
 import {
+  BukalapakCompletionEnvelope,
   BukalapakErrorBody,
   BukalapakOAuthError,
   BukalapakRedemptionEnvelope,
   BukalapakToken,
   BukalapakVoucherEnvelope,
+  BukalapakVoucherPage,
+  type BukalapakCompletionBody,
   type BukalapakRedeemBody,
 } from './wire.js';
 
 export type { BukalapakConfig } from './http.js';
 
 const PLATFORM = 'bukalapak';
+
+const DEFAULT_PER_PAGE = 50;
+
+/**
+ * The opaque listing cursor carries the page size along with the page number: if the caller
+ * changed `limit` between pages, page N at the new size would start somewhere else and skip or
+ * repeat vouchers.
+ */
+const encodeCursor = (page: number, perPage: number) => `${page}:${perPage}`;
+
+function decodeCursor(cursor: string): { page: number; perPage: number } {
+  const m = /^([1-9]\d{0,8}):([1-9]\d{0,2})$/.exec(cursor);
+  if (!m || Number(m[2]) > BUKALAPAK_MAX_PER_PAGE) {
+    throw new AdapterError('invalid_request', PLATFORM, `not a bukalapak listing cursor: ${cursor.slice(0, 40)}`, { retryable: false });
+  }
+  return { page: Number(m[1]), perPage: Number(m[2]) };
+}
 
 function errorCode(res: WireResponse): { code?: string; reason?: string } {
   const body = BukalapakErrorBody.safeParse(res.json);
@@ -84,6 +106,46 @@ export function createBukalapakAdapter(cfg: BukalapakConfig, ctx: AdapterContext
       if (res.status !== 201 && res.status !== 200) throw failure(res);
       const data = parseWire(PLATFORM, BukalapakRedemptionEnvelope, res).data;
       return { redeemedAt: fromEpochSeconds(data.redeemed_at), platformReference: data.id };
+    },
+
+    async reportCompletion(report: CompletionReport): Promise<DeliveryReceipt> {
+      const c = report.certificate;
+      const body: BukalapakCompletionBody = {
+        outcome: BUKALAPAK_OUTCOME_CODES[report.outcome],
+        score: report.score,
+        completed_at: toEpochSeconds(report.completedAt),
+        certificate: c ? { number: c.number, issued_at: toEpochSeconds(c.issuedAt), url: c.url, sha256: c.sha256 } : null,
+      };
+      const res = await authorised((t) =>
+        bukalapakRequest(cfg, t, 'POST', BUKALAPAK_PATHS.completions(report.voucherCode), { body, idempotencyKey: report.idempotencyKey }),
+      );
+      if (res.status !== 201 && res.status !== 200) throw failure(res);
+      return { reference: parseWire(PLATFORM, BukalapakCompletionEnvelope, res).data.id };
+    },
+
+    verifyCallback(req) {
+      return verifyBukalapakCallback(cfg.webhookSecret, req);
+    },
+
+    async listVouchers({ from, to, cursor, limit }) {
+      const { page, perPage } = cursor
+        ? decodeCursor(cursor)
+        : { page: 1, perPage: Math.min(Math.max(1, Math.floor(limit ?? DEFAULT_PER_PAGE)), BUKALAPAK_MAX_PER_PAGE) };
+      // Bukalapak counts whole seconds. The window is widened outward so nothing in [from, to) is
+      // missed; a voucher near an edge may then also appear in the neighbouring window, which
+      // reconciliation tolerates.
+      const query = new URLSearchParams({
+        updated_since: String(toEpochSeconds(from)),
+        updated_until: String(Math.ceil(to.getTime() / 1000)),
+        page: String(page),
+        per_page: String(perPage),
+      });
+      const res = await authorised((t) => bukalapakRequest(cfg, t, 'GET', `${BUKALAPAK_PATHS.vouchers}?${query}`));
+      if (res.status !== 200) throw failure(res);
+      const { data, meta } = parseWire(PLATFORM, BukalapakVoucherPage, res);
+      // An empty page ends the listing even if `total` says otherwise, so a shrinking set cannot loop forever.
+      const more = data.length > 0 && meta.page * meta.per_page < meta.total;
+      return { items: data.map(toCanonicalVoucher), nextCursor: more ? encodeCursor(meta.page + 1, meta.per_page) : undefined };
     },
   };
 }

@@ -1,13 +1,18 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
+import { ENROLLMENT_STATES, type EnrollmentState } from '../../src/domain/types.js';
 import { timingSafeEqual } from '../shared/crypto.js';
-import { invertStatusMap, SimulatorState, type SimRedeemRefusal, type SimVoucher } from '../shared/simulator-kit.js';
+import { invertStatusMap, SimulatorState, type CallbackSigner, type SimCallbackEvent, type SimRedeemRefusal, type SimVoucher } from '../shared/simulator-kit.js';
 import type { BukalapakErrorCode, BukalapakOAuthErrorCode } from './errors.js';
-import { BUKALAPAK_PATHS, formDecode, type BukalapakConfig } from './http.js';
-import { BUKALAPAK_STATUS_MAP, type BukalapakStatus } from './status.js';
-import { toEpochSeconds } from './transformers.js';
-import type { BukalapakRedemption, BukalapakVoucher } from './wire.js';
+import { BUKALAPAK_EVENT_MAP, type BukalapakEventType, type KnownEventKind } from './events.js';
+import { BUKALAPAK_MAX_PER_PAGE, BUKALAPAK_PATHS, BUKALAPAK_WEBHOOK_HEADERS, bukalapakWebhookSignature, formDecode, type BukalapakConfig } from './http.js';
+import { BUKALAPAK_OUTCOME_CODES, BUKALAPAK_STATUS_MAP, type BukalapakStatus } from './status.js';
+import { fromEpochSeconds, toEpochSeconds } from './transformers.js';
+import { BukalapakCompletionBody, type BukalapakCompletion, type BukalapakEventPayload, type BukalapakRedemption, type BukalapakVoucher } from './wire.js';
 
 const STATUS_OF = invertStatusMap(BUKALAPAK_STATUS_MAP);
+const OUTCOME_OF = new Map(Object.entries(BUKALAPAK_OUTCOME_CODES).map(([outcome, code]) => [code, outcome as 'passed' | 'failed']));
+const WORD_OF = new Map(Object.entries(BUKALAPAK_EVENT_MAP).map(([word, kind]) => [kind, word])) as Map<KnownEventKind, BukalapakEventType>;
 
 /** `reported` is the gateway's own step towards prakerja.go.id; Bukalapak never sees it and still shows the certificate. */
 function statusCode(v: SimVoucher): BukalapakStatus {
@@ -21,6 +26,24 @@ const REFUSALS = {
   expired: [410, 41001],
   already_redeemed: [409, 40901],
 } as const satisfies Record<SimRedeemRefusal, readonly [number, BukalapakErrorCode]>;
+
+/**
+ * Which vouchers take a completion report: only those redeemed and not yet finished. A voucher
+ * that already has an outcome keeps it; a second report under a new key is refused, not merged.
+ */
+const COMPLETION_REFUSALS = {
+  purchased: [409, 40902],
+  redeemed: null,
+  in_progress: null,
+  completed: [409, 40903],
+  failed: [409, 40903],
+  reviewed: [409, 40903],
+  certified: [409, 40903],
+  reported: [409, 40903],
+  expired: [410, 41001],
+  refunded: [410, 41002],
+  revoked: [410, 41002],
+} as const satisfies Record<EnrollmentState, readonly [number, BukalapakErrorCode] | null>;
 
 /** Bukalapak stores given names first; a single name leaves last_name empty. */
 function splitName(full: string): { first_name: string; last_name: string } {
@@ -39,6 +62,16 @@ function render(v: SimVoucher): BukalapakVoucher {
     paid_at: toEpochSeconds(v.purchasedAt),
     expired_at: toEpochSeconds(v.expiresAt),
     redeemed_at: v.redeemedAt ? toEpochSeconds(v.redeemedAt) : null,
+    updated_at: toEpochSeconds(v.updatedAt ?? v.purchasedAt),
+    completion: v.completion
+      ? {
+          outcome: BUKALAPAK_OUTCOME_CODES[v.completion.outcome],
+          score: v.completion.score,
+          completed_at: toEpochSeconds(v.completion.completedAt),
+          certificate_number: v.completion.certificateNumber ?? null,
+        }
+      : null,
+    review: v.review ? { rating: v.review.rating, review: v.review.review, reviewed_at: toEpochSeconds(v.review.reviewedAt) } : null,
   };
 }
 
@@ -60,18 +93,168 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
   return { id: formDecode(pair.slice(0, colon)), secret: formDecode(pair.slice(colon + 1)) };
 }
 
+const EpochParam = z.coerce.number().int().nonnegative();
+
+const ListQuery = z.object({
+  updated_since: EpochParam,
+  updated_until: EpochParam,
+  page: z.coerce.number().int().min(1).default(1),
+  per_page: z.coerce.number().int().min(1).max(BUKALAPAK_MAX_PER_PAGE).default(20),
+});
+
+/* ----------------------------------------------------------------- sandbox trigger ------ */
+
+const IsoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+/** A SimCallbackEvent as JSON, dates as ISO strings; a purchase names the voucher it creates. */
+const EmitEvent = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('purchase.made'),
+    voucher: z.object({
+      code: z.string().min(1),
+      cardNumber: z.string().min(1),
+      buyerName: z.string().min(1),
+      buyerEmail: z.string(),
+      courseId: z.string().min(1),
+      courseTitle: z.string(),
+      providerId: z.string().min(1),
+      state: z.enum(ENROLLMENT_STATES).default('purchased'),
+      purchasedAt: IsoDate.optional(),
+      expiresAt: IsoDate,
+      redeemedAt: IsoDate.optional(),
+    }),
+  }),
+  z.object({ kind: z.literal('review.submitted'), voucherCode: z.string().min(1), rating: z.number().int().min(1).max(5), review: z.string(), reviewedAt: IsoDate }),
+  z.object({ kind: z.literal('voucher.refunded'), voucherCode: z.string().min(1), at: IsoDate }),
+  z.object({ kind: z.literal('voucher.expired'), voucherCode: z.string().min(1), at: IsoDate }),
+  z.object({ kind: z.literal('completion.accepted'), voucherCode: z.string().min(1), at: IsoDate }),
+  z.object({ kind: z.literal('completion.rejected'), voucherCode: z.string().min(1), reason: z.string(), at: IsoDate }),
+  z.object({ kind: z.literal('raw'), platformType: z.string().min(1), payload: z.record(z.string(), z.unknown()) }),
+]);
+const EmitOptions = z.object({ eventId: z.string().min(1).optional() });
+
+/** Thrown for a canonical event Bukalapak has no webhook for (e.g. Kemnaker's completion verdicts). */
+export class UnsupportedSimEvent extends Error {
+  constructor(kind: string) {
+    super(`bukalapak sends no webhook for ${kind}`);
+    this.name = 'UnsupportedSimEvent';
+  }
+}
+
+function word(kind: KnownEventKind): BukalapakEventType {
+  const w = WORD_OF.get(kind);
+  if (!w) throw new UnsupportedSimEvent(kind);
+  return w;
+}
+
+/** A canonical event in Bukalapak's webhook words: `{ event, payload }`. */
+function toWebhookBody(event: SimCallbackEvent): { event: string; payload: unknown } {
+  switch (event.kind) {
+    case 'raw':
+      return { event: event.platformType, payload: event.payload };
+    case 'purchase.made':
+      return { event: word(event.kind), payload: render(event.voucher) satisfies BukalapakEventPayload<'transaction.paid'> };
+    case 'review.submitted': {
+      const payload: BukalapakEventPayload<'voucher.reviewed'> = { voucher_code: event.voucherCode, rating: event.rating, review: event.review, reviewed_at: toEpochSeconds(event.reviewedAt) };
+      return { event: word(event.kind), payload };
+    }
+    case 'voucher.refunded': {
+      const payload: BukalapakEventPayload<'transaction.refunded'> = { voucher_code: event.voucherCode, refunded_at: toEpochSeconds(event.at) };
+      return { event: word(event.kind), payload };
+    }
+    case 'voucher.expired': {
+      const payload: BukalapakEventPayload<'voucher.expired'> = { voucher_code: event.voucherCode, expired_at: toEpochSeconds(event.at) };
+      return { event: word(event.kind), payload };
+    }
+    case 'completion.accepted':
+    case 'completion.rejected':
+      throw new UnsupportedSimEvent(event.kind);
+    default:
+      throw new UnsupportedSimEvent((event satisfies never as { kind: string }).kind);
+  }
+}
+
+/** Used when the caller names no webhook secret; the gateway's sandbox settings must name the same one. */
+export const BUKALAPAK_SANDBOX_WEBHOOK_SECRET = 'bukalapak-sandbox-webhook-secret';
+
+export interface BukalapakSimulatorOptions {
+  webhookSecret?: string;
+  /** Where `/_sandbox/emit` delivers callbacks; without it the signed callback is returned instead. */
+  callback?: { url: string; fetch: (r: Request) => Promise<Response> };
+}
+
+export type EmitResult = { eventId: string; gatewayStatus: number } | { eventId: string; headers: Record<string, string>; body: string };
+
 const randomToken = () => Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 /**
  * Sandbox Bukalapak implementing openapi/partners/bukalapak.yaml. Besides `app` and `state` it
  * offers controls a test needs to reproduce token trouble: `expireTokens()` makes every token
  * issued so far unusable (as a revocation or key rotation at Bukalapak would), and
- * `setTokenTtl(seconds)` changes `expires_in` for tokens issued from then on.
+ * `setTokenTtl(seconds)` changes `expires_in` for tokens issued from then on. `callback` signs a
+ * canonical event as a Bukalapak webhook without sending it; `emit` applies the event to the
+ * state and then delivers it like `/_sandbox/emit`.
  */
-export function createBukalapakSimulator(cfg: Pick<BukalapakConfig, 'clientId' | 'clientSecret'>, state = new SimulatorState('bukalapak'), now = () => new Date()) {
+export function createBukalapakSimulator(
+  cfg: Pick<BukalapakConfig, 'clientId' | 'clientSecret'>,
+  state = new SimulatorState('bukalapak'),
+  now = () => new Date(),
+  opts: BukalapakSimulatorOptions = {},
+) {
   const app = new Hono();
   const tokens = new Map<string, number>();
   let ttlSeconds = 3600;
+  const webhookSecret = opts.webhookSecret ?? BUKALAPAK_SANDBOX_WEBHOOK_SECRET;
+
+  const callback: CallbackSigner = async (event, o = {}) => {
+    const eventId = o.eventId ?? crypto.randomUUID();
+    const timestamp = String(toEpochSeconds(o.at ?? now()));
+    const body = JSON.stringify(toWebhookBody(event));
+    return {
+      eventId,
+      headers: {
+        'content-type': 'application/json',
+        [BUKALAPAK_WEBHOOK_HEADERS.eventId]: eventId,
+        [BUKALAPAK_WEBHOOK_HEADERS.timestamp]: timestamp,
+        [BUKALAPAK_WEBHOOK_HEADERS.signature]: `sha256=${await bukalapakWebhookSignature(webhookSecret, timestamp, body)}`,
+      },
+      body,
+    };
+  };
+
+  /** The platform-side effect of an event, before Bukalapak tells anyone. False when the voucher is unknown. */
+  function apply(event: SimCallbackEvent): boolean {
+    const at = now();
+    if (event.kind === 'purchase.made') {
+      state.addVoucher({ ...event.voucher, updatedAt: event.voucher.updatedAt ?? at });
+      return true;
+    }
+    if (event.kind === 'raw') return true;
+    const v = state.vouchers.get(event.voucherCode);
+    if (!v) return false;
+    if (event.kind === 'review.submitted') {
+      v.state = 'reviewed';
+      v.review = { rating: event.rating, review: event.review, reviewedAt: event.reviewedAt };
+    } else if (event.kind === 'voucher.refunded') v.state = 'refunded';
+    else if (event.kind === 'voucher.expired') v.state = 'expired';
+    v.updatedAt = at;
+    return true;
+  }
+
+  /**
+   * Applies the event and delivers it to `opts.callback`, or returns it signed. Throws
+   * UnsupportedSimEvent for an event Bukalapak has no word for, before changing anything.
+   */
+  async function emit(event: SimCallbackEvent, o: { eventId?: string } = {}): Promise<EmitResult | { error: 'voucher_not_found' }> {
+    // A new voucher is stamped before signing, so the webhook shows the updated_at the listing will.
+    const stamped: SimCallbackEvent = event.kind === 'purchase.made' ? { ...event, voucher: { ...event.voucher, updatedAt: event.voucher.updatedAt ?? now() } } : event;
+    const signed = await callback(stamped, { eventId: o.eventId });
+    if (!apply(stamped)) return { error: 'voucher_not_found' };
+    if (!opts.callback) return signed;
+    const res = await opts.callback.fetch(new Request(opts.callback.url, { method: 'POST', headers: signed.headers, body: signed.body }));
+    await res.body?.cancel();
+    return { eventId: signed.eventId, gatewayStatus: res.status };
+  }
 
   app.post(BUKALAPAK_PATHS.token, async (c) => {
     const creds = basicCredentials(c.req.header('authorization'));
@@ -102,6 +285,15 @@ export function createBukalapakSimulator(cfg: Pick<BukalapakConfig, 'clientId' |
     await next();
   });
 
+  app.get(BUKALAPAK_PATHS.vouchers, (c) => {
+    const q = ListQuery.safeParse(c.req.query());
+    if (!q.success) return c.json(fail(400, 40001, `bad listing query: ${q.error.issues.map((i) => i.path.join('.')).join(', ')}`), 400);
+    const { updated_since, updated_until, page, per_page } = q.data;
+    const all = state.changedBetween(fromEpochSeconds(updated_since), fromEpochSeconds(updated_until));
+    const data = all.slice((page - 1) * per_page, page * per_page).map(render);
+    return c.json({ data, meta: { page, per_page, total: all.length, http_status: 200 } });
+  });
+
   app.get('/v2/prakerja/vouchers/:code', (c) => {
     const v = state.vouchers.get(c.req.param('code'));
     if (!v) return c.json(fail(404, 40401, 'voucher not found'), 404);
@@ -125,9 +317,52 @@ export function createBukalapakSimulator(cfg: Pick<BukalapakConfig, 'clientId' |
     return c.json(reply.body as object, reply.status as 201);
   });
 
+  app.post('/v2/prakerja/vouchers/:code/completions', async (c) => {
+    const raw = await c.req.json().catch(() => null);
+    const parsed = BukalapakCompletionBody.safeParse(raw);
+    const key = c.req.header('x-idempotency-key');
+    if (!parsed.success) return c.json(fail(400, 40001, `bad completion: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`), 400);
+    if (!key) return c.json(fail(400, 40001, 'X-Idempotency-Key is required'), 400);
+    const body = parsed.data;
+    const reply = await state.once({ method: 'POST', path: c.req.path, idempotencyKey: key, body: raw }, () => {
+      const v = state.vouchers.get(c.req.param('code'));
+      if (!v) return { status: 404, body: fail(404, 40401, 'voucher not found') };
+      const refusal = COMPLETION_REFUSALS[v.state];
+      if (refusal) return { status: refusal[0], body: fail(refusal[0], refusal[1], `voucher status is ${statusCode(v)}`) };
+      const outcome = OUTCOME_OF.get(body.outcome)!;
+      v.state = outcome === 'passed' ? 'completed' : 'failed';
+      v.completion = { outcome, score: body.score, completedAt: fromEpochSeconds(body.completed_at), certificateNumber: body.certificate?.number };
+      v.updatedAt = now();
+      const data: BukalapakCompletion = { id: `BL-CMP-${v.code}`, voucher_code: v.code, status: statusCode(v), completed_at: body.completed_at };
+      return { status: 201, body: { data, meta: { http_status: 201 } } };
+    });
+    return c.json(reply.body as object, reply.status as 201);
+  });
+
+  // Sandbox only, outside /v2/ and so without a token: the real Bukalapak has no such door.
+  app.post('/_sandbox/emit', async (c) => {
+    const json = await c.req.json().catch(() => undefined);
+    const parsed = EmitEvent.safeParse(json);
+    const options = EmitOptions.safeParse(json);
+    if (!parsed.success || !options.success) return c.json(fail(400, 40001, `not a SimCallbackEvent: ${(parsed.error ?? options.error)!.message.slice(0, 300)}`), 400);
+    const event: SimCallbackEvent =
+      parsed.data.kind === 'purchase.made' ? { kind: 'purchase.made', voucher: { ...parsed.data.voucher, purchasedAt: parsed.data.voucher.purchasedAt ?? now() } } : parsed.data;
+    try {
+      const r = await emit(event, { eventId: options.data.eventId });
+      if ('error' in r) return c.json(fail(404, 40401, 'voucher not found'), 404);
+      return c.json(r);
+    } catch (e) {
+      if (e instanceof UnsupportedSimEvent) return c.json(fail(400, 40001, e.message), 400);
+      // The gateway could not be reached: the state has changed, as at Bukalapak, which would retry later.
+      return c.json({ error: { code: 50201, reason: `callback undelivered: ${(e as Error).message}` } }, 502);
+    }
+  });
+
   return {
     app,
     state,
+    callback,
+    emit,
     expireTokens(): void {
       tokens.clear();
     },

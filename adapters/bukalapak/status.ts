@@ -21,3 +21,7 @@ export const BUKALAPAK_STATUS_MAP = {
   91: 'refunded',
   99: 'revoked',
 } as const satisfies Record<BukalapakStatus, EnrollmentState>;
+
+/** Completion outcomes as Bukalapak's numeric codes in a completion report (modelled). */
+export const BUKALAPAK_OUTCOME_CODES = { passed: 1, failed: 2 } as const satisfies Record<'passed' | 'failed', number>;
+export type BukalapakOutcome = (typeof BUKALAPAK_OUTCOME_CODES)[keyof typeof BUKALAPAK_OUTCOME_CODES];

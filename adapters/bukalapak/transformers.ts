@@ -1,6 +1,8 @@
 import type { CanonicalVoucher } from '../../src/domain/types.js';
+import type { CanonicalEvent } from '../types.js';
+import { BUKALAPAK_EVENT_MAP, type BukalapakEventType } from './events.js';
 import { BUKALAPAK_STATUS_MAP } from './status.js';
-import type { BukalapakVoucher } from './wire.js';
+import type { BukalapakEventPayload, BukalapakVoucher } from './wire.js';
 
 export const fromEpochSeconds = (s: number): Date => new Date(s * 1000);
 export const toEpochSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);
@@ -30,3 +32,28 @@ export function toCanonicalVoucher(v: BukalapakVoucher): CanonicalVoucher {
     redeemedAt: v.redeemed_at != null ? fromEpochSeconds(v.redeemed_at) : undefined,
   };
 }
+
+type EventOfKind<K> = Extract<CanonicalEvent, { kind: K }>;
+
+/**
+ * Webhook payload → canonical event, one per row of BUKALAPAK_EVENT_MAP. The return type is taken
+ * from that table, so a translator that produced a different kind than its row says fails to
+ * compile. `occurredAt` is the time the payload itself names, not when the webhook was sent.
+ */
+export const BUKALAPAK_EVENT_TRANSLATORS: {
+  [T in BukalapakEventType]: (payload: BukalapakEventPayload<T>) => { event: EventOfKind<(typeof BUKALAPAK_EVENT_MAP)[T]>; occurredAt: Date };
+} = {
+  'transaction.paid': (p) => ({ event: { kind: 'purchase.made', voucher: toCanonicalVoucher(p) }, occurredAt: fromEpochSeconds(p.paid_at) }),
+  'voucher.reviewed': (p) => {
+    const reviewedAt = fromEpochSeconds(p.reviewed_at);
+    return { event: { kind: 'review.submitted', voucherCode: p.voucher_code, rating: p.rating, review: p.review, reviewedAt }, occurredAt: reviewedAt };
+  },
+  'transaction.refunded': (p) => {
+    const at = fromEpochSeconds(p.refunded_at);
+    return { event: { kind: 'voucher.refunded', voucherCode: p.voucher_code, at }, occurredAt: at };
+  },
+  'voucher.expired': (p) => {
+    const at = fromEpochSeconds(p.expired_at);
+    return { event: { kind: 'voucher.expired', voucherCode: p.voucher_code, at }, occurredAt: at };
+  },
+};

@@ -1,13 +1,35 @@
 import { errorFromTable, parseWire, send, transportError, type WireResponse } from '../shared/http.js';
-import type { AdapterContext, PlatformAdapter, RedeemRequest, RedeemResult } from '../types.js';
+import {
+  CALLBACK_TOLERANCE_MS,
+  CallbackRejected,
+  type AdapterContext,
+  type CompletionReport,
+  type DeliveryReceipt,
+  type PlatformAdapter,
+  type RedeemRequest,
+  type RedeemResult,
+  type VerifiedCallback,
+} from '../types.js';
 import { KARIERMU_ERRORS } from './errors.js';
-import { KARIERMU_PATHS, kariermuRequest, kariermuTokenSigner, type KariermuConfig } from './http.js';
+import { decodeKariermuEvent } from './events.js';
+import { KARIERMU_PATHS, KARIERMU_SIGNATURE_HEADER, kariermuKeyStore, kariermuRequest, kariermuTokenSigner, verifyKariermuSignature, type KariermuConfig } from './http.js';
 import { toCanonicalVoucher } from './transformers.js';
-import { KariermuEnrollment, KariermuErrorBody, KariermuVoucher, type KariermuEnrollmentBody } from './wire.js';
+import {
+  KARIERMU_MAX_LIMIT,
+  KariermuCallback,
+  KariermuCompletionResponse,
+  KariermuEnrollment,
+  KariermuErrorBody,
+  KariermuVoucher,
+  KariermuVoucherPage,
+  type KariermuCompletionBody,
+  type KariermuEnrollmentBody,
+} from './wire.js';
 
 export type { KariermuConfig } from './http.js';
 
 const PLATFORM = 'kariermu';
+const DEFAULT_LIMIT = 50;
 
 function errorCode(res: WireResponse) {
   const body = KariermuErrorBody.safeParse(res.json);
@@ -24,6 +46,7 @@ function failure(res: WireResponse) {
 export function createKariermuAdapter(cfg: KariermuConfig, ctx: AdapterContext): PlatformAdapter {
   const now = ctx.now ?? (() => new Date());
   const token = kariermuTokenSigner(cfg);
+  const keys = kariermuKeyStore(ctx, cfg.jwksUrl, now);
   return {
     id: PLATFORM,
     displayName: 'Karier.mu',
@@ -50,6 +73,58 @@ export function createKariermuAdapter(cfg: KariermuConfig, ctx: AdapterContext):
       if (res.status !== 201 && res.status !== 200) throw failure(res);
       const data = parseWire(PLATFORM, KariermuEnrollment, res);
       return { redeemedAt: new Date(data.enrolledAt), platformReference: data.enrollmentId };
+    },
+
+    async reportCompletion(report: CompletionReport): Promise<DeliveryReceipt> {
+      const c = report.certificate;
+      const body: KariermuCompletionBody = {
+        outcome: report.outcome,
+        score: report.score,
+        completedAt: report.completedAt.toISOString(),
+        // null rather than absent: Karier.mu then knows the gateway has no certificate, not that a field was dropped.
+        certificate: c ? { number: c.number, issuedAt: c.issuedAt.toISOString(), url: c.url, sha256: c.sha256 } : null,
+      };
+      const request = kariermuRequest(cfg.baseUrl, await token(now()), 'POST', KARIERMU_PATHS.completion(report.voucherCode), { body, idempotencyKey: report.idempotencyKey });
+      const res = await send(ctx, PLATFORM, request);
+      if (res.status !== 201 && res.status !== 200) throw failure(res);
+      return { reference: parseWire(PLATFORM, KariermuCompletionResponse, res).completionId };
+    },
+
+    async verifyCallback(req): Promise<VerifiedCallback> {
+      const signature = req.headers.get(KARIERMU_SIGNATURE_HEADER);
+      if (!signature) throw new CallbackRejected('missing_signature', 'kariermu callback lacks X-Kariermu-Signature');
+      const header = await verifyKariermuSignature(signature, req.rawBody, keys);
+      // iat is in the signed header, so after verification it can be trusted as the sending time.
+      const sentAt = header.iat * 1000;
+      if (Math.abs(req.receivedAt.getTime() - sentAt) > CALLBACK_TOLERANCE_MS) {
+        throw new CallbackRejected('stale_timestamp', `kariermu callback iat ${header.iat} is outside ±${CALLBACK_TOLERANCE_MS / 1000} s`);
+      }
+
+      let json: unknown;
+      try {
+        json = JSON.parse(req.rawBody);
+      } catch {
+        throw new CallbackRejected('malformed', 'kariermu callback body is not JSON');
+      }
+      const envelope = KariermuCallback.safeParse(json);
+      if (!envelope.success) throw new CallbackRejected('malformed', 'kariermu callback lacks id or event');
+      const decoded = decodeKariermuEvent(envelope.data.event, envelope.data.data);
+      if (!decoded.ok) throw new CallbackRejected('malformed', `kariermu ${envelope.data.event} data does not match its contract: ${decoded.message}`);
+      return { eventId: envelope.data.id, platformType: envelope.data.event, occurredAt: decoded.at ?? new Date(sentAt), event: decoded.event };
+    },
+
+    async listVouchers({ from, to, cursor, limit }) {
+      const q = new URLSearchParams({
+        updatedFrom: from.toISOString(),
+        updatedTo: to.toISOString(),
+        limit: String(Math.min(KARIERMU_MAX_LIMIT, Math.max(1, Math.floor(limit ?? DEFAULT_LIMIT)))),
+      });
+      // Karier.mu's cursor is already opaque and keyset-based; the gateway hands it back untouched.
+      if (cursor) q.set('cursor', cursor);
+      const res = await send(ctx, PLATFORM, kariermuRequest(cfg.baseUrl, await token(now()), 'GET', `${KARIERMU_PATHS.vouchers}?${q}`));
+      if (res.status !== 200) throw failure(res);
+      const page = parseWire(PLATFORM, KariermuVoucherPage, res);
+      return { items: page.items.map(toCanonicalVoucher), nextCursor: page.nextCursor ?? undefined };
     },
   };
 }

@@ -1,10 +1,22 @@
 import { Hono } from 'hono';
-import { createLocalJWKSet, errors, importSPKI, jwtVerify, type JSONWebKeySet, type JWTVerifyOptions } from 'jose';
-import { invertStatusMap, SimulatorState, type SimRedeemRefusal, type SimVoucher } from '../shared/simulator-kit.js';
+import { base64url, createLocalJWKSet, errors, exportJWK, generateKeyPair, importPKCS8, importSPKI, jwtVerify, type JSONWebKeySet, type JWK, type JWTVerifyOptions } from 'jose';
+import { z } from 'zod';
+import { ENROLLMENT_STATES } from '../../src/domain/types.js';
+import { invertStatusMap, SimulatorState, type CallbackSigner, type SimCallbackEvent, type SimRedeemRefusal, type SimVoucher } from '../shared/simulator-kit.js';
 import type { KariermuErrorCode } from './errors.js';
-import { KARIERMU_AUDIENCE, KARIERMU_PATHS } from './http.js';
+import { KARIERMU_EVENT_WORD } from './events.js';
+import { KARIERMU_AUDIENCE, KARIERMU_PATHS, kariermuDetachedSignature, KARIERMU_SIGNATURE_HEADER } from './http.js';
 import { KARIERMU_STATUS_MAP, type KariermuStatus } from './status.js';
-import type { KariermuEnrollment, KariermuVoucher } from './wire.js';
+import {
+  KARIERMU_MAX_LIMIT,
+  type KariermuCompletionResponse,
+  type KariermuEnrollment,
+  type KariermuExpiryData,
+  type KariermuRefundData,
+  type KariermuReviewData,
+  type KariermuVoucher,
+  type KariermuVoucherPage,
+} from './wire.js';
 
 const STATUS_OF = invertStatusMap(KARIERMU_STATUS_MAP);
 
@@ -31,16 +43,199 @@ function render(v: SimVoucher): KariermuVoucher {
     paidAt: v.purchasedAt.toISOString(),
     expiresAt: v.expiresAt.toISOString(),
     enrolledAt: v.redeemedAt?.toISOString() ?? null,
+    updatedAt: (v.updatedAt ?? v.purchasedAt).toISOString(),
   };
 }
 
 const fail = (error: KariermuErrorCode, message: string) => ({ error, message });
 
+/** Karier.mu's signing key for callbacks; `kid` is published with the public half in its JWKS. */
+export interface KariermuSigningKey {
+  privateKeyPem: string;
+  kid: string;
+}
+
+export interface KariermuSimulatorOptions {
+  /** Where `/_sandbox/emit` delivers callbacks; without it, emit answers with the signed callback instead. */
+  callback?: { url: string; fetch: (r: Request) => Promise<Response> };
+  /** Generated on first use when absent, so a simulator that never signs pays nothing for RSA. */
+  signingKey?: KariermuSigningKey;
+}
+
+const IsoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+/** SimCallbackEvent as JSON, dates as ISO strings: the body of `/_sandbox/emit`. */
+const SimEventJson = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('purchase.made'),
+    voucher: z.object({
+      code: z.string().min(1),
+      cardNumber: z.string(),
+      buyerName: z.string(),
+      buyerEmail: z.string(),
+      courseId: z.string(),
+      courseTitle: z.string(),
+      providerId: z.string(),
+      state: z.enum(ENROLLMENT_STATES).default('purchased'),
+      purchasedAt: IsoDate,
+      expiresAt: IsoDate,
+      redeemedAt: IsoDate.optional(),
+      updatedAt: IsoDate.optional(),
+    }),
+  }),
+  z.object({ kind: z.literal('review.submitted'), voucherCode: z.string(), rating: z.number().int().min(1).max(5), review: z.string(), reviewedAt: IsoDate }),
+  z.object({ kind: z.literal('voucher.refunded'), voucherCode: z.string(), at: IsoDate }),
+  z.object({ kind: z.literal('voucher.expired'), voucherCode: z.string(), at: IsoDate }),
+  z.object({ kind: z.literal('completion.accepted'), voucherCode: z.string(), at: IsoDate }),
+  z.object({ kind: z.literal('completion.rejected'), voucherCode: z.string(), reason: z.string().min(1), at: IsoDate }),
+  z.object({ kind: z.literal('raw'), platformType: z.string().min(1), payload: z.record(z.string(), z.unknown()) }),
+]);
+
+const CompletionJson = z.object({
+  outcome: z.enum(['passed', 'failed']),
+  score: z.number().min(0).max(100),
+  completedAt: z.iso.datetime({ offset: true }),
+  certificate: z.object({ number: z.string().min(1), issuedAt: z.iso.datetime({ offset: true }), url: z.url(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).nullable(),
+});
+
+const ListQuery = z.object({
+  updatedFrom: z.iso.datetime({ offset: true }),
+  updatedTo: z.iso.datetime({ offset: true }),
+  limit: z.coerce.number().int().min(1).max(KARIERMU_MAX_LIMIT).default(50),
+  cursor: z.string().min(1).optional(),
+});
+
+/** Keyset position: the last item served. Unlike an offset, it stays right while the set changes. */
+const ListCursor = z.object({ t: z.number().int(), c: z.string() });
+const encodeListCursor = (v: SimVoucher) => base64url.encode(JSON.stringify({ t: (v.updatedAt ?? v.purchasedAt).getTime(), c: v.code }));
+function decodeListCursor(text: string): z.infer<typeof ListCursor> | undefined {
+  try {
+    const r = ListCursor.safeParse(JSON.parse(new TextDecoder().decode(base64url.decode(text))));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Karier.mu's callback body; undefined for an event Karier.mu has no word for. */
+function callbackBody(e: SimCallbackEvent, id: string): { id: string; event: string; data: unknown } | undefined {
+  switch (e.kind) {
+    case 'purchase.made':
+      return { id, event: KARIERMU_EVENT_WORD[e.kind], data: render(e.voucher) };
+    case 'review.submitted':
+      return { id, event: KARIERMU_EVENT_WORD[e.kind], data: { voucherCode: e.voucherCode, rating: e.rating, review: e.review, reviewedAt: e.reviewedAt.toISOString() } satisfies z.input<typeof KariermuReviewData> };
+    case 'voucher.refunded':
+      return { id, event: KARIERMU_EVENT_WORD[e.kind], data: { voucherCode: e.voucherCode, refundedAt: e.at.toISOString() } satisfies z.input<typeof KariermuRefundData> };
+    case 'voucher.expired':
+      return { id, event: KARIERMU_EVENT_WORD[e.kind], data: { voucherCode: e.voucherCode, expiredAt: e.at.toISOString() } satisfies z.input<typeof KariermuExpiryData> };
+    case 'completion.accepted':
+    case 'completion.rejected':
+      return undefined;
+    case 'raw':
+      return { id, event: e.platformType, data: e.payload };
+  }
+}
+
+interface LoadedKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+async function loadKey(k?: KariermuSigningKey): Promise<LoadedKey> {
+  if (!k) {
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    const { kty, n, e } = await exportJWK(pair.publicKey);
+    return { kid: `kmu-sim-${crypto.randomUUID().slice(0, 8)}`, privateKey: pair.privateKey, publicJwk: { kty, n, e } };
+  }
+  // Extractable only so that the public half can be derived: a JWK of the private key carries n and e.
+  const privateKey = await importPKCS8(k.privateKeyPem, 'RS256', { extractable: true });
+  const { kty, n, e } = await exportJWK(privateKey);
+  return { kid: k.kid, privateKey, publicJwk: { kty, n, e } };
+}
+
 /** Sandbox Karier.mu implementing openapi/partners/kariermu.yaml. */
-export function createKariermuSimulator(cfg: KariermuSimulatorConfig, state = new SimulatorState('kariermu'), now = () => new Date()) {
+export function createKariermuSimulator(cfg: KariermuSimulatorConfig, state = new SimulatorState('kariermu'), now = () => new Date(), opts: KariermuSimulatorOptions = {}) {
   const app = new Hono();
   const jwks = cfg.jwks ? createLocalJWKSet(cfg.jwks) : undefined;
   const spki = cfg.publicKeyPem ? importSPKI(cfg.publicKeyPem, 'RS256') : undefined;
+
+  /** Every key ever used stays published, so callbacks signed before a rotation still verify. */
+  const published: Promise<LoadedKey>[] = [];
+  let active: Promise<LoadedKey> | undefined;
+  const signingKey = () => {
+    if (!active) {
+      active = loadKey(opts.signingKey);
+      published.push(active);
+    }
+    return active;
+  };
+
+  /** Publishes a new key and signs with it from now on; the old one stays in the JWKS. */
+  async function rotateSigningKey(next?: KariermuSigningKey): Promise<{ kid: string }> {
+    await signingKey();
+    active = loadKey(next);
+    published.push(active);
+    return { kid: (await active).kid };
+  }
+
+  async function publicJwks(): Promise<JSONWebKeySet> {
+    await signingKey();
+    const keys = await Promise.all(published);
+    return { keys: keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: 'RS256', use: 'sig' })) };
+  }
+
+  const callback: CallbackSigner = async (event, o = {}) => {
+    const eventId = o.eventId ?? `evt_${crypto.randomUUID()}`;
+    const body = callbackBody(event, eventId);
+    if (!body) throw new Error(`Karier.mu has no callback for ${event.kind}`);
+    const text = JSON.stringify(body);
+    const key = await signingKey();
+    return {
+      eventId,
+      headers: { 'content-type': 'application/json', [KARIERMU_SIGNATURE_HEADER]: await kariermuDetachedSignature(key.privateKey, key.kid, text, o.at ?? now()) },
+      body: text,
+    };
+  };
+
+  /** What happened at Karier.mu before it tells the gateway; false when the voucher is unknown. */
+  function apply(e: SimCallbackEvent): boolean {
+    const at = now();
+    if (e.kind === 'raw') return true;
+    if (e.kind === 'purchase.made') {
+      state.addVoucher({ ...e.voucher, updatedAt: e.voucher.updatedAt ?? at });
+      return true;
+    }
+    const v = state.vouchers.get(e.voucherCode);
+    if (!v) return false;
+    if (e.kind === 'review.submitted') {
+      v.state = 'reviewed';
+      v.review = { rating: e.rating, review: e.review, reviewedAt: e.reviewedAt };
+    } else if (e.kind === 'voucher.refunded') v.state = 'refunded';
+    else if (e.kind === 'voucher.expired') v.state = 'expired';
+    v.updatedAt = at;
+    return true;
+  }
+
+  // Both doors are registered before the bearer check: Karier.mu's public keys are public, and
+  // the emit trigger plays Karier.mu's own side, which no gateway token could authorise.
+  app.get(KARIERMU_PATHS.jwks, async (c) => c.json(await publicJwks()));
+
+  app.post('/_sandbox/emit', async (c) => {
+    const parsed = SimEventJson.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json(fail('invalid_request', parsed.error.message.slice(0, 500)), 400);
+    const event: SimCallbackEvent = parsed.data;
+    if (!callbackBody(event, '')) return c.json(fail('invalid_request', `Karier.mu has no callback for ${event.kind}`), 422);
+    if (!apply(event)) return c.json(fail('voucher_not_found', 'no such voucher at this simulator'), 404);
+    const signed = await callback(event);
+    if (!opts.callback) return c.json(signed);
+    try {
+      const res = await opts.callback.fetch(new Request(opts.callback.url, { method: 'POST', headers: signed.headers, body: signed.body }));
+      return c.json({ eventId: signed.eventId, gatewayStatus: res.status });
+    } catch (e) {
+      return c.json({ eventId: signed.eventId, error: `gateway unreachable: ${(e as Error).message}` }, 502);
+    }
+  });
 
   app.use('*', async (c, next) => {
     const m = /^Bearer ([^\s]+)$/.exec(c.req.header('authorization') ?? '');
@@ -94,5 +289,48 @@ export function createKariermuSimulator(cfg: KariermuSimulatorConfig, state = ne
     return c.json(reply.body as object, reply.status as 201);
   });
 
-  return { app, state };
+  app.get(KARIERMU_PATHS.vouchers, (c) => {
+    const q = ListQuery.safeParse(c.req.query());
+    if (!q.success) return c.json(fail('invalid_request', q.error.message.slice(0, 500)), 400);
+    const after = q.data.cursor === undefined ? undefined : decodeListCursor(q.data.cursor);
+    if (q.data.cursor !== undefined && !after) return c.json(fail('invalid_request', 'cursor is not one this API issued'), 400);
+    let items = state.changedBetween(new Date(q.data.updatedFrom), new Date(q.data.updatedTo));
+    if (after) {
+      // Same order as changedBetween: time, then code.
+      items = items.filter((v) => {
+        const t = (v.updatedAt ?? v.purchasedAt).getTime();
+        return t > after.t || (t === after.t && v.code.localeCompare(after.c) > 0);
+      });
+    }
+    const page = items.slice(0, q.data.limit);
+    const body: KariermuVoucherPage = { items: page.map(render), nextCursor: items.length > page.length ? encodeListCursor(page[page.length - 1]) : null };
+    return c.json(body);
+  });
+
+  app.post('/api/partner/v1/enrollments/:code/completion', async (c) => {
+    const parsed = CompletionJson.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) return c.json(fail('invalid_request', parsed.error.message.slice(0, 500)), 400);
+    const idempotencyKey = c.req.header('idempotency-key');
+    if (!idempotencyKey) return c.json(fail('invalid_request', 'Idempotency-Key header is required'), 400);
+    const body = parsed.data;
+    const code = c.req.param('code');
+    const reply = await state.once({ method: 'POST', path: c.req.path, idempotencyKey, body }, () => {
+      const v = state.vouchers.get(code);
+      if (!v) return { status: 404, body: fail('voucher_not_found', 'voucher not found') };
+      if (v.state === 'refunded' || v.state === 'revoked') return { status: 410, body: fail('voucher_refunded', 'voucher refunded') };
+      if (v.state === 'purchased' || v.state === 'expired') return { status: 409, body: fail('voucher_not_enrolled', 'nobody is enrolled with this voucher') };
+      if (v.state !== 'redeemed' && v.state !== 'in_progress') return { status: 409, body: fail('completion_already_reported', 'a completion is already recorded for this enrollment') };
+      v.state = body.outcome === 'passed' ? 'completed' : 'failed';
+      v.completion = { outcome: body.outcome, score: body.score, completedAt: new Date(body.completedAt), certificateNumber: body.certificate?.number };
+      v.updatedAt = now();
+      const answer: KariermuCompletionResponse = {
+        enrollment: { enrollmentId: `KMU-ENR-${v.code.slice(4)}`, voucherCode: v.code, status: body.outcome === 'passed' ? 'finished' : 'failed', enrolledAt: v.redeemedAt!.toISOString() },
+        completionId: `KMU-CMP-${v.code.slice(4)}`,
+      };
+      return { status: 201, body: answer };
+    });
+    return c.json(reply.body as object, reply.status as 201);
+  });
+
+  return { app, state, callback, jwks: publicJwks, rotateSigningKey };
 }

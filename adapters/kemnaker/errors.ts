@@ -17,6 +17,9 @@ export const KEMNAKER_ERRORS = {
   // never retried.
   '4012600': { kind: 'auth_failed', retry: false },
   '4032600': { kind: 'voucher_expired', retry: false }, // Transaction Expired
+  // Transaction Not Permitted: a grade for a voucher that was never redeemed. The gateway reports
+  // completions only after a redemption, so this means the two sides disagree and needs a person.
+  '4032615': { kind: 'invalid_request', retry: false },
   '4042601': { kind: 'voucher_not_found', retry: false }, // Transaction Not Found
   '4042604': { kind: 'voucher_refunded', retry: false }, // Transaction Cancelled (refunded or revoked)
   '4042611': { kind: 'invalid_request', retry: false }, // Invalid Card: not the buyer's Prakerja card
@@ -24,6 +27,9 @@ export const KEMNAKER_ERRORS = {
   // one idempotency key, and resending will not fix that.
   '4092600': { kind: 'invalid_request', retry: false },
   '4092602': { kind: 'voucher_already_redeemed', retry: false },
+  // A grade is already pending or accepted for this voucher, sent under another idempotency key.
+  // Sisnaker takes a new grade only after it has rejected the previous one.
+  '4092603': { kind: 'invalid_request', retry: false },
 } as const satisfies Record<string, { kind: AdapterErrorKind; retry: boolean }>;
 
 export type KemnakerResponseCode = keyof typeof KEMNAKER_ERRORS | typeof KEMNAKER_SUCCESS;

@@ -16,7 +16,18 @@ export const KEMNAKER_DEFAULT_CHANNEL_ID = '95221';
 export const KEMNAKER_PATHS = {
   inquiry: '/snap/v1.0/prakerja/voucher/inquiry',
   redeem: '/snap/v1.0/prakerja/voucher/redeem',
+  grade: '/snap/v1.0/prakerja/grade',
+  list: '/snap/v1.0/prakerja/voucher/list',
 };
+
+/** Where the gateway receives Kemnaker's notifications unless a deployment says otherwise; the path is signed. */
+export const KEMNAKER_CALLBACK_PATH = '/v1/callbacks/kemnaker';
+
+/** SNAP's X-TIMESTAMP shape: ISO-8601 with an explicit offset, never a bare local time. */
+export const SNAP_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?[+-]\d{2}:\d{2}$/;
+
+/** Headers of a SNAP notification from Kemnaker; all are required. */
+export const KEMNAKER_CALLBACK_HEADERS = ['x-timestamp', 'x-partner-id', 'x-external-id', 'x-signature'] as const;
 
 /**
  * SNAP's Minify(body): whitespace outside string literals removed, nothing else changed. Re-serialising
@@ -66,14 +77,17 @@ export function randomExternalId(): string {
 }
 
 /**
- * The X-EXTERNAL-ID for a redemption, derived from the gateway's idempotency key. A retry after a
- * timeout then carries the same id and Kemnaker answers it from its dedupe store instead of
- * redeeming again. The prefix keeps a future operation using the same key from producing the same id.
+ * An X-EXTERNAL-ID derived from the gateway's idempotency key. A retry after a timeout then
+ * carries the same id and Kemnaker answers it from its dedupe store instead of applying it again.
+ * The operation prefix keeps two operations that share a key from colliding on one id.
  */
-export async function redeemExternalId(idempotencyKey: string): Promise<string> {
-  const digest = await sha256Hex(`kemnaker-redeem:${idempotencyKey}`);
+async function derivedExternalId(operation: 'redeem' | 'grade', idempotencyKey: string): Promise<string> {
+  const digest = await sha256Hex(`kemnaker-${operation}:${idempotencyKey}`);
   return (BigInt(`0x${digest}`) % 10n ** BigInt(EXTERNAL_ID_DIGITS)).toString().padStart(EXTERNAL_ID_DIGITS, '0');
 }
+
+export const redeemExternalId = (idempotencyKey: string): Promise<string> => derivedExternalId('redeem', idempotencyKey);
+export const gradeExternalId = (idempotencyKey: string): Promise<string> => derivedExternalId('grade', idempotencyKey);
 
 export async function kemnakerRequest(cfg: KemnakerConfig, path: string, body: unknown, opts: { externalId: string; now: Date }): Promise<Request> {
   const url = new URL(cfg.baseUrl.replace(/\/$/, '') + path);

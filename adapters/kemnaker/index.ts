@@ -1,13 +1,49 @@
+import { timingSafeEqual } from '../shared/crypto.js';
 import { errorFromTable, parseWire, send, transportError, type WireResponse } from '../shared/http.js';
-import { AdapterError, type AdapterContext, type PlatformAdapter, type RedeemRequest, type RedeemResult } from '../types.js';
+import {
+  AdapterError,
+  CALLBACK_TOLERANCE_MS,
+  CallbackRejected,
+  type AdapterContext,
+  type CompletionReport,
+  type DeliveryReceipt,
+  type PlatformAdapter,
+  type RedeemRequest,
+  type RedeemResult,
+  type VerifiedCallback,
+} from '../types.js';
 import { KEMNAKER_ERRORS } from './errors.js';
-import { KEMNAKER_PATHS, kemnakerRequest, randomExternalId, redeemExternalId, type KemnakerConfig } from './http.js';
-import { parseWibDateTime, toCanonicalVoucher } from './transformers.js';
-import { KemnakerEnvelope, KemnakerInquiryResponse, KemnakerRedeemResponse, type KemnakerInquiryBody, type KemnakerRedeemBody } from './wire.js';
+import { decodeKemnakerEvent } from './events.js';
+import {
+  gradeExternalId,
+  KEMNAKER_CALLBACK_HEADERS,
+  KEMNAKER_PATHS,
+  kemnakerRequest,
+  kemnakerSignature,
+  randomExternalId,
+  redeemExternalId,
+  SNAP_TIMESTAMP,
+  type KemnakerConfig,
+} from './http.js';
+import { formatWibDateTime, parseWibDateTime, toCanonicalVoucher } from './transformers.js';
+import {
+  KEMNAKER_MAX_PAGE_SIZE,
+  KemnakerEnvelope,
+  KemnakerGradeResponse,
+  KemnakerInquiryResponse,
+  KemnakerListResponse,
+  KemnakerNotification,
+  KemnakerRedeemResponse,
+  type KemnakerGradeBody,
+  type KemnakerInquiryBody,
+  type KemnakerListBody,
+  type KemnakerRedeemBody,
+} from './wire.js';
 
 export type { KemnakerConfig } from './http.js';
 
 const PLATFORM = 'kemnaker';
+const DEFAULT_PAGE_SIZE = 50;
 
 function responseCode(res: WireResponse): { code?: string; message?: string } {
   const body = KemnakerEnvelope.safeParse(res.json);
@@ -28,6 +64,30 @@ function failure(res: WireResponse) {
     });
   }
   return errorFromTable(PLATFORM, KEMNAKER_ERRORS, res, code, message);
+}
+
+/**
+ * Kemnaker pages by number, so the gateway's cursor carries the page and its size. It also carries
+ * the window, because a page number means nothing under another window; the size is fixed by the
+ * first page so the offsets stay consistent.
+ */
+interface PageCursor {
+  page: number;
+  size: number;
+  from: number;
+  to: number;
+}
+
+const encodeCursor = (c: PageCursor) => btoa(JSON.stringify(c)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+function decodeCursor(text: string): PageCursor | undefined {
+  try {
+    const c = JSON.parse(atob(text.replace(/-/g, '+').replace(/_/g, '/'))) as Partial<PageCursor>;
+    const ints = [c.page, c.size, c.from, c.to].every((n) => Number.isSafeInteger(n));
+    return ints && c.page! >= 1 && c.size! >= 1 && c.size! <= KEMNAKER_MAX_PAGE_SIZE ? (c as PageCursor) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function createKemnakerAdapter(cfg: KemnakerConfig, ctx: AdapterContext): PlatformAdapter {
@@ -60,6 +120,78 @@ export function createKemnakerAdapter(cfg: KemnakerConfig, ctx: AdapterContext):
       if (res.status !== 200) throw failure(res);
       const data = parseWire(PLATFORM, KemnakerRedeemResponse, res);
       return { redeemedAt: parseWibDateTime(data.redeemDate)!, platformReference: data.referenceNo };
+    },
+
+    async reportCompletion(report: CompletionReport): Promise<DeliveryReceipt> {
+      // Same rule as the redemption: only the report goes into the body, so a redelivery from the
+      // outbox is byte-identical and Kemnaker replays its first answer.
+      const body: KemnakerGradeBody = {
+        partnerReferenceNo: report.idempotencyKey,
+        voucherCode: report.voucherCode,
+        nilai: report.score,
+        hasil: report.outcome === 'passed' ? 'LULUS' : 'TIDAK LULUS',
+        tanggalSelesai: formatWibDateTime(report.completedAt),
+        ...(report.certificate ? { nomorSertifikat: report.certificate.number } : {}),
+      };
+      const request = await kemnakerRequest(cfg, KEMNAKER_PATHS.grade, body, { externalId: await gradeExternalId(report.idempotencyKey), now: now() });
+      const res = await send(ctx, PLATFORM, request);
+      if (res.status !== 200) throw failure(res);
+      // Recorded, not yet accepted: Sisnaker's verdict arrives as a NILAI_DITERIMA / NILAI_DITOLAK notification.
+      return { reference: parseWire(PLATFORM, KemnakerGradeResponse, res).referenceNo };
+    },
+
+    async verifyCallback(req): Promise<VerifiedCallback> {
+      const missing = KEMNAKER_CALLBACK_HEADERS.filter((h) => !req.headers.get(h));
+      if (missing.length) throw new CallbackRejected('missing_signature', `kemnaker notification lacks ${missing.map((h) => h.toUpperCase()).join(', ')}`);
+      const [timestamp, partnerId, eventId, signature] = KEMNAKER_CALLBACK_HEADERS.map((h) => req.headers.get(h)!);
+
+      // The secret we hold belongs to this partner id; a notification naming another partnership
+      // was not meant for this configuration, whatever its signature.
+      if (partnerId !== cfg.partnerId) throw new CallbackRejected('bad_signature', 'kemnaker notification is addressed to another X-PARTNER-ID');
+      const expected = await kemnakerSignature(cfg.clientSecret, 'POST', req.path, req.rawBody, timestamp);
+      if (!timingSafeEqual(signature, expected)) throw new CallbackRejected('bad_signature', 'kemnaker notification signature does not match');
+
+      const sentAt = SNAP_TIMESTAMP.test(timestamp) ? Date.parse(timestamp) : NaN;
+      if (Number.isNaN(sentAt)) throw new CallbackRejected('malformed', 'kemnaker X-TIMESTAMP is not ISO-8601 with an offset');
+      if (Math.abs(req.receivedAt.getTime() - sentAt) > CALLBACK_TOLERANCE_MS) {
+        throw new CallbackRejected('stale_timestamp', `kemnaker X-TIMESTAMP ${timestamp} is outside ±${CALLBACK_TOLERANCE_MS / 1000} s`);
+      }
+
+      let json: unknown;
+      try {
+        json = JSON.parse(req.rawBody);
+      } catch {
+        throw new CallbackRejected('malformed', 'kemnaker notification body is not JSON');
+      }
+      const envelope = KemnakerNotification.safeParse(json);
+      if (!envelope.success) throw new CallbackRejected('malformed', 'kemnaker notification has no jenisEvent');
+      const decoded = decodeKemnakerEvent(envelope.data.jenisEvent, envelope.data.data);
+      if (!decoded.ok) throw new CallbackRejected('malformed', `kemnaker ${envelope.data.jenisEvent} data does not match its contract: ${decoded.message}`);
+      return { eventId, platformType: envelope.data.jenisEvent, occurredAt: decoded.at ?? new Date(sentAt), event: decoded.event };
+    },
+
+    async listVouchers({ from, to, cursor, limit }) {
+      let c: PageCursor;
+      if (cursor) {
+        const decoded = decodeCursor(cursor);
+        if (!decoded) throw new AdapterError('invalid_request', PLATFORM, 'kemnaker listing cursor is not one this adapter issued', { retryable: false });
+        if (decoded.from !== from.getTime() || decoded.to !== to.getTime()) {
+          throw new AdapterError('invalid_request', PLATFORM, 'kemnaker listing cursor belongs to another window', { retryable: false });
+        }
+        c = decoded;
+      } else {
+        c = { page: 1, size: Math.min(KEMNAKER_MAX_PAGE_SIZE, Math.max(1, Math.floor(limit ?? DEFAULT_PAGE_SIZE))), from: from.getTime(), to: to.getTime() };
+      }
+      // Kemnaker's dates have whole seconds: both ends are truncated the same way, so consecutive
+      // windows [a, b), [b, c) still meet without a gap.
+      const body: KemnakerListBody = { startDate: formatWibDateTime(from), endDate: formatWibDateTime(to), pageNo: c.page, pageSize: c.size };
+      const res = await send(ctx, PLATFORM, await kemnakerRequest(cfg, KEMNAKER_PATHS.list, body, { externalId: randomExternalId(), now: now() }));
+      if (res.status !== 200) throw failure(res);
+      const data = parseWire(PLATFORM, KemnakerListResponse, res);
+      return {
+        items: data.vouchers.map(toCanonicalVoucher),
+        nextCursor: c.page < data.totalPage ? encodeCursor({ ...c, page: c.page + 1 }) : undefined,
+      };
     },
   };
 }

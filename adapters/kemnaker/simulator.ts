@@ -1,12 +1,36 @@
 import { Hono, type Context } from 'hono';
-import type { EnrollmentState } from '../../src/domain/types.js';
+import { z } from 'zod';
+import { ENROLLMENT_STATES, type EnrollmentState } from '../../src/domain/types.js';
 import { sha256Hex, timingSafeEqual } from '../shared/crypto.js';
-import { invertStatusMap, SIM_TIMESTAMP_TOLERANCE_MS, SimulatorState, type SimRedeemRefusal, type SimVoucher } from '../shared/simulator-kit.js';
+import {
+  invertStatusMap,
+  SIM_TIMESTAMP_TOLERANCE_MS,
+  SimulatorState,
+  type CallbackSigner,
+  type SimCallbackEvent,
+  type SimRedeemRefusal,
+  type SimVoucher,
+} from '../shared/simulator-kit.js';
 import { KEMNAKER_SUCCESS, type KemnakerResponseCode } from './errors.js';
-import { KEMNAKER_PATHS, kemnakerSignature, minifyJson, type KemnakerConfig } from './http.js';
+import { KEMNAKER_EVENT_WORD } from './events.js';
+import { KEMNAKER_CALLBACK_PATH, KEMNAKER_PATHS, kemnakerSignature, minifyJson, randomExternalId, SNAP_TIMESTAMP, type KemnakerConfig } from './http.js';
 import { KEMNAKER_STATUS_MAP, type KemnakerStatus } from './status.js';
-import { formatWibDateTime } from './transformers.js';
-import type { KemnakerRedeemBody, KemnakerRedeemResponse, KemnakerVoucher } from './wire.js';
+import { formatSnapTimestamp, formatWibDateTime, parseWibDateTime } from './transformers.js';
+import {
+  KEMNAKER_GRADE_RESULTS,
+  KEMNAKER_MAX_PAGE_SIZE,
+  type KemnakerExpiryData,
+  type KemnakerGradeAcceptedData,
+  type KemnakerGradeBody,
+  type KemnakerGradeRejectedData,
+  type KemnakerGradeResponse,
+  type KemnakerListResponse,
+  type KemnakerRedeemBody,
+  type KemnakerRedeemResponse,
+  type KemnakerRefundData,
+  type KemnakerReviewData,
+  type KemnakerVoucher,
+} from './wire.js';
 
 const STATUS_OF = invertStatusMap(KEMNAKER_STATUS_MAP);
 
@@ -37,6 +61,7 @@ function render(v: SimVoucher): KemnakerVoucher {
     purchaseDate: formatWibDateTime(v.purchasedAt),
     expiryDate: formatWibDateTime(v.expiresAt),
     redeemDate: v.redeemedAt ? formatWibDateTime(v.redeemedAt) : null,
+    updateDate: formatWibDateTime(v.updatedAt ?? v.purchasedAt),
   };
 }
 
@@ -52,7 +77,50 @@ function parseJson(text: string): unknown {
 }
 
 const MANDATORY_HEADERS = ['X-TIMESTAMP', 'X-PARTNER-ID', 'X-EXTERNAL-ID', 'CHANNEL-ID', 'X-SIGNATURE'] as const;
-const SNAP_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?[+-]\d{2}:\d{2}$/;
+
+/** Sisnaker's verdict on a grade; a graded voucher without one is still pending. */
+export interface GradeDecision {
+  decision: 'accepted' | 'rejected';
+  at: Date;
+  reason?: string;
+}
+
+export interface KemnakerSimulatorOptions {
+  /**
+   * Where `/_sandbox/emit` delivers notifications. Kemnaker signs the path of this URL, so it must
+   * be the path the gateway sees. Without it, emit answers with the signed notification instead.
+   */
+  callback?: { url: string; fetch: (r: Request) => Promise<Response> };
+}
+
+const IsoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+/** SimCallbackEvent as JSON, dates as ISO strings: the body of `/_sandbox/emit`. */
+const SimEventJson = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('purchase.made'),
+    voucher: z.object({
+      code: z.string().min(1),
+      cardNumber: z.string(),
+      buyerName: z.string(),
+      buyerEmail: z.string(),
+      courseId: z.string(),
+      courseTitle: z.string(),
+      providerId: z.string(),
+      state: z.enum(ENROLLMENT_STATES).default('purchased'),
+      purchasedAt: IsoDate,
+      expiresAt: IsoDate,
+      redeemedAt: IsoDate.optional(),
+      updatedAt: IsoDate.optional(),
+    }),
+  }),
+  z.object({ kind: z.literal('review.submitted'), voucherCode: z.string(), rating: z.number().int().min(1).max(5), review: z.string(), reviewedAt: IsoDate }),
+  z.object({ kind: z.literal('voucher.refunded'), voucherCode: z.string(), at: IsoDate }),
+  z.object({ kind: z.literal('voucher.expired'), voucherCode: z.string(), at: IsoDate }),
+  z.object({ kind: z.literal('completion.accepted'), voucherCode: z.string(), at: IsoDate }),
+  z.object({ kind: z.literal('completion.rejected'), voucherCode: z.string(), reason: z.string().min(1), at: IsoDate }),
+  z.object({ kind: z.literal('raw'), platformType: z.string().min(1), payload: z.record(z.string(), z.unknown()) }),
+]);
 
 /**
  * Sandbox Kemnaker implementing openapi/partners/kemnaker.yaml. It checks SNAP headers in SNAP's
@@ -61,11 +129,112 @@ const SNAP_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?[+-]\d{2
  * different body is a 409xx00 Conflict. As in SimulatorState.once, only accepted calls are
  * remembered, so a refused call can be corrected and sent again.
  */
-export function createKemnakerSimulator(cfg: Pick<KemnakerConfig, 'partnerId' | 'clientSecret'>, state = new SimulatorState('kemnaker'), now = () => new Date()) {
+export function createKemnakerSimulator(
+  cfg: Pick<KemnakerConfig, 'partnerId' | 'clientSecret'>,
+  state = new SimulatorState('kemnaker'),
+  now = () => new Date(),
+  opts: KemnakerSimulatorOptions = {},
+) {
   const app = new Hono();
   const fingerprints = new Map<string, string>();
+  const gradeDecisions = new Map<string, GradeDecision>();
+  /** The last grade reference per voucher, quoted back in NILAI_DITERIMA / NILAI_DITOLAK. */
+  const gradeRefs = new Map<string, string>();
+  const callbackUrl = opts.callback ? new URL(opts.callback.url) : undefined;
+  const callbackPath = callbackUrl ? callbackUrl.pathname + callbackUrl.search : KEMNAKER_CALLBACK_PATH;
 
   const send = (c: Context, r: Reply) => c.json(r.body as object, r.status as 200);
+
+  /** The notification body in Kemnaker's words: Indonesian event names, WIB dates, upper-case names. */
+  function notification(e: SimCallbackEvent): { jenisEvent: string; data: unknown } {
+    switch (e.kind) {
+      case 'purchase.made':
+        return { jenisEvent: KEMNAKER_EVENT_WORD[e.kind], data: render(e.voucher) };
+      case 'review.submitted':
+        return { jenisEvent: KEMNAKER_EVENT_WORD[e.kind], data: { voucherCode: e.voucherCode, rating: e.rating, ulasan: e.review, tanggalUlasan: formatWibDateTime(e.reviewedAt) } satisfies z.input<typeof KemnakerReviewData> };
+      case 'completion.accepted':
+        return { jenisEvent: KEMNAKER_EVENT_WORD[e.kind], data: { voucherCode: e.voucherCode, referenceNo: gradeRefs.get(e.voucherCode), tanggalDiterima: formatWibDateTime(e.at) } satisfies z.input<typeof KemnakerGradeAcceptedData> };
+      case 'completion.rejected':
+        return {
+          jenisEvent: KEMNAKER_EVENT_WORD[e.kind],
+          data: { voucherCode: e.voucherCode, referenceNo: gradeRefs.get(e.voucherCode), alasan: e.reason, tanggalDitolak: formatWibDateTime(e.at) } satisfies z.input<typeof KemnakerGradeRejectedData>,
+        };
+      case 'voucher.expired':
+        return { jenisEvent: KEMNAKER_EVENT_WORD[e.kind], data: { voucherCode: e.voucherCode, tanggalKedaluwarsa: formatWibDateTime(e.at) } satisfies z.input<typeof KemnakerExpiryData> };
+      case 'voucher.refunded':
+        return { jenisEvent: KEMNAKER_EVENT_WORD[e.kind], data: { voucherCode: e.voucherCode, tanggalPengembalian: formatWibDateTime(e.at) } satisfies z.input<typeof KemnakerRefundData> };
+      case 'raw':
+        return { jenisEvent: e.platformType, data: e.payload };
+    }
+  }
+
+  /** Signs as SNAP BI notifications are signed: the same symmetric form as requests, over the callback path. */
+  const callback: CallbackSigner = async (event, o = {}) => {
+    const eventId = o.eventId ?? randomExternalId();
+    const timestamp = formatSnapTimestamp(o.at ?? now());
+    const body = JSON.stringify(notification(event));
+    return {
+      eventId,
+      headers: {
+        'content-type': 'application/json',
+        'x-timestamp': timestamp,
+        'x-partner-id': cfg.partnerId,
+        'x-external-id': eventId,
+        'x-signature': await kemnakerSignature(cfg.clientSecret, 'POST', callbackPath, body, timestamp),
+      },
+      body,
+    };
+  };
+
+  /** What happened at Kemnaker before it tells the gateway; false when the voucher is unknown. */
+  function apply(e: SimCallbackEvent): boolean {
+    const at = now();
+    if (e.kind === 'raw') return true;
+    if (e.kind === 'purchase.made') {
+      state.addVoucher({ ...e.voucher, updatedAt: e.voucher.updatedAt ?? at });
+      return true;
+    }
+    const v = state.vouchers.get(e.voucherCode);
+    if (!v) return false;
+    switch (e.kind) {
+      case 'review.submitted':
+        v.state = 'reviewed';
+        v.review = { rating: e.rating, review: e.review, reviewedAt: e.reviewedAt };
+        break;
+      case 'voucher.refunded':
+        v.state = 'refunded';
+        break;
+      case 'voucher.expired':
+        v.state = 'expired';
+        break;
+      // A verdict leaves the voucher where the grade put it; only the decision is new.
+      case 'completion.accepted':
+        gradeDecisions.set(v.code, { decision: 'accepted', at: e.at });
+        break;
+      case 'completion.rejected':
+        gradeDecisions.set(v.code, { decision: 'rejected', at: e.at, reason: e.reason });
+        break;
+    }
+    v.updatedAt = at;
+    return true;
+  }
+
+  // Sandbox-only door, registered before the SNAP check so it needs no signature: it plays
+  // Kemnaker's side of a notification, which no partner credential could authorise.
+  app.post('/_sandbox/emit', async (c) => {
+    const parsed = SimEventJson.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: 'invalid_event', message: parsed.error.message.slice(0, 500) }, 400);
+    const event: SimCallbackEvent = parsed.data;
+    if (!apply(event)) return c.json({ error: 'voucher_not_found', message: 'no such voucher at this simulator' }, 404);
+    const signed = await callback(event);
+    if (!opts.callback) return c.json(signed);
+    try {
+      const res = await opts.callback.fetch(new Request(opts.callback.url, { method: 'POST', headers: signed.headers, body: signed.body }));
+      return c.json({ eventId: signed.eventId, gatewayStatus: res.status });
+    } catch (e) {
+      return c.json({ eventId: signed.eventId, error: `gateway unreachable: ${(e as Error).message}` }, 502);
+    }
+  });
 
   app.use('*', async (c, next) => {
     for (const name of MANDATORY_HEADERS) if (!c.req.header(name)) return send(c, reply(400, '4002602', `Invalid Mandatory Field [${name}]`));
@@ -131,5 +300,71 @@ export function createKemnakerSimulator(cfg: Pick<KemnakerConfig, 'partnerId' | 
     }));
   });
 
-  return { app, state };
+  app.post(KEMNAKER_PATHS.grade, async (c) => {
+    const raw = await c.req.text();
+    const body = parseJson(raw) as Partial<Record<keyof KemnakerGradeBody, unknown>> | null;
+    for (const field of ['partnerReferenceNo', 'voucherCode', 'nilai', 'hasil', 'tanggalSelesai'] as const) {
+      if (body?.[field] === undefined || body[field] === null || body[field] === '') return send(c, reply(400, '4002602', `Invalid Mandatory Field [${field}]`));
+    }
+    const b = body!;
+    if (typeof b.partnerReferenceNo !== 'string') return send(c, reply(400, '4002601', 'Invalid Field Format [partnerReferenceNo]'));
+    if (typeof b.voucherCode !== 'string') return send(c, reply(400, '4002601', 'Invalid Field Format [voucherCode]'));
+    if (typeof b.nilai !== 'number' || !(b.nilai >= 0 && b.nilai <= 100)) return send(c, reply(400, '4002601', 'Invalid Field Format [nilai]'));
+    if (!KEMNAKER_GRADE_RESULTS.includes(b.hasil as never)) return send(c, reply(400, '4002601', 'Invalid Field Format [hasil]'));
+    const completedAt = typeof b.tanggalSelesai === 'string' ? parseWibDateTime(b.tanggalSelesai) : undefined;
+    if (!completedAt) return send(c, reply(400, '4002601', 'Invalid Field Format [tanggalSelesai]'));
+    if (b.nomorSertifikat !== undefined && (typeof b.nomorSertifikat !== 'string' || !b.nomorSertifikat)) return send(c, reply(400, '4002601', 'Invalid Field Format [nomorSertifikat]'));
+    const grade = b as KemnakerGradeBody;
+
+    return send(c, await once(c, raw, body, () => {
+      const v = state.vouchers.get(grade.voucherCode);
+      if (!v) return reply(404, '4042601', 'Transaction Not Found');
+      if (v.state === 'refunded' || v.state === 'revoked') return reply(404, '4042604', 'Transaction Cancelled');
+      if (v.state === 'purchased' || v.state === 'expired') return reply(403, '4032615', 'Transaction Not Permitted. Voucher not redeemed');
+      // A rejected grade may be replaced; a pending or accepted one may not.
+      const regrade = gradeDecisions.get(v.code)?.decision === 'rejected';
+      if (v.state !== 'redeemed' && v.state !== 'in_progress' && !regrade) return reply(409, '4092603', 'Grade Already Submitted');
+
+      const at = now();
+      v.state = grade.hasil === 'LULUS' ? 'completed' : 'failed';
+      v.completion = { outcome: grade.hasil === 'LULUS' ? 'passed' : 'failed', score: grade.nilai, completedAt, certificateNumber: grade.nomorSertifikat };
+      v.updatedAt = at;
+      gradeDecisions.delete(v.code);
+      const referenceNo = `SK-NLI-${v.code}-${at.getTime()}`;
+      gradeRefs.set(v.code, referenceNo);
+      const ok: Omit<KemnakerGradeResponse, 'responseCode' | 'responseMessage'> = { referenceNo, partnerReferenceNo: grade.partnerReferenceNo, voucherCode: v.code, status: statusWord(v) };
+      return reply(200, KEMNAKER_SUCCESS, 'Successful', ok);
+    }));
+  });
+
+  app.post(KEMNAKER_PATHS.list, async (c) => {
+    const raw = await c.req.text();
+    const body = parseJson(raw) as Record<string, unknown> | null;
+    for (const field of ['startDate', 'endDate', 'pageNo', 'pageSize'] as const) {
+      if (body?.[field] === undefined || body[field] === null || body[field] === '') return send(c, reply(400, '4002602', `Invalid Mandatory Field [${field}]`));
+    }
+    const from = typeof body!.startDate === 'string' ? parseWibDateTime(body!.startDate) : undefined;
+    const to = typeof body!.endDate === 'string' ? parseWibDateTime(body!.endDate) : undefined;
+    if (!from) return send(c, reply(400, '4002601', 'Invalid Field Format [startDate]'));
+    if (!to) return send(c, reply(400, '4002601', 'Invalid Field Format [endDate]'));
+    const { pageNo, pageSize } = body as { pageNo: unknown; pageSize: unknown };
+    if (!Number.isSafeInteger(pageNo) || (pageNo as number) < 1) return send(c, reply(400, '4002601', 'Invalid Field Format [pageNo]'));
+    if (!Number.isSafeInteger(pageSize) || (pageSize as number) < 1 || (pageSize as number) > KEMNAKER_MAX_PAGE_SIZE) return send(c, reply(400, '4002601', 'Invalid Field Format [pageSize]'));
+    const page = pageNo as number;
+    const size = pageSize as number;
+
+    return send(c, await once(c, raw, body, () => {
+      const all = state.changedBetween(from, to);
+      const ok: Omit<KemnakerListResponse, 'responseCode' | 'responseMessage'> = {
+        pageNo: page,
+        pageSize: size,
+        totalPage: Math.ceil(all.length / size),
+        totalData: all.length,
+        vouchers: all.slice((page - 1) * size, page * size).map(render),
+      };
+      return reply(200, KEMNAKER_SUCCESS, 'Successful', ok);
+    }));
+  });
+
+  return { app, state, callback, gradeDecisions };
 }

@@ -21,6 +21,9 @@ export const PRAKERJA_FAILURES = {
   // The adapter re-stamps the timestamp on every attempt, so a retry can pass once clocks agree.
   'Timestamp tidak valid': { error: 'auth_failed', retry: true },
   'Request tidak valid': { error: 'invalid_request', retry: false },
+  // MODELLED: a certificate reported before the completion it certifies. Retrying the same report
+  // cannot help; the completion has to be delivered first, and then this report succeeds.
+  'Laporan penyelesaian belum diterima': { error: 'invalid_request', retry: false },
 } as const satisfies Record<string, { reject: RedeemCodeFailure } | { error: AdapterErrorKind; retry: boolean }>;
 
 export type PrakerjaFailureMessage = keyof typeof PRAKERJA_FAILURES;

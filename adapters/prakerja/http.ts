@@ -8,7 +8,25 @@ export const PRAKERJA_PATHS = {
   urlGenerate: '/api/v1/integration/oauth/url-generate',
   /** MODELLED: not part of prakerja.go.id's published integration. */
   participantLookup: '/api/v1/integration/participant/lookup',
+  taskSubmission: '/api/v1/integration/tpm/submission',
+  taskFeedback: '/api/v1/integration/tpm/feedback/submission',
+  taskStatus: '/api/v1/integration/tpm/submission/status',
+  /** MODELLED: prakerja.go.id does not publish how these facts reach it. */
+  reportRedemption: '/api/v1/integration/gateway/redemption',
+  /** MODELLED. */
+  reportCompletion: '/api/v1/integration/gateway/completion',
+  /** MODELLED. */
+  reportCertificate: '/api/v1/integration/gateway/certificate',
 } as const;
+
+/**
+ * MODELLED: prakerja.go.id signs its callbacks to the gateway with the API's own formula, under
+ * this fixed client code and a key it shares with the gateway alone.
+ */
+export const PRAKERJA_CALLBACK_CLIENT_CODE = 'PRAKERJA';
+/** Where the gateway receives prakerja.go.id's callbacks; the path is part of what is signed. */
+export const PRAKERJA_CALLBACK_PATH = '/v1/callbacks/prakerja';
+export const PRAKERJA_EVENT_ID_HEADER = 'x-event-id';
 
 /** The exact string prakerja.go.id's example integration signs. */
 export function prakerjaSigningString(clientCode: string, timestamp: string, method: string, path: string, body: string): string {

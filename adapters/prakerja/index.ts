@@ -2,21 +2,40 @@ import { z } from 'zod';
 import { parseWire, send, transportError, type WireResponse } from '../shared/http.js';
 import { AdapterError, RedeemCodeRejected, type AdapterContext, type PrakerjaAdapter, type PrakerjaCredentials } from '../types.js';
 import { lookupFailure, normaliseMessage, PRAKERJA_PARTICIPANT_NOT_FOUND } from './errors.js';
+import { verifyPrakerjaCallback } from './callbacks.js';
 import { PRAKERJA_PATHS, prakerjaRequest } from './http.js';
-import { toParticipant, toRedeemCodeStatus, toVerificationUrl } from './transformers.js';
+import {
+  certificateReportBody,
+  completionReportBody,
+  redemptionReportBody,
+  taskFeedbackBody,
+  taskSubmissionBody,
+  toParticipant,
+  toRedeemCodeStatus,
+  toTaskStatus,
+  toVerificationUrl,
+} from './transformers.js';
 import {
   ParticipantData,
   PrakerjaFailureBody,
   RedeemCodeStatusData,
+  ReportReceiptData,
   successEnvelope,
+  TaskStatusData,
   UrlGenerateData,
   type ParticipantLookupBody,
   type RedeemCodeBody,
+  type TaskStatusBody,
   type UrlGenerateBody,
 } from './wire.js';
 
 export interface PrakerjaConfig {
   baseUrl: string;
+  /**
+   * MODELLED: the key prakerja.go.id signs its callbacks to the gateway with. It is not any
+   * provider's sign key: a provider must not be able to forge prakerja.go.id's word.
+   */
+  callbackKey: string;
 }
 
 const PLATFORM = 'prakerja';
@@ -26,6 +45,10 @@ const StatusEnvelope = successEnvelope(RedeemCodeStatusData);
 const CommitEnvelope = successEnvelope(z.unknown());
 const UrlEnvelope = successEnvelope(UrlGenerateData);
 const ParticipantEnvelope = successEnvelope(ParticipantData);
+// A task submission's `data` is not published; `success: true` is the whole answer.
+const AcceptedEnvelope = successEnvelope(z.unknown());
+const TaskStatusEnvelope = successEnvelope(TaskStatusData);
+const ReceiptEnvelope = successEnvelope(ReportReceiptData);
 
 /** A `success: false` answer or an HTTP failure, as RedeemCodeRejected or AdapterError. */
 function failure(res: WireResponse): Error {
@@ -58,6 +81,16 @@ function isSuccess(res: WireResponse): boolean {
 export function createPrakerjaAdapter(cfg: PrakerjaConfig, ctx: AdapterContext): PrakerjaAdapter {
   const now = ctx.now ?? (() => new Date());
   const post = async (creds: PrakerjaCredentials, path: string, payload: unknown) => send(ctx, PLATFORM, await prakerjaRequest(cfg.baseUrl, creds, path, payload, now()));
+  const accepted = async (creds: PrakerjaCredentials, path: string, payload: unknown): Promise<void> => {
+    const res = await post(creds, path, payload);
+    if (!isSuccess(res)) throw failure(res);
+    parseWire(PLATFORM, AcceptedEnvelope, res);
+  };
+  const report = async (creds: PrakerjaCredentials, path: string, payload: unknown) => {
+    const res = await post(creds, path, payload);
+    if (!isSuccess(res)) throw failure(res);
+    return { reference: parseWire(PLATFORM, ReceiptEnvelope, res).data.reference };
+  };
 
   return {
     async redeemCodeStatus(creds, req) {
@@ -91,5 +124,21 @@ export function createPrakerjaAdapter(cfg: PrakerjaConfig, ctx: AdapterContext):
       }
       return toParticipant(parseWire(PLATFORM, ParticipantEnvelope, res).data);
     },
+
+    reportRedemption: (creds, r) => report(creds, PRAKERJA_PATHS.reportRedemption, redemptionReportBody(r)),
+    reportCompletion: (creds, r) => report(creds, PRAKERJA_PATHS.reportCompletion, completionReportBody(r)),
+    reportCertificate: (creds, r) => report(creds, PRAKERJA_PATHS.reportCertificate, certificateReportBody(r)),
+
+    submitTask: (creds, t) => accepted(creds, PRAKERJA_PATHS.taskSubmission, taskSubmissionBody(t)),
+    submitTaskFeedback: (creds, t) => accepted(creds, PRAKERJA_PATHS.taskFeedback, taskFeedbackBody(t)),
+
+    async taskStatus(creds, t) {
+      const body: TaskStatusBody = { redeem_code: t.redeemCode, scope: t.scope, sequence: t.sequence };
+      const res = await post(creds, PRAKERJA_PATHS.taskStatus, body);
+      if (!isSuccess(res)) throw failure(res);
+      return toTaskStatus(parseWire(PLATFORM, TaskStatusEnvelope, res).data);
+    },
+
+    verifyCallback: (req) => verifyPrakerjaCallback(cfg.callbackKey, req),
   };
 }

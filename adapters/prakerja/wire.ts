@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { PLATFORM_IDS } from '../../src/domain/types.js';
+import { PRAKERJA_TASK_STATES, type PrakerjaTaskStateCode } from './status.js';
 import { parseWib, parseWibRange } from './time.js';
 
 /**
  * prakerja.go.id's wire format (openapi/partners/prakerja.yaml): snake_case, WIB wall-clock times,
  * every answer wrapped in `{ success, message, data }`.
  */
-const WibDateTime = z.string().refine((s) => parseWib(s) !== undefined, 'expected "yyyy-MM-dd HH:mm:ss" (WIB)');
+export const WibDateTime = z.string().refine((s) => parseWib(s) !== undefined, 'expected "yyyy-MM-dd HH:mm:ss" (WIB)');
 const WibRange = z.string().refine((s) => parseWibRange(s) !== undefined, 'expected "yyyy-MM-dd HH:mm:ss - yyyy-MM-dd HH:mm:ss" (WIB)');
 
 /** Failures carry only a sentence; `data` is null or absent and says nothing. */
@@ -63,3 +65,118 @@ export interface UrlGenerateBody extends RedeemCodeBody {
 export interface ParticipantLookupBody {
   card_number: string;
 }
+
+/* ------------------------------------------------------------ practical tasks (PUBLIC) ---- */
+
+/** `sequence` is published as a session number 1–10, or 999. */
+const TaskSequence = z.number().int().refine((n) => (n >= 1 && n <= 10) || n === 999, 'expected a session number 1–10, or 999');
+
+export const TaskStatusBody = z.object({
+  redeem_code: z.string().min(1),
+  /** `tpm` tugas praktik mandiri, `uk` unjuk keterampilan. */
+  scope: z.enum(['tpm', 'uk']),
+  sequence: TaskSequence,
+});
+export type TaskStatusBody = z.infer<typeof TaskStatusBody>;
+
+export const TaskSubmissionBody = TaskStatusBody.extend({ url_file: z.url() });
+export type TaskSubmissionBody = z.infer<typeof TaskSubmissionBody>;
+
+export const TaskFeedbackBody = TaskSubmissionBody.extend({ notes: z.string() });
+export type TaskFeedbackBody = z.infer<typeof TaskFeedbackBody>;
+
+const TaskStateCode = z.union(
+  (Object.keys(PRAKERJA_TASK_STATES).map(Number) as PrakerjaTaskStateCode[]).map((code) => z.literal(code)) as [
+    z.ZodLiteral<PrakerjaTaskStateCode>,
+    ...z.ZodLiteral<PrakerjaTaskStateCode>[],
+  ],
+);
+
+export const TaskStatusData = z.object({
+  assignment: z.object({ status: TaskStateCode }),
+  feedback: z.object({ status: TaskStateCode }),
+});
+export type TaskStatusData = z.infer<typeof TaskStatusData>;
+
+/* ------------------------------------------------------- reports (MODELLED, whole section) -- */
+
+/**
+ * MODELLED: prakerja.go.id does not publish how redemptions, completions and certificates reach
+ * it. The gateway's assumption: signed like the public API, snake_case, WIB times, and an
+ * `idempotency_key` in the body under which prakerja.go.id applies a report once.
+ */
+const CardNumber = z.string().regex(/^\d{16}$/, 'expected 16 digits');
+const Platform = z.enum(PLATFORM_IDS);
+const IdempotencyKey = z.string().min(1).max(200);
+
+export const CertificateWire = z.object({
+  number: z.string().min(1),
+  issued_at: WibDateTime,
+  url: z.url(),
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected 64 hex digits'),
+});
+
+export const RedemptionReportBody = z.object({
+  enrollment_id: z.string().min(1),
+  voucher_code: z.string().min(1),
+  card_number: CardNumber,
+  platform: Platform,
+  course_id: z.string().min(1),
+  redeemed_at: WibDateTime,
+  idempotency_key: IdempotencyKey,
+});
+export type RedemptionReportBody = z.infer<typeof RedemptionReportBody>;
+
+export const CompletionReportBody = z.object({
+  enrollment_id: z.string().min(1),
+  voucher_code: z.string().min(1),
+  card_number: CardNumber,
+  participant_name: z.string().min(1),
+  platform: Platform,
+  course_id: z.string().min(1),
+  outcome: z.enum(['passed', 'failed']),
+  score: z.number().min(0).max(100),
+  completed_at: WibDateTime,
+  certificate: CertificateWire.optional(),
+  idempotency_key: IdempotencyKey,
+});
+export type CompletionReportBody = z.infer<typeof CompletionReportBody>;
+
+export const CertificateReportBody = z.object({
+  enrollment_id: z.string().min(1),
+  voucher_code: z.string().min(1),
+  card_number: CardNumber,
+  platform: Platform,
+  certificate: CertificateWire,
+  reviewed_at: WibDateTime,
+  idempotency_key: IdempotencyKey,
+});
+export type CertificateReportBody = z.infer<typeof CertificateReportBody>;
+
+export const ReportReceiptData = z.object({ reference: z.string().min(1) });
+export type ReportReceiptData = z.infer<typeof ReportReceiptData>;
+
+/* ------------------------------------------------------ callbacks (MODELLED, whole section) -- */
+
+/** `data` is left open here: its shape depends on `event`, and an unknown event keeps whatever it has. */
+export const CallbackEnvelope = z.object({ event: z.string().min(1), data: z.unknown() });
+
+export const CompletionAcceptedData = z.object({ enrollment_id: z.string().min(1), voucher_code: z.string().min(1), at: WibDateTime });
+export const CompletionRejectedData = CompletionAcceptedData.extend({ reason: z.string().min(1) });
+export const ReviewSubmittedData = z.object({
+  voucher_code: z.string().min(1),
+  platform: Platform,
+  rating: z.number().int().min(1).max(5),
+  review: z.string(),
+  reviewed_at: WibDateTime,
+});
+export const IncentiveData = z.object({
+  card_number: CardNumber,
+  incentive: z.enum(['training', 'survey']),
+  /** The training month (1–4 for 2020–2022 participants, 1 since 2023) or the survey number. */
+  sequence: z.number().int().min(1),
+  /** Whole rupiah. */
+  amount: z.number().int().nonnegative(),
+  at: WibDateTime,
+  reason: z.string().min(1).optional(),
+});

@@ -17,7 +17,38 @@ export interface SimVoucher {
   purchasedAt: Date;
   expiresAt: Date;
   redeemedAt?: Date;
+  /** Last change at the platform; listings for reconciliation filter on it. Defaults to purchasedAt. */
+  updatedAt?: Date;
+  completion?: { outcome: 'passed' | 'failed'; score: number; completedAt: Date; certificateNumber?: string };
+  review?: { rating: number; review: string; reviewedAt: Date };
 }
+
+/**
+ * What a simulator can tell the gateway through its callback door, in canonical terms; each
+ * simulator words and signs it in its platform's own scheme. `raw` sends an event type the
+ * gateway does not know, to prove it is stored and acknowledged rather than crashed on.
+ */
+export type SimCallbackEvent =
+  | { kind: 'purchase.made'; voucher: SimVoucher }
+  | { kind: 'review.submitted'; voucherCode: string; rating: number; review: string; reviewedAt: Date }
+  | { kind: 'voucher.refunded'; voucherCode: string; at: Date }
+  | { kind: 'voucher.expired'; voucherCode: string; at: Date }
+  | { kind: 'completion.accepted'; voucherCode: string; at: Date }
+  | { kind: 'completion.rejected'; voucherCode: string; reason: string; at: Date }
+  | { kind: 'raw'; platformType: string; payload: Record<string, unknown> };
+
+/** A signed callback ready to POST to the gateway's `/v1/callbacks/<platform>`. */
+export interface SignedCallback {
+  eventId: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Builds a signed callback. `eventId` and `at` default to a fresh id and now; tests pass them to
+ * replay an event or to forge a stale one.
+ */
+export type CallbackSigner = (event: SimCallbackEvent, opts?: { eventId?: string; at?: Date }) => Promise<SignedCallback>;
 
 export type SimRedeemRefusal = 'not_found' | 'card_mismatch' | 'refunded' | 'expired' | 'already_redeemed';
 
@@ -76,7 +107,18 @@ export class SimulatorState {
     if (v.state !== 'purchased') return { ok: false, reason: 'already_redeemed' };
     v.state = 'redeemed';
     v.redeemedAt = now;
+    v.updatedAt = now;
     return { ok: true, voucher: v };
+  }
+
+  /** Vouchers changed in [from, to), oldest first: what a platform's listing endpoint pages through. */
+  changedBetween(from: Date, to: Date): SimVoucher[] {
+    return [...this.vouchers.values()]
+      .filter((v) => {
+        const t = (v.updatedAt ?? v.purchasedAt).getTime();
+        return t >= from.getTime() && t < to.getTime();
+      })
+      .sort((a, b) => (a.updatedAt ?? a.purchasedAt).getTime() - (b.updatedAt ?? b.purchasedAt).getTime() || a.code.localeCompare(b.code));
   }
 
   appliedCount(pathIncludes: string): number {

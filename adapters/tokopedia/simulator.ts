@@ -1,12 +1,28 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { ENROLLMENT_STATES, type EnrollmentState } from '../../src/domain/types.js';
 import { timingSafeEqual } from '../shared/crypto.js';
-import { invertStatusMap, SIM_TIMESTAMP_TOLERANCE_MS, SimulatorState, type SimRedeemRefusal, type SimVoucher } from '../shared/simulator-kit.js';
-import { tokopediaSignature, type TokopediaConfig } from './http.js';
-import { TOKOPEDIA_STATUS_MAP, type TokopediaStatus } from './status.js';
+import {
+  invertStatusMap,
+  SIM_TIMESTAMP_TOLERANCE_MS,
+  SimulatorState,
+  type CallbackSigner,
+  type SimCallbackEvent,
+  type SimRedeemRefusal,
+  type SimVoucher,
+} from '../shared/simulator-kit.js';
 import type { TokopediaErrorCode } from './errors.js';
-import type { TokopediaVoucher } from './wire.js';
+import { TOKOPEDIA_EVENT_MAP, type KnownEventKind, type TokopediaEventType } from './events.js';
+import { TOKOPEDIA_MAX_PAGE, TOKOPEDIA_PATHS, TOKOPEDIA_WEBHOOK_HEADERS, tokopediaSignature, tokopediaWebhookSignature, type TokopediaConfig } from './http.js';
+import { TOKOPEDIA_OUTCOMES, TOKOPEDIA_STATUS_MAP, type TokopediaStatus } from './status.js';
+import { TokopediaCompletionBody, type TokopediaEventPayload, type TokopediaVoucher } from './wire.js';
 
 const STATUS_OF = invertStatusMap(TOKOPEDIA_STATUS_MAP);
+const OUTCOME_OF = { PASSED: 'passed', FAILED: 'failed' } as const satisfies Record<(typeof TOKOPEDIA_OUTCOMES)[keyof typeof TOKOPEDIA_OUTCOMES], 'passed' | 'failed'>;
+const WORD_OF = new Map(Object.entries(TOKOPEDIA_EVENT_MAP).map(([word, kind]) => [kind, word])) as Map<KnownEventKind, TokopediaEventType>;
+
+/** `reported` is the gateway's own step towards prakerja.go.id; Tokopedia never sees it and still shows the certificate. */
+const statusWord = (v: SimVoucher): TokopediaStatus => STATUS_OF.get(v.state === 'reported' ? 'certified' : v.state) as TokopediaStatus;
 
 const REFUSALS = {
   not_found: [404, 'VOUCHER_NOT_FOUND'],
@@ -16,10 +32,28 @@ const REFUSALS = {
   already_redeemed: [409, 'VOUCHER_ALREADY_REDEEMED'],
 } as const satisfies Record<SimRedeemRefusal, readonly [number, TokopediaErrorCode]>;
 
+/**
+ * Which vouchers take a completion report: only those redeemed and not yet finished. A voucher
+ * that already has an outcome keeps it; a second report under a new key is refused, not merged.
+ */
+const COMPLETION_REFUSALS = {
+  purchased: [409, 'VOUCHER_NOT_REDEEMED'],
+  redeemed: null,
+  in_progress: null,
+  completed: [409, 'COMPLETION_ALREADY_REPORTED'],
+  failed: [409, 'COMPLETION_ALREADY_REPORTED'],
+  reviewed: [409, 'COMPLETION_ALREADY_REPORTED'],
+  certified: [409, 'COMPLETION_ALREADY_REPORTED'],
+  reported: [409, 'COMPLETION_ALREADY_REPORTED'],
+  expired: [410, 'VOUCHER_EXPIRED'],
+  refunded: [410, 'VOUCHER_REFUNDED'],
+  revoked: [410, 'VOUCHER_REFUNDED'],
+} as const satisfies Record<EnrollmentState, readonly [number, TokopediaErrorCode] | null>;
+
 function render(v: SimVoucher): TokopediaVoucher {
   return {
     voucher_code: v.code,
-    status: STATUS_OF.get(v.state) as TokopediaStatus,
+    status: statusWord(v),
     buyer_name: v.buyerName,
     buyer_email: v.buyerEmail,
     prakerja_card_number: v.cardNumber,
@@ -27,16 +61,218 @@ function render(v: SimVoucher): TokopediaVoucher {
     paid_at: v.purchasedAt.toISOString(),
     expired_at: v.expiresAt.toISOString(),
     redeemed_at: v.redeemedAt?.toISOString() ?? null,
+    updated_at: (v.updatedAt ?? v.purchasedAt).toISOString(),
+    completion: v.completion
+      ? {
+          outcome: TOKOPEDIA_OUTCOMES[v.completion.outcome],
+          score: v.completion.score,
+          completed_at: v.completion.completedAt.toISOString(),
+          certificate_number: v.completion.certificateNumber ?? null,
+        }
+      : null,
+    review: v.review ? { rating: v.review.rating, review: v.review.review, reviewed_at: v.review.reviewedAt.toISOString() } : null,
   };
 }
 
 const fail = (code: TokopediaErrorCode, message: string) => ({ errors: [{ code, message }] });
 
-/** Sandbox Tokopedia implementing openapi/partners/tokopedia.yaml. */
-export function createTokopediaSimulator(cfg: Pick<TokopediaConfig, 'clientId' | 'secret'>, state = new SimulatorState('tokopedia'), now = () => new Date()) {
-  const app = new Hono();
+/* ----------------------------------------------------------------- listing cursor ------- */
 
-  app.use('*', async (c, next) => {
+/**
+ * The cursor is the (updatedAt, code) of the last voucher served, not an offset: a voucher that
+ * changes while a client pages through moves to the end of the order, and with an offset the
+ * ones behind it would shift back and one would be skipped.
+ */
+interface ListPosition {
+  t: number;
+  c: string;
+}
+
+function encodeCursor(v: SimVoucher): string {
+  const bytes = new TextEncoder().encode(JSON.stringify({ t: (v.updatedAt ?? v.purchasedAt).getTime(), c: v.code } satisfies ListPosition));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+const ListPositionSchema = z.object({ t: z.number().int(), c: z.string() });
+
+function decodeCursor(cursor: string): ListPosition | undefined {
+  try {
+    const bin = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
+    const parsed = ListPositionSchema.safeParse(JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0)))));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Same order as SimulatorState.changedBetween, so "after the cursor" means "not yet served". */
+function isAfter(v: SimVoucher, p: ListPosition): boolean {
+  const t = (v.updatedAt ?? v.purchasedAt).getTime();
+  return t > p.t || (t === p.t && v.code.localeCompare(p.c) > 0);
+}
+
+const IsoDateTime = z.iso.datetime({ offset: true });
+
+const ListQuery = z.object({
+  updated_from: IsoDateTime,
+  updated_to: IsoDateTime,
+  limit: z.coerce.number().int().min(1).max(TOKOPEDIA_MAX_PAGE).default(50),
+  cursor: z.string().min(1).optional(),
+});
+
+/* ----------------------------------------------------------------- sandbox trigger ------ */
+
+const IsoDate = IsoDateTime.transform((s) => new Date(s));
+
+/** A SimCallbackEvent as JSON, dates as ISO strings; a purchase names the voucher it creates. */
+const EmitEvent = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('purchase.made'),
+    voucher: z.object({
+      code: z.string().min(1),
+      cardNumber: z.string().min(1),
+      buyerName: z.string().min(1),
+      buyerEmail: z.string(),
+      courseId: z.string().min(1),
+      courseTitle: z.string(),
+      providerId: z.string().min(1),
+      state: z.enum(ENROLLMENT_STATES).default('purchased'),
+      purchasedAt: IsoDate.optional(),
+      expiresAt: IsoDate,
+      redeemedAt: IsoDate.optional(),
+    }),
+  }),
+  z.object({ kind: z.literal('review.submitted'), voucherCode: z.string().min(1), rating: z.number().int().min(1).max(5), review: z.string(), reviewedAt: IsoDate }),
+  z.object({ kind: z.literal('voucher.refunded'), voucherCode: z.string().min(1), at: IsoDate }),
+  z.object({ kind: z.literal('voucher.expired'), voucherCode: z.string().min(1), at: IsoDate }),
+  z.object({ kind: z.literal('completion.accepted'), voucherCode: z.string().min(1), at: IsoDate }),
+  z.object({ kind: z.literal('completion.rejected'), voucherCode: z.string().min(1), reason: z.string(), at: IsoDate }),
+  z.object({ kind: z.literal('raw'), platformType: z.string().min(1), payload: z.record(z.string(), z.unknown()) }),
+]);
+const EmitOptions = z.object({ eventId: z.string().min(1).optional() });
+
+/** Thrown for a canonical event Tokopedia has no webhook for (e.g. Kemnaker's completion verdicts). */
+export class UnsupportedSimEvent extends Error {
+  constructor(kind: string) {
+    super(`tokopedia sends no webhook for ${kind}`);
+    this.name = 'UnsupportedSimEvent';
+  }
+}
+
+function word(kind: KnownEventKind): TokopediaEventType {
+  const w = WORD_OF.get(kind);
+  if (!w) throw new UnsupportedSimEvent(kind);
+  return w;
+}
+
+/** A canonical event in Tokopedia's webhook words: `{ type, data }`. */
+function toWebhookBody(event: SimCallbackEvent): { type: string; data: unknown } {
+  switch (event.kind) {
+    case 'raw':
+      return { type: event.platformType, data: event.payload };
+    case 'purchase.made':
+      return { type: word(event.kind), data: render(event.voucher) satisfies TokopediaEventPayload<'order.paid'> };
+    case 'review.submitted': {
+      const data: TokopediaEventPayload<'voucher.reviewed'> = { voucher_code: event.voucherCode, rating: event.rating, review: event.review, reviewed_at: event.reviewedAt.toISOString() };
+      return { type: word(event.kind), data };
+    }
+    case 'voucher.refunded': {
+      const data: TokopediaEventPayload<'order.refunded'> = { voucher_code: event.voucherCode, refunded_at: event.at.toISOString() };
+      return { type: word(event.kind), data };
+    }
+    case 'voucher.expired': {
+      const data: TokopediaEventPayload<'voucher.expired'> = { voucher_code: event.voucherCode, expired_at: event.at.toISOString() };
+      return { type: word(event.kind), data };
+    }
+    case 'completion.accepted':
+    case 'completion.rejected':
+      throw new UnsupportedSimEvent(event.kind);
+    default:
+      throw new UnsupportedSimEvent((event satisfies never as { kind: string }).kind);
+  }
+}
+
+/** Used when the caller names no webhook secret; the gateway's sandbox settings must name the same one. */
+export const TOKOPEDIA_SANDBOX_WEBHOOK_SECRET = 'tokopedia-sandbox-webhook-secret';
+
+export interface TokopediaSimulatorOptions {
+  /** Secrets the gateway accepts; the simulator signs with the first, as Tokopedia signs with its newest. */
+  webhookSecrets?: string[];
+  /** Where `/_sandbox/emit` delivers callbacks; without it the signed callback is returned instead. */
+  callback?: { url: string; fetch: (r: Request) => Promise<Response> };
+}
+
+export type EmitResult = { eventId: string; gatewayStatus: number } | { eventId: string; headers: Record<string, string>; body: string };
+
+const randomId = () => `msg_${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+
+/**
+ * Sandbox Tokopedia implementing openapi/partners/tokopedia.yaml. Besides `app` and `state` it
+ * returns `callback`, which signs a canonical event as a Tokopedia webhook without sending it,
+ * and `emit`, which applies the event to the state and then delivers it like `/_sandbox/emit`.
+ */
+export function createTokopediaSimulator(
+  cfg: Pick<TokopediaConfig, 'clientId' | 'secret'>,
+  state = new SimulatorState('tokopedia'),
+  now = () => new Date(),
+  opts: TokopediaSimulatorOptions = {},
+) {
+  const app = new Hono();
+  const webhookSecrets = opts.webhookSecrets ?? [TOKOPEDIA_SANDBOX_WEBHOOK_SECRET];
+  if (webhookSecrets.length === 0) throw new Error('tokopedia simulator needs at least one webhook secret to sign with');
+
+  const callback: CallbackSigner = async (event, o = {}) => {
+    const eventId = o.eventId ?? randomId();
+    const timestamp = String(Math.floor((o.at ?? now()).getTime() / 1000));
+    const body = JSON.stringify(toWebhookBody(event));
+    const signature = await tokopediaWebhookSignature(webhookSecrets[0], eventId, timestamp, body);
+    return {
+      eventId,
+      headers: {
+        'content-type': 'application/json',
+        [TOKOPEDIA_WEBHOOK_HEADERS.id]: eventId,
+        [TOKOPEDIA_WEBHOOK_HEADERS.timestamp]: timestamp,
+        [TOKOPEDIA_WEBHOOK_HEADERS.signature]: `v1,${signature}`,
+      },
+      body,
+    };
+  };
+
+  /** The platform-side effect of an event, before Tokopedia tells anyone. False when the voucher is unknown. */
+  function apply(event: SimCallbackEvent): boolean {
+    const at = now();
+    if (event.kind === 'purchase.made') {
+      state.addVoucher({ ...event.voucher, updatedAt: event.voucher.updatedAt ?? at });
+      return true;
+    }
+    if (event.kind === 'raw') return true;
+    const v = state.vouchers.get(event.voucherCode);
+    if (!v) return false;
+    if (event.kind === 'review.submitted') {
+      v.state = 'reviewed';
+      v.review = { rating: event.rating, review: event.review, reviewedAt: event.reviewedAt };
+    } else if (event.kind === 'voucher.refunded') v.state = 'refunded';
+    else if (event.kind === 'voucher.expired') v.state = 'expired';
+    v.updatedAt = at;
+    return true;
+  }
+
+  /**
+   * Applies the event and delivers it to `opts.callback`, or returns it signed. Throws
+   * UnsupportedSimEvent for an event Tokopedia has no word for, before changing anything.
+   */
+  async function emit(event: SimCallbackEvent, o: { eventId?: string } = {}): Promise<EmitResult | { error: 'voucher_not_found' }> {
+    // A new voucher is stamped before signing, so the webhook shows the updated_at the listing will.
+    const stamped: SimCallbackEvent = event.kind === 'purchase.made' ? { ...event, voucher: { ...event.voucher, updatedAt: event.voucher.updatedAt ?? now() } } : event;
+    const signed = await callback(stamped, { eventId: o.eventId });
+    if (!apply(stamped)) return { error: 'voucher_not_found' };
+    if (!opts.callback) return signed;
+    const res = await opts.callback.fetch(new Request(opts.callback.url, { method: 'POST', headers: signed.headers, body: signed.body }));
+    await res.body?.cancel();
+    return { eventId: signed.eventId, gatewayStatus: res.status };
+  }
+
+  app.use('/prakerja/*', async (c, next) => {
     const ts = c.req.header('x-tokopedia-timestamp') ?? '';
     const sig = c.req.header('x-tokopedia-signature') ?? '';
     const body = await c.req.raw.clone().text();
@@ -48,6 +284,16 @@ export function createTokopediaSimulator(cfg: Pick<TokopediaConfig, 'clientId' |
       return c.json(fail('TIMESTAMP_OUT_OF_RANGE', 'timestamp outside ±5 minutes'), 401);
     }
     await next();
+  });
+
+  app.get(TOKOPEDIA_PATHS.vouchers, (c) => {
+    const q = ListQuery.safeParse(c.req.query());
+    if (!q.success) return c.json(fail('INVALID_REQUEST', `bad listing query: ${q.error.issues.map((i) => i.path.join('.')).join(', ')}`), 400);
+    const position = q.data.cursor === undefined ? undefined : decodeCursor(q.data.cursor);
+    if (q.data.cursor !== undefined && !position) return c.json(fail('INVALID_REQUEST', 'cursor is not one this API issued'), 400);
+    const rest = state.changedBetween(new Date(q.data.updated_from), new Date(q.data.updated_to)).filter((v) => !position || isAfter(v, position));
+    const page = rest.slice(0, q.data.limit);
+    return c.json({ data: page.map(render), next_cursor: rest.length > page.length ? encodeCursor(page[page.length - 1]) : null });
   });
 
   app.get('/prakerja/v1/vouchers/:code', (c) => {
@@ -73,5 +319,50 @@ export function createTokopediaSimulator(cfg: Pick<TokopediaConfig, 'clientId' |
     return c.json(reply.body as object, reply.status as 200);
   });
 
-  return { app, state };
+  app.post('/prakerja/v1/vouchers/:code/completion', async (c) => {
+    const raw = await c.req.json().catch(() => null);
+    const parsed = TokopediaCompletionBody.safeParse(raw);
+    const key = c.req.header('idempotency-key');
+    if (!parsed.success) return c.json(fail('INVALID_REQUEST', `bad completion: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`), 400);
+    if (!key) return c.json(fail('INVALID_REQUEST', 'Idempotency-Key is required'), 400);
+    const body = parsed.data;
+    const reply = await state.once({ method: 'POST', path: c.req.path, idempotencyKey: key, body: raw }, () => {
+      const v = state.vouchers.get(c.req.param('code'));
+      if (!v) return { status: 404, body: fail('VOUCHER_NOT_FOUND', 'voucher not found') };
+      const refusal = COMPLETION_REFUSALS[v.state];
+      if (refusal) return { status: refusal[0], body: fail(refusal[1], `voucher is ${statusWord(v)}`) };
+      const outcome = OUTCOME_OF[body.outcome];
+      v.state = outcome === 'passed' ? 'completed' : 'failed';
+      v.completion = { outcome, score: body.score, completedAt: new Date(body.completed_at), certificateNumber: body.certificate?.number };
+      v.updatedAt = now();
+      return { status: 200, body: { data: { voucher_code: v.code, status: statusWord(v), completion_id: `TKP-CMP-${v.code}` } } };
+    });
+    return c.json(reply.body as object, reply.status as 200);
+  });
+
+  // Sandbox only, outside /prakerja/ and so unsigned: the real Tokopedia has no such door.
+  app.post('/_sandbox/emit', async (c) => {
+    const json = await c.req.json().catch(() => undefined);
+    const parsed = EmitEvent.safeParse(json);
+    const options = EmitOptions.safeParse(json);
+    if (!parsed.success || !options.success) return c.json(fail('INVALID_REQUEST', `not a SimCallbackEvent: ${(parsed.error ?? options.error)!.message.slice(0, 300)}`), 400);
+    const { eventId } = options.data;
+    const event: SimCallbackEvent =
+      parsed.data.kind === 'purchase.made' ? { kind: 'purchase.made', voucher: { ...parsed.data.voucher, purchasedAt: parsed.data.voucher.purchasedAt ?? now() } } : parsed.data;
+    return answerEmit(c, () => emit(event, { eventId }));
+  });
+
+  return { app, state, callback, emit };
+}
+
+async function answerEmit(c: Context, run: () => Promise<EmitResult | { error: 'voucher_not_found' }>) {
+  try {
+    const r = await run();
+    if ('error' in r) return c.json(fail('VOUCHER_NOT_FOUND', 'voucher not found'), 404);
+    return c.json(r);
+  } catch (e) {
+    if (e instanceof UnsupportedSimEvent) return c.json(fail('INVALID_REQUEST', e.message), 422);
+    // The gateway could not be reached: the state has changed, as at Tokopedia, which would retry later.
+    return c.json({ errors: [{ code: 'CALLBACK_UNDELIVERED', message: (e as Error).message }] }, 502);
+  }
 }

@@ -17,3 +17,7 @@ export const TOKOPEDIA_STATUS_MAP = {
   REFUNDED: 'refunded',
   CANCELLED: 'revoked',
 } as const satisfies Record<TokopediaStatus, EnrollmentState>;
+
+/** Completion outcomes as Tokopedia spells them in a completion report. */
+export const TOKOPEDIA_OUTCOMES = { passed: 'PASSED', failed: 'FAILED' } as const satisfies Record<'passed' | 'failed', string>;
+export type TokopediaOutcome = (typeof TOKOPEDIA_OUTCOMES)[keyof typeof TOKOPEDIA_OUTCOMES];

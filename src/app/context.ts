@@ -19,6 +19,8 @@ export interface AppDeps {
     nameThresholds: NameThresholds;
     /** How long a duplicate request waits for the first one under the same Idempotency-Key. */
     idempotencyWaitMs: number;
+    /** How long after a practical task is submitted its status is polled at prakerja.go.id. */
+    taskPollMs: number;
   };
   now(): Date;
 }

@@ -5,7 +5,11 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { problemResponse, problems } from '../lib/problem.js';
 import { enrollmentRoutes } from '../routes/enrollments.js';
+import { callbackRoutes } from '../routes/callbacks.js';
+import { completionBatchRoutes } from '../routes/completions-batch.js';
 import { healthRoutes } from '../routes/health.js';
+import { opsRoutes } from '../routes/ops.js';
+import { taskRoutes } from '../routes/tasks.js';
 import { redeemCodeRoutes } from '../routes/redeem-codes.js';
 import { redemptionRoutes } from '../routes/redemptions.js';
 import { voucherRoutes } from '../routes/vouchers.js';
@@ -42,7 +46,10 @@ export function createApp(deps: AppDeps | (() => AppDeps)) {
   });
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined }));
   app.use('/v1/*', (c, next) =>
-    bodyLimit({
+    // The batch route sets its own, larger limit.
+    c.req.path === '/v1/completions/batch'
+      ? next()
+      : bodyLimit({
       maxSize: c.var.deps.config.maxBodyBytes,
       onError: (cc) => problemResponse({ ...problems.payloadTooLarge(c.var.deps.config.maxBodyBytes).problem, instance: cc.req.path }),
     })(c, next),
@@ -60,6 +67,10 @@ export function createApp(deps: AppDeps | (() => AppDeps)) {
   app.route('/', enrollmentRoutes);
   app.route('/', voucherRoutes);
   app.route('/', redeemCodeRoutes);
+  app.route('/', completionBatchRoutes);
+  app.route('/', taskRoutes);
+  app.route('/', callbackRoutes);
+  app.route('/', opsRoutes);
 
   app.doc31('/openapi.json', OPENAPI_INFO);
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Prakerja Partner Gateway' }));

@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
+import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import type { Db } from './database.js';
-import { enrollmentEvents, enrollments, voucherClaims } from './schema.js';
+import { enrollmentEvents, enrollments, outbox, voucherClaims } from './schema.js';
 
 export type EnrollmentRow = typeof enrollments.$inferSelect;
 export type EnrollmentEventRow = typeof enrollmentEvents.$inferSelect;
@@ -32,18 +33,27 @@ export async function releaseClaim(db: Db, id: string): Promise<void> {
   await db.delete(voucherClaims).where(and(eq(voucherClaims.id, id), eq(voucherClaims.status, 'claimed')));
 }
 
-/** The enrollment, its first events and the settled claim, all or nothing. */
-export async function recordRedemption(db: Db, enrollment: NewEnrollment, events: NewEvent[]): Promise<void> {
+/** The enrollment, its first events, the settled claim and the outbound reports it calls for: all or nothing. */
+export async function recordRedemption(db: Db, enrollment: NewEnrollment, events: NewEvent[], outbound: (row: EnrollmentRow) => OutboxMessage[]): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.insert(enrollments).values(enrollment);
+    const [row] = await tx.insert(enrollments).values(enrollment).returning();
     await tx.insert(enrollmentEvents).values(events.map((e) => ({ ...e, enrollmentId: enrollment.id })));
     await tx.update(voucherClaims).set({ status: 'redeemed' }).where(eq(voucherClaims.id, enrollment.id));
+    await enqueue(tx, outbound(row));
   });
 }
 
-export async function loadEnrollment(db: Db, id: string): Promise<{ enrollment: EnrollmentRow; events: EnrollmentEventRow[] } | undefined> {
+export type OutboxRowView = typeof outbox.$inferSelect;
+
+export async function loadEnrollment(
+  db: Db,
+  id: string,
+): Promise<{ enrollment: EnrollmentRow; events: EnrollmentEventRow[]; deliveries: OutboxRowView[] } | undefined> {
   const [enrollment] = await db.select().from(enrollments).where(eq(enrollments.id, id));
   if (!enrollment) return undefined;
-  const events = await db.select().from(enrollmentEvents).where(eq(enrollmentEvents.enrollmentId, id)).orderBy(asc(enrollmentEvents.id));
-  return { enrollment, events };
+  const [events, deliveries] = await Promise.all([
+    db.select().from(enrollmentEvents).where(eq(enrollmentEvents.enrollmentId, id)).orderBy(asc(enrollmentEvents.id)),
+    db.select().from(outbox).where(eq(outbox.enrollmentId, id)).orderBy(asc(outbox.id)),
+  ]);
+  return { enrollment, events, deliveries };
 }

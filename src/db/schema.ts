@@ -57,6 +57,23 @@ export const enrollments = pgTable(
     state: text('state').notNull(),
     platformReference: text('platform_reference'),
     redeemedAt: timestamp('redeemed_at', { withTimezone: true }),
+    // Facts after redemption. Each is set once and never unset, so the state derived from them is
+    // the same whatever order the facts arrive in (see domain/enrollment-facts.ts).
+    sessionsAttended: integer('sessions_attended').notNull().default(0),
+    outcome: text('outcome', { enum: ['passed', 'failed'] }),
+    score: real('score'),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    certificate: jsonb('certificate').$type<{ number: string; issuedAt: string; url: string; sha256: string }>(),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    rating: integer('rating'),
+    review: text('review'),
+    sisnakerAcceptedAt: timestamp('sisnaker_accepted_at', { withTimezone: true }),
+    sisnakerRejection: text('sisnaker_rejection'),
+    reportedAt: timestamp('reported_at', { withTimezone: true }),
+    prakerjaAcceptedAt: timestamp('prakerja_accepted_at', { withTimezone: true }),
+    prakerjaRejection: text('prakerja_rejection'),
+    /** Operators accepted a reviewed/mismatched name pair (issue: name review); releases held flows. */
+    nameAcceptedAt: timestamp('name_accepted_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -128,3 +145,108 @@ export const attendanceVerifications = pgTable('attendance_verifications', {
   returnedAt: timestamp('returned_at', { withTimezone: true }),
   createdAt: createdAt(),
 });
+
+/**
+ * Transactional outbox: every call to a platform or prakerja.go.id is a row written in the same
+ * transaction as the state change that calls for it. Dispatchers claim rows with
+ * FOR UPDATE SKIP LOCKED and a lease, so any number can run and a crashed one's rows come back.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    destination: text('destination').notNull(),
+    kind: text('kind').notNull(),
+    enrollmentId: uuid('enrollment_id'),
+    providerId: text('provider_id').notNull(),
+    payload: jsonb('payload').notNull(),
+    /** Sent to the destination on every attempt, so a redelivery is harmless there. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'dead'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    leasedBy: text('leased_by'),
+    lastError: text('last_error'),
+    errors: jsonb('errors').$type<Array<{ at: string; attempt: number; error: string; httpStatus?: number; retryable: boolean }>>().notNull().default(sql`'[]'::jsonb`),
+    receipt: text('receipt'),
+    createdAt: createdAt(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('outbox_idempotency_uq').on(t.idempotencyKey),
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    index('outbox_enrollment_idx').on(t.enrollmentId),
+  ],
+);
+
+/** Every callback received, verified, deduplicated on (source, event id), whatever its type. */
+export const inboundEvents = pgTable(
+  'inbound_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    source: text('source').notNull(),
+    eventId: text('event_id').notNull(),
+    platformType: text('platform_type').notNull(),
+    kind: text('kind').notNull(),
+    enrollmentId: uuid('enrollment_id'),
+    outcome: text('outcome').notNull(),
+    body: text('body').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('inbound_events_uq').on(t.source, t.eventId)],
+);
+
+/** Vouchers the gateway has heard of from the platforms before (or without) a redemption. */
+export const knownVouchers = pgTable(
+  'known_vouchers',
+  {
+    platform: text('platform').notNull(),
+    code: text('code').notNull(),
+    cardNumber: text('card_number').notNull(),
+    buyerName: text('buyer_name').notNull(),
+    courseId: text('course_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    state: text('state').notNull(),
+    purchasedAt: timestamp('purchased_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.code] }), index('known_vouchers_card_idx').on(t.cardNumber)],
+);
+
+/** Incentive payments as prakerja.go.id reports them, one row per (payment, status) fact. */
+export const incentiveEvents = pgTable(
+  'incentive_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    cardNumber: text('card_number').notNull(),
+    incentive: text('incentive', { enum: ['training', 'survey'] }).notNull(),
+    sequence: integer('sequence').notNull(),
+    amount: integer('amount').notNull(),
+    status: text('status', { enum: ['scheduled', 'disbursed', 'failed'] }).notNull(),
+    reason: text('reason'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    eventId: text('event_id').notNull(),
+  },
+  (t) => [index('incentive_events_card_idx').on(t.cardNumber), uniqueIndex('incentive_events_event_uq').on(t.eventId)],
+);
+
+/** Practical tasks (tpm / uk) submitted through the gateway and their settled status at prakerja.go.id. */
+export const tasks = pgTable(
+  'tasks',
+  {
+    redeemCode: text('redeem_code').notNull(),
+    scope: text('scope', { enum: ['tpm', 'uk'] }).notNull(),
+    sequence: integer('sequence').notNull(),
+    providerId: text('provider_id').notNull(),
+    fileUrl: text('file_url').notNull(),
+    notes: text('notes'),
+    assignment: text('assignment').notNull().default('not_submitted'),
+    feedback: text('feedback').notNull().default('not_submitted'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.redeemCode, t.scope, t.sequence] })],
+);

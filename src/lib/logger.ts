@@ -27,6 +27,8 @@ export function createLogger(opts: { level?: string; destination?: DestinationSt
           return method.apply(this, args as Parameters<typeof method>);
         },
       },
+      // Workers resolve pino's browser build, which skips the hooks above: mask the whole line there.
+      browser: { asObject: true, serialize: true, write: (o: object) => console.log(maskDigitRuns(JSON.stringify(o))) },
       serializers: {
         err: (e: Error) => ({ type: e.name, message: maskDigitRuns(e.message), stack: e.stack && maskDigitRuns(e.stack) }),
       },

@@ -1,31 +1,116 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { providerId, requireCaller } from '../app/auth.js';
-import type { AppEnv } from '../app/context.js';
+import type { AppDeps, AppEnv } from '../app/context.js';
 import { validationHook } from '../app/errors.js';
 import { loadEnrollment } from '../db/enrollment-store.js';
 import { problems } from '../lib/problem.js';
+import { reportCompletion, reportProgress } from '../services/completion.js';
 import { enrollmentView } from '../services/enrollment-view.js';
-import { authProblems, bearerSecurity, EnrollmentSchema, problemContent } from './schemas.js';
+import { once } from '../services/idempotency.js';
+import { sendAnswer } from './respond.js';
+import { authProblems, bearerSecurity, CertificateSchema, EnrollmentSchema, IdempotencyHeaders, problemContent } from './schemas.js';
+
+const IdParam = z.object({ id: z.string().uuid('must be a UUID').openapi({ param: { name: 'id', in: 'path' } }) });
+const IsoDateTime = z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time' });
+
+export const CompletionBody = z
+  .object({
+    outcome: z.enum(['passed', 'failed']),
+    score: z.number().min(0).max(100),
+    completedAt: IsoDateTime,
+    certificate: CertificateSchema.optional().openapi({ description: 'Required when passed; the certificate reaches prakerja.go.id once the participant has rated and reviewed the training.' }),
+  })
+  .openapi('CompletionRequest');
+
+const ProgressBody = z
+  .object({
+    sequence: z
+      .number()
+      .int()
+      .refine((n) => (n >= 1 && n <= 10) || n === 999, 'must be a session number 1–10, or 999'),
+    attendedAt: IsoDateTime,
+  })
+  .openapi('ProgressRequest');
+
+const enrollmentAnswer = { description: 'The enrollment', content: { 'application/json': { schema: EnrollmentSchema } } };
 
 const getEnrollment = createRoute({
   method: 'get',
   path: '/v1/enrollments/{id}',
   tags: ['Enrollments'],
-  summary: 'An enrollment with its full timeline',
+  summary: 'An enrollment with its full timeline and the state of every delivery',
   security: bearerSecurity,
   middleware: [requireCaller('provider')] as const,
-  request: { params: z.object({ id: z.string().uuid('must be a UUID').openapi({ param: { name: 'id', in: 'path' } }) }) },
+  request: { params: IdParam },
+  responses: { 200: enrollmentAnswer, 400: problemContent('The id is not a UUID'), ...authProblems, 404: problemContent('No such enrollment for this provider') },
+});
+
+const postCompletion = createRoute({
+  method: 'post',
+  path: '/v1/enrollments/{id}/completion',
+  tags: ['Enrollments'],
+  summary: 'Report the training’s outcome and certificate',
+  description: 'Applied once: the identical report again changes nothing, a different one is a 409. The platform and prakerja.go.id are told through the outbox.',
+  security: bearerSecurity,
+  middleware: [requireCaller('provider')] as const,
+  request: { params: IdParam, headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: CompletionBody } } } },
   responses: {
-    200: { description: 'The enrollment', content: { 'application/json': { schema: EnrollmentSchema } } },
-    400: problemContent('The id is not a UUID'),
+    200: enrollmentAnswer,
+    400: problemContent('Invalid request'),
     ...authProblems,
     404: problemContent('No such enrollment for this provider'),
+    409: problemContent('A different completion was already reported'),
+    422: problemContent('Certificate missing for a pass or present for a fail; completion before redemption or in the future'),
   },
 });
 
-export const enrollmentRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(getEnrollment, async (c) => {
-  const found = await loadEnrollment(c.var.deps.database.db, c.req.valid('param').id);
-  // Another provider's enrollment is answered exactly like a missing one: its existence is not theirs to know.
-  if (!found || found.enrollment.providerId !== providerId(c)) throw problems.notFound('Enrollment');
-  return c.json(enrollmentView(found.enrollment, found.events), 200);
+const postProgress = createRoute({
+  method: 'post',
+  path: '/v1/enrollments/{id}/progress',
+  tags: ['Enrollments'],
+  summary: 'Report an attended session',
+  security: bearerSecurity,
+  middleware: [requireCaller('provider')] as const,
+  request: { params: IdParam, headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: ProgressBody } } } },
+  responses: { 200: enrollmentAnswer, 400: problemContent('Invalid request'), ...authProblems, 404: problemContent('No such enrollment for this provider'), 409: problemContent('Training already finished') },
 });
+
+async function viewOwned(deps: AppDeps, provider: string, id: string) {
+  const found = await loadEnrollment(deps.database.db, id);
+  // Another provider's enrollment is answered exactly like a missing one: its existence is not theirs to know.
+  if (!found || found.enrollment.providerId !== provider) throw problems.notFound('Enrollment');
+  return enrollmentView(found.enrollment, found.events, found.deliveries);
+}
+
+export const enrollmentRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(getEnrollment, async (c) => c.json(await viewOwned(c.var.deps, providerId(c), c.req.valid('param').id), 200))
+  .openapi(postCompletion, async (c) => {
+    const deps = c.var.deps;
+    const provider = providerId(c);
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const answer = await once(
+      deps.database.db,
+      { scope: provider, route: `POST /v1/enrollments/${id}/completion`, key: c.req.valid('header')['idempotency-key'], body, waitMs: deps.config.idempotencyWaitMs },
+      async () => {
+        await reportCompletion(deps, provider, id, body);
+        return { status: 200, body: await viewOwned(deps, provider, id) };
+      },
+    );
+    return sendAnswer(answer);
+  })
+  .openapi(postProgress, async (c) => {
+    const deps = c.var.deps;
+    const provider = providerId(c);
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const answer = await once(
+      deps.database.db,
+      { scope: provider, route: `POST /v1/enrollments/${id}/progress`, key: c.req.valid('header')['idempotency-key'], body, waitMs: deps.config.idempotencyWaitMs },
+      async () => {
+        await reportProgress(deps, provider, id, body);
+        return { status: 200, body: await viewOwned(deps, provider, id) };
+      },
+    );
+    return sendAnswer(answer);
+  });

@@ -32,6 +32,15 @@ export const CardNumber = z
 
 export const Platform = z.enum(PLATFORM_IDS).openapi('Platform');
 
+export const CertificateSchema = z
+  .object({
+    number: z.string().trim().min(1).max(100),
+    issuedAt: z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time' }),
+    url: z.string().url().max(2048),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
+  })
+  .openapi('Certificate');
+
 export const EnrollmentSchema = z
   .object({
     id: z.string().uuid(),
@@ -50,6 +59,26 @@ export const EnrollmentSchema = z
     platformReference: z.string().nullable(),
     redeemedAt: z.string().nullable(),
     createdAt: z.string(),
+    sessionsAttended: z.number().int(),
+    completion: z
+      .object({ outcome: z.enum(['passed', 'failed']), score: z.number(), completedAt: z.string(), certificate: CertificateSchema.nullable() })
+      .nullable(),
+    review: z.object({ rating: z.number().nullable(), review: z.string().nullable(), reviewedAt: z.string() }).nullable(),
+    sisnaker: z.object({ acceptedAt: z.string().nullable(), rejection: z.string().nullable() }).nullable().openapi({ description: 'Kemnaker trainings only: Sisnaker’s acceptance of the grade.' }),
+    prakerja: z.object({ certificateReportedAt: z.string().nullable(), acceptedAt: z.string().nullable(), rejection: z.string().nullable() }),
+    certificateBlockers: z.array(z.string()).openapi({ description: 'Why the certificate has not gone to prakerja.go.id yet.' }),
+    deliveries: z.array(
+      z.object({
+        destination: z.string(),
+        kind: z.string(),
+        status: z.enum(['pending', 'delivered', 'dead']),
+        attempts: z.number().int(),
+        lastError: z.string().nullable(),
+        createdAt: z.string(),
+        deliveredAt: z.string().nullable(),
+        nextAttemptAt: z.string().nullable(),
+      }),
+    ),
     timeline: z.array(
       z.object({ type: z.string(), from: z.string().nullable(), to: z.string().nullable(), source: z.string(), at: z.string(), detail: z.record(z.string(), z.unknown()) }),
     ),

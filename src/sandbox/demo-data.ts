@@ -62,5 +62,6 @@ export const SANDBOX_SECRETS = {
   bukalapak: 'sandbox-bukalapak-secret',
   kemnaker: 'sandbox-kemnaker-secret',
   prakerjaDefaultKey: 'sandbox-prakerja-key-001',
+  prakerjaCallback: 'sandbox-prakerja-callback-key',
   prakerjaKeys: { 'LP-DEMO-002': 'sandbox-prakerja-key-002' } as Record<string, string>,
 } as const;

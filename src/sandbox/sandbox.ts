@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import type { PartnerSettings } from '../../adapters/registry.js';
-import { createBukalapakSimulator } from '../../adapters/bukalapak/simulator.js';
+import { BUKALAPAK_SANDBOX_WEBHOOK_SECRET, createBukalapakSimulator } from '../../adapters/bukalapak/simulator.js';
 import { createKariermuSimulator } from '../../adapters/kariermu/simulator.js';
 import { createKemnakerSimulator } from '../../adapters/kemnaker/simulator.js';
 import { createPrakerjaSimulator } from '../../adapters/prakerja/simulator.js';
 import { SimulatorState } from '../../adapters/shared/simulator-kit.js';
-import { createTokopediaSimulator } from '../../adapters/tokopedia/simulator.js';
+import { createTokopediaSimulator, TOKOPEDIA_SANDBOX_WEBHOOK_SECRET } from '../../adapters/tokopedia/simulator.js';
 import type { Db } from '../db/database.js';
 import { courses, providers } from '../db/schema.js';
 import type { PlatformId } from '../domain/types.js';
@@ -14,6 +14,7 @@ import { DEMO_COURSES, DEMO_PARTICIPANTS, DEMO_PROVIDERS, DEMO_VOUCHERS, demoRed
 
 export const SANDBOX_CLIENT_ID = 'prakerja-gateway';
 const KARIERMU_ISSUER = 'prakerja-gateway';
+const KEMNAKER_PARTNER_ID = 'PRAKERJAGW';
 
 /** Sandbox credentials, shared by the adapters and the simulators they talk to. */
 export interface SandboxKeys {
@@ -36,21 +37,41 @@ export async function sandboxKeys(): Promise<SandboxKeys> {
 export function sandboxPartnerSettings(base: string, keys: SandboxKeys): PartnerSettings {
   const at = (p: string) => `${base.replace(/\/$/, '')}/sandbox/${p}`;
   return {
-    tokopedia: { baseUrl: at('tokopedia'), clientId: SANDBOX_CLIENT_ID, secret: SANDBOX_SECRETS.tokopedia },
-    bukalapak: { baseUrl: at('bukalapak'), clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_SECRETS.bukalapak },
-    kemnaker: { baseUrl: at('kemnaker'), partnerId: 'PRAKERJAGW', clientSecret: SANDBOX_SECRETS.kemnaker },
-    kariermu: { baseUrl: at('kariermu'), issuer: KARIERMU_ISSUER, privateKeyPem: keys.kariermuPrivateKeyPem, keyId: 'sandbox-1' },
-    prakerja: { baseUrl: at('prakerja') },
+    tokopedia: { baseUrl: at('tokopedia'), clientId: SANDBOX_CLIENT_ID, secret: SANDBOX_SECRETS.tokopedia, webhookSecrets: [TOKOPEDIA_SANDBOX_WEBHOOK_SECRET] },
+    bukalapak: { baseUrl: at('bukalapak'), clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_SECRETS.bukalapak, webhookSecret: BUKALAPAK_SANDBOX_WEBHOOK_SECRET },
+    kemnaker: { baseUrl: at('kemnaker'), partnerId: KEMNAKER_PARTNER_ID, clientSecret: SANDBOX_SECRETS.kemnaker },
+    kariermu: { baseUrl: at('kariermu'), issuer: KARIERMU_ISSUER, privateKeyPem: keys.kariermuPrivateKeyPem, keyId: 'sandbox-1', jwksUrl: `${at('kariermu')}/.well-known/jwks.json` },
+    prakerja: { baseUrl: at('prakerja'), callbackKey: SANDBOX_SECRETS.prakerjaCallback },
   };
 }
 
-/** All five simulators on one Hono app, plus their state for tests and the demo. */
-export function createSandbox(keys: SandboxKeys, now: () => Date = () => new Date()) {
-  const tokopedia = createTokopediaSimulator({ clientId: SANDBOX_CLIENT_ID, secret: SANDBOX_SECRETS.tokopedia }, new SimulatorState('tokopedia'), now);
-  const bukalapak = createBukalapakSimulator({ clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_SECRETS.bukalapak }, new SimulatorState('bukalapak'), now);
-  const kemnaker = createKemnakerSimulator({ partnerId: 'PRAKERJAGW', clientSecret: SANDBOX_SECRETS.kemnaker }, new SimulatorState('kemnaker'), now);
-  const kariermu = createKariermuSimulator({ issuer: KARIERMU_ISSUER, publicKeyPem: keys.kariermuPublicKeyPem }, new SimulatorState('kariermu'), now);
-  const prakerja = createPrakerjaSimulator({ clients: keys.prakerjaClients, now });
+export interface SandboxOptions {
+  now?: () => Date;
+  /**
+   * Where the simulators send their callbacks: the gateway's base URL and a fetch to reach it
+   * (an in-process one in tests and on Workers). Without it, `/_sandbox/emit` only signs.
+   */
+  gateway?: { baseUrl: string; fetch: (r: Request) => Promise<Response> };
+  /** Status polls a practical task stays pending for at the sandbox prakerja.go.id. */
+  taskSettlePolls?: number;
+}
+
+/** All five simulators on one Hono app, plus their state and callback signers for tests and the demo. */
+export function createSandbox(keys: SandboxKeys, opts: SandboxOptions = {}) {
+  const now = opts.now ?? (() => new Date());
+  const target = (source: string) => (opts.gateway ? { callback: { url: `${opts.gateway.baseUrl.replace(/\/$/, '')}/v1/callbacks/${source}`, fetch: opts.gateway.fetch } } : {});
+  const tokopedia = createTokopediaSimulator({ clientId: SANDBOX_CLIENT_ID, secret: SANDBOX_SECRETS.tokopedia }, new SimulatorState('tokopedia'), now, target('tokopedia'));
+  const bukalapak = createBukalapakSimulator({ clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_SECRETS.bukalapak }, new SimulatorState('bukalapak'), now, target('bukalapak'));
+  const kemnaker = createKemnakerSimulator({ partnerId: KEMNAKER_PARTNER_ID, clientSecret: SANDBOX_SECRETS.kemnaker }, new SimulatorState('kemnaker'), now, target('kemnaker'));
+  const kariermu = createKariermuSimulator({ issuer: KARIERMU_ISSUER, publicKeyPem: keys.kariermuPublicKeyPem }, new SimulatorState('kariermu'), now, target('kariermu'));
+  const prakerja = createPrakerjaSimulator({
+    clients: keys.prakerjaClients,
+    now,
+    callbackKey: SANDBOX_SECRETS.prakerjaCallback,
+    autoCallbacks: !!opts.gateway,
+    taskSettlePolls: opts.taskSettlePolls,
+    ...target('prakerja'),
+  });
 
   const app = new Hono();
   app.route('/sandbox/tokopedia', tokopedia.app);
@@ -58,9 +79,29 @@ export function createSandbox(keys: SandboxKeys, now: () => Date = () => new Dat
   app.route('/sandbox/kemnaker', kemnaker.app);
   app.route('/sandbox/kariermu', kariermu.app);
   app.route('/sandbox/prakerja', prakerja.app);
+  app.get('/sandbox/_stats', (c) => c.json(receivedStats([tokopedia.state, bukalapak.state, kemnaker.state, kariermu.state, prakerja.state.calls])));
 
   const platforms: Record<PlatformId, SimulatorState> = { tokopedia: tokopedia.state, bukalapak: bukalapak.state, kemnaker: kemnaker.state, kariermu: kariermu.state };
-  return { app, platforms, prakerja: prakerja.state };
+  const callbacks = { tokopedia: tokopedia.callback, bukalapak: bukalapak.callback, kemnaker: kemnaker.callback, kariermu: kariermu.callback, prakerja: prakerja.callback };
+  return { app, platforms, prakerja: prakerja.state, callbacks };
+}
+
+/**
+ * What the simulators received, per idempotency key: how many calls, how many applied. The
+ * crash test reads it from another process to prove nothing was applied twice.
+ */
+function receivedStats(states: SimulatorState[]) {
+  const byKey: Record<string, { received: number; applied: number }> = {};
+  for (const s of states) {
+    for (const r of s.received) {
+      if (!r.idempotencyKey) continue;
+      const k = `${s.platform}:${r.idempotencyKey}`;
+      byKey[k] ??= { received: 0, applied: 0 };
+      byKey[k].received++;
+      if (r.applied) byKey[k].applied++;
+    }
+  }
+  return { byKey };
 }
 
 export type Sandbox = ReturnType<typeof createSandbox>;

@@ -1,9 +1,11 @@
-import type { EnrollmentEventRow, EnrollmentRow } from '../db/enrollment-store.js';
+import type { EnrollmentEventRow, EnrollmentRow, OutboxRowView } from '../db/enrollment-store.js';
+import { certificateBlockers } from '../domain/enrollment-facts.js';
+import { factsOf } from './enrollment-updates.js';
 import type { EnrollmentState, PlatformId } from '../domain/types.js';
 import { maskCardNumber } from '../lib/mask.js';
 
 /** The canonical enrollment as providers see it; the card number is always masked. */
-export function enrollmentView(e: EnrollmentRow, events: EnrollmentEventRow[]) {
+export function enrollmentView(e: EnrollmentRow, events: EnrollmentEventRow[], deliveries: OutboxRowView[] = []) {
   return {
     id: e.id,
     // The columns are plain text in SQL; only the gateway writes them, always canonical values.
@@ -22,6 +24,26 @@ export function enrollmentView(e: EnrollmentRow, events: EnrollmentEventRow[]) {
     platformReference: e.platformReference,
     redeemedAt: e.redeemedAt?.toISOString() ?? null,
     createdAt: e.createdAt.toISOString(),
+    sessionsAttended: e.sessionsAttended,
+    completion: e.outcome
+      ? { outcome: e.outcome, score: e.score ?? 0, completedAt: e.completedAt!.toISOString(), certificate: e.certificate ?? null }
+      : null,
+    review: e.reviewedAt ? { rating: e.rating, review: e.review, reviewedAt: e.reviewedAt.toISOString() } : null,
+    sisnaker: e.platform === 'kemnaker' ? { acceptedAt: iso(e.sisnakerAcceptedAt), rejection: e.sisnakerRejection } : null,
+    prakerja: { certificateReportedAt: iso(e.reportedAt), acceptedAt: iso(e.prakerjaAcceptedAt), rejection: e.prakerjaRejection },
+    /** Why the certificate has not reached prakerja.go.id yet; empty once it has. */
+    certificateBlockers: e.reportedAt ? [] : certificateBlockers(factsOf(e)),
+    /** Per destination: what was sent, when, how many attempts, the last error, what is pending. */
+    deliveries: deliveries.map((d) => ({
+      destination: d.destination,
+      kind: d.kind,
+      status: d.status,
+      attempts: d.attempts,
+      lastError: d.lastError,
+      createdAt: d.createdAt.toISOString(),
+      deliveredAt: iso(d.deliveredAt),
+      nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
+    })),
     timeline: events.map((ev) => ({
       type: ev.type,
       from: ev.fromState,
@@ -34,3 +56,7 @@ export function enrollmentView(e: EnrollmentRow, events: EnrollmentEventRow[]) {
 }
 
 export type EnrollmentView = ReturnType<typeof enrollmentView>;
+
+function iso(d: Date | null | undefined): string | null {
+  return d ? d.toISOString() : null;
+}

@@ -7,6 +7,7 @@ import { PLATFORM_IDS, type PlatformId } from '../domain/types.js';
 import { ProblemError } from '../lib/problem.js';
 import type { AppDeps } from '../app/context.js';
 import { enrollmentView, type EnrollmentView } from './enrollment-view.js';
+import { deliveryFor } from './enrollment-updates.js';
 import { platformProblem } from './platform-problems.js';
 
 export interface RedemptionInput {
@@ -31,7 +32,11 @@ export async function redeemVoucher(deps: AppDeps, providerId: string, input: Re
 
   const voucher = await adapter.getVoucher(input.voucherCode).catch((e) => Promise.reject(platformProblem(e)));
   const refusal = checkRedeemable(voucher, { cardNumber: input.cardNumber, providerId, now: deps.now() });
-  if (refusal) throw refusalProblem(refusal, platform);
+  if (refusal) {
+    // A racer may have redeemed it through us between our first look and the platform's answer: name its enrollment.
+    const claim = refusal.code === 'voucher_already_redeemed' ? await findClaim(db, platform, input.voucherCode) : undefined;
+    throw claim ? alreadyRedeemed(claim.id) : refusalProblem(refusal, platform);
+  }
 
   const creds = await deps.prakerjaCredentials(providerId);
   if (!creds) throw new ProblemError(500, 'prakerja_credentials_missing', 'No prakerja.go.id credentials for this provider', { detail: 'Ask the gateway operators to configure your client code and key.' });
@@ -101,9 +106,10 @@ export async function redeemVoucher(deps: AppDeps, providerId: string, input: Re
       { type: 'voucher_redeemed', fromState: 'purchased', toState: 'redeemed', source: 'provider', occurredAt: redeemed.redeemedAt, detail: { platformReference: redeemed.platformReference } },
       ...(names.decision === 'review' ? [{ type: 'name_review_required', source: 'gateway', occurredAt: at, detail: { score: names.score } }] : []),
     ],
+    (row) => [deliveryFor('prakerja.redemption', row)],
   );
   const saved = await loadEnrollment(db, enrollmentId);
-  return enrollmentView(saved!.enrollment, saved!.events);
+  return enrollmentView(saved!.enrollment, saved!.events, saved!.deliveries);
 }
 
 function pickPlatform(deps: AppDeps, input: RedemptionInput): PlatformId {

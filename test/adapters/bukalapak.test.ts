@@ -1,30 +1,36 @@
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUKALAPAK_EVENT_MAP, BUKALAPAK_EVENT_TYPES } from '../../adapters/bukalapak/events.js';
 import { createBukalapakAdapter } from '../../adapters/bukalapak/index.js';
 import { createBukalapakSimulator } from '../../adapters/bukalapak/simulator.js';
-import { BUKALAPAK_PATHS, bukalapakBasicAuth, bukalapakRequest, bukalapakTokenRequest, TOKEN_EXPIRY_MARGIN_MS } from '../../adapters/bukalapak/http.js';
+import { BUKALAPAK_PATHS, bukalapakBasicAuth, bukalapakRequest, bukalapakTokenRequest, bukalapakWebhookSignature, TOKEN_EXPIRY_MARGIN_MS } from '../../adapters/bukalapak/http.js';
 import { BUKALAPAK_STATUS_MAP, BUKALAPAK_STATUSES } from '../../adapters/bukalapak/status.js';
-import { AdapterError, type AdapterContext } from '../../adapters/types.js';
+import type { SignedCallback } from '../../adapters/shared/simulator-kit.js';
+import { AdapterError, CallbackRejected, type AdapterContext, type CallbackRequest, type CompletionReport } from '../../adapters/types.js';
 import { ENROLLMENT_STATES } from '../../src/domain/types.js';
 import { forwardTo, mockNetwork } from '../support/msw.js';
 import { simVoucher } from '../support/sim-data.js';
 
 const BASE = 'https://bukalapak.sandbox.test';
 const creds = { clientId: 'gw-test', clientSecret: 'bukalapak-test-secret' };
+const WEBHOOK_SECRET = 'bukalapak-webhook-secret';
 const ctx: AdapterContext = { fetch: (i, init) => fetch(i, init), timeoutMs: 500 };
 
-let sim = createBukalapakSimulator(creds);
+let sim = createBukalapakSimulator(creds, undefined, undefined, { webhookSecret: WEBHOOK_SECRET });
 const server = mockNetwork(forwardTo(BASE, { fetch: (r) => sim.app.fetch(r) }));
-let adapter = createBukalapakAdapter({ baseUrl: BASE, ...creds }, ctx);
+let adapter = createBukalapakAdapter({ baseUrl: BASE, ...creds, webhookSecret: WEBHOOK_SECRET }, ctx);
+
+const asRequest = (s: SignedCallback, receivedAt = new Date()): CallbackRequest => ({ path: '/v1/callbacks/bukalapak', headers: new Headers(s.headers), rawBody: s.body, receivedAt });
+const rejection = (p: Promise<unknown>) => p.then(() => 'accepted', (e) => (e instanceof CallbackRejected ? e.reason : `threw ${e}`));
 
 const tokenCalls = () => sim.state.received.filter((r) => r.path === BUKALAPAK_PATHS.token).length;
 const redeemReq = { voucherCode: 'BL0000000001', cardNumber: '5201123456780001', participantName: 'Siti', participantEmail: 's@x.id', idempotencyKey: 'k1' };
 
 beforeEach(() => {
-  sim = createBukalapakSimulator(creds);
+  sim = createBukalapakSimulator(creds, undefined, undefined, { webhookSecret: WEBHOOK_SECRET });
   sim.state.addVoucher(simVoucher({ code: 'BL0000000001', buyerName: 'Siti Rahmawati' }));
   // A fresh adapter per test: the token cache must start empty for the counts below to mean anything.
-  adapter = createBukalapakAdapter({ baseUrl: BASE, ...creds }, ctx);
+  adapter = createBukalapakAdapter({ baseUrl: BASE, ...creds, webhookSecret: WEBHOOK_SECRET }, ctx);
 });
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
@@ -256,5 +262,268 @@ describe('bukalapak adapter', () => {
     expect(adapter.voucherCodePattern.test('BL0123456789')).toBe(true);
     expect(adapter.voucherCodePattern.test('BL012345678')).toBe(false);
     expect(adapter.voucherCodePattern.test('SK-2026-000001')).toBe(false);
+  });
+});
+
+describe('bukalapak callbacks', () => {
+  const VECTOR_BODY = '{"event":"voucher.expired","payload":{"voucher_code":"BL0000000001","expired_at":1767225600}}';
+  // printf '%s' '1767225600.<VECTOR_BODY>' | openssl dgst -sha256 -hmac bukalapak-webhook-secret
+  const VECTOR_HEX = 'a461991afbcfcf9e6548ff2511d5f9e04d233933dae8bd7e4d8a0e9fc430ee15';
+  const vector = (signature: string, body = VECTOR_BODY): CallbackRequest => ({
+    path: '/v1/callbacks/bukalapak',
+    headers: new Headers({ 'X-Bukalapak-Event-Id': 'evt-0001', 'X-Bukalapak-Timestamp': '1767225600', 'X-Bukalapak-Signature': signature }),
+    rawBody: body,
+    receivedAt: new Date('2026-01-01T00:01:00Z'),
+  });
+
+  it('signs timestamp.body as lower-case hex HMAC-SHA256 (known vector)', async () => {
+    expect(await bukalapakWebhookSignature(WEBHOOK_SECRET, '1767225600', VECTOR_BODY)).toBe(VECTOR_HEX);
+  });
+
+  it('accepts a callback signed independently with openssl and translates it', async () => {
+    expect(await adapter.verifyCallback(vector(`sha256=${VECTOR_HEX}`))).toEqual({
+      eventId: 'evt-0001',
+      platformType: 'voucher.expired',
+      occurredAt: new Date('2026-01-01T00:00:00Z'),
+      event: { kind: 'voucher.expired', voucherCode: 'BL0000000001', at: new Date('2026-01-01T00:00:00Z') },
+    });
+    await expect(rejection(adapter.verifyCallback(vector(`sha256=${VECTOR_HEX.toUpperCase()}`)))).resolves.toBe('accepted');
+  });
+
+  it('refuses a body with one byte changed, a bare hex signature, and another secret', async () => {
+    await expect(rejection(adapter.verifyCallback(vector(`sha256=${VECTOR_HEX}`, VECTOR_BODY.replace('1767225600', '1767225601'))))).resolves.toBe('bad_signature');
+    await expect(rejection(adapter.verifyCallback(vector(VECTOR_HEX)))).resolves.toBe('bad_signature');
+    const stranger = createBukalapakSimulator(creds, undefined, undefined, { webhookSecret: 'someone-else' });
+    await expect(rejection(adapter.verifyCallback(asRequest(await stranger.callback({ kind: 'voucher.expired', voucherCode: 'BL0000000001', at: new Date() }))))).resolves.toBe('bad_signature');
+    const unconfigured = createBukalapakAdapter({ baseUrl: BASE, ...creds }, ctx);
+    await expect(rejection(unconfigured.verifyCallback(vector(`sha256=${VECTOR_HEX}`)))).resolves.toBe('bad_signature');
+  });
+
+  it('refuses a timestamp more than five minutes off, either way, even when signed', async () => {
+    const ev = { kind: 'voucher.expired', voucherCode: 'BL0000000001', at: new Date() } as const;
+    const now = new Date();
+    await expect(rejection(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() - 6 * 60_000) }), now)))).resolves.toBe('stale_timestamp');
+    await expect(rejection(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() + 6 * 60_000) }), now)))).resolves.toBe('stale_timestamp');
+    await expect(rejection(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() - 4 * 60_000) }), now)))).resolves.toBe('accepted');
+  });
+
+  it('refuses a callback missing any of the three headers', async () => {
+    for (const name of ['X-Bukalapak-Event-Id', 'X-Bukalapak-Timestamp', 'X-Bukalapak-Signature']) {
+      const req = vector(`sha256=${VECTOR_HEX}`);
+      req.headers.delete(name);
+      await expect(rejection(adapter.verifyCallback(req)), name).resolves.toBe('missing_signature');
+    }
+  });
+
+  it('calls a correctly signed body that is not a webhook, or a known event with a bad payload, malformed', async () => {
+    const signed = async (body: string) => vector(`sha256=${await bukalapakWebhookSignature(WEBHOOK_SECRET, '1767225600', body)}`, body);
+    await expect(rejection(adapter.verifyCallback(await signed('{"event":')))).resolves.toBe('malformed');
+    await expect(rejection(adapter.verifyCallback(await signed('{"type":"voucher.expired","data":{}}')))).resolves.toBe('malformed');
+    // ISO time where Bukalapak sends epoch seconds.
+    await expect(rejection(adapter.verifyCallback(await signed('{"event":"voucher.expired","payload":{"voucher_code":"BL0000000001","expired_at":"2026-01-01T00:00:00Z"}}')))).resolves.toBe('malformed');
+  });
+
+  it('returns an event word it does not know as unknown, not as an error', async () => {
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const v = await adapter.verifyCallback(asRequest(await sim.callback({ kind: 'raw', platformType: 'transaction.shipped', payload: { voucher_code: 'BL0000000001' } }, { eventId: 'evt-raw', at })));
+    expect(v).toEqual({ eventId: 'evt-raw', platformType: 'transaction.shipped', occurredAt: at, event: { kind: 'unknown', platformType: 'transaction.shipped' } });
+  });
+
+  it('maps every Bukalapak event word through the one table', async () => {
+    expect(Object.keys(BUKALAPAK_EVENT_MAP).sort()).toEqual([...BUKALAPAK_EVENT_TYPES].sort());
+    const t = new Date('2026-02-03T04:05:06.000Z');
+    const voucher = simVoucher({ code: 'BL0000000100', buyerName: 'Muhammad Rizki Pratama', purchasedAt: t, expiresAt: new Date('2026-03-03T04:05:06.000Z') });
+    const seen = async (ev: Parameters<typeof sim.callback>[0]) => {
+      const signed = await sim.callback(ev);
+      return { word: (JSON.parse(signed.body) as { event: string }).event, body: JSON.parse(signed.body), verified: await adapter.verifyCallback(asRequest(signed)) };
+    };
+
+    const paid = await seen({ kind: 'purchase.made', voucher });
+    expect(paid.word).toBe('transaction.paid');
+    expect(paid.body.payload).toMatchObject({ status: 10, buyer: { first_name: 'Muhammad Rizki', last_name: 'Pratama' }, paid_at: 1770091506 });
+    expect(paid.verified).toMatchObject({ platformType: 'transaction.paid', occurredAt: t });
+    expect(paid.verified.event).toEqual({
+      kind: 'purchase.made',
+      voucher: {
+        platform: 'bukalapak', code: 'BL0000000100', state: 'purchased', platformStatus: '10', cardNumber: voucher.cardNumber, buyerName: 'Muhammad Rizki Pratama',
+        buyerEmail: voucher.buyerEmail, courseId: voucher.courseId, providerId: voucher.providerId, purchasedAt: t, expiresAt: voucher.expiresAt, redeemedAt: undefined,
+      },
+    });
+
+    const reviewed = await seen({ kind: 'review.submitted', voucherCode: 'BL0000000001', rating: 3, review: 'Cukup', reviewedAt: t });
+    expect(reviewed.word).toBe('voucher.reviewed');
+    expect(reviewed.body.payload.reviewed_at).toBe(1770091506);
+    expect(reviewed.verified).toMatchObject({ occurredAt: t, event: { kind: 'review.submitted', voucherCode: 'BL0000000001', rating: 3, review: 'Cukup', reviewedAt: t } });
+
+    const refunded = await seen({ kind: 'voucher.refunded', voucherCode: 'BL0000000001', at: t });
+    expect(refunded.word).toBe('transaction.refunded');
+    expect(refunded.verified.event).toEqual({ kind: 'voucher.refunded', voucherCode: 'BL0000000001', at: t });
+
+    const expired = await seen({ kind: 'voucher.expired', voucherCode: 'BL0000000001', at: t });
+    expect(expired.word).toBe('voucher.expired');
+    expect(expired.verified.event).toEqual({ kind: 'voucher.expired', voucherCode: 'BL0000000001', at: t });
+
+    await expect(sim.callback({ kind: 'completion.rejected', voucherCode: 'BL0000000001', reason: 'x', at: t })).rejects.toThrow(/no webhook/);
+  });
+});
+
+describe('bukalapak sandbox trigger (/_sandbox/emit)', () => {
+  const emit = (s: { app: { fetch(r: Request): Response | Promise<Response> } }, body: unknown) =>
+    s.app.fetch(new Request('http://sim/_sandbox/emit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+
+  it('applies a refund to the state and delivers the signed callback to the gateway', async () => {
+    const delivered: CallbackRequest[] = [];
+    const target = createBukalapakSimulator(creds, sim.state, undefined, {
+      webhookSecret: WEBHOOK_SECRET,
+      callback: {
+        url: 'http://gateway.test/v1/callbacks/bukalapak',
+        fetch: async (r) => {
+          delivered.push({ path: new URL(r.url).pathname, headers: r.headers, rawBody: await r.text(), receivedAt: new Date() });
+          return new Response('{"ok":true}', { status: 200 });
+        },
+      },
+    });
+    const res = await emit(target, { kind: 'voucher.refunded', voucherCode: 'BL0000000001', at: '2026-02-01T10:00:00Z' });
+    expect(res.status).toBe(200);
+    const { eventId, gatewayStatus } = (await res.json()) as { eventId: string; gatewayStatus: number };
+    expect(gatewayStatus).toBe(200);
+    expect(delivered).toHaveLength(1);
+    expect(await adapter.verifyCallback(delivered[0])).toMatchObject({ eventId, event: { kind: 'voucher.refunded', voucherCode: 'BL0000000001' } });
+    expect(await adapter.getVoucher('BL0000000001')).toMatchObject({ state: 'refunded', platformStatus: '91' });
+  });
+
+  it('without a target, answers the signed callback; a review moves the voucher to reviewed', async () => {
+    const res = await emit(sim, { kind: 'review.submitted', voucherCode: 'BL0000000001', rating: 5, review: 'Mantap', reviewedAt: '2026-02-01T10:00:00Z', eventId: 'evt-fixed' });
+    const signed = (await res.json()) as SignedCallback;
+    expect(signed.eventId).toBe('evt-fixed');
+    expect(signed.headers['x-bukalapak-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(await adapter.verifyCallback(asRequest(signed))).toMatchObject({ eventId: 'evt-fixed', event: { kind: 'review.submitted', rating: 5 } });
+    expect(sim.state.vouchers.get('BL0000000001')).toMatchObject({ state: 'reviewed', review: { rating: 5, review: 'Mantap' } });
+    expect(await adapter.getVoucher('BL0000000001')).toMatchObject({ state: 'reviewed', platformStatus: '50' });
+  });
+
+  it('refuses what it cannot apply or word', async () => {
+    expect((await emit(sim, { kind: 'voucher.expired', voucherCode: 'BL9999999999', at: '2026-02-01T10:00:00Z' })).status).toBe(404);
+    expect((await emit(sim, { kind: 'nonsense' })).status).toBe(400);
+    expect((await emit(sim, { kind: 'completion.accepted', voucherCode: 'BL0000000001', at: '2026-02-01T10:00:00Z' })).status).toBe(400);
+    expect(sim.state.vouchers.get('BL0000000001')!.state).toBe('purchased');
+  });
+});
+
+describe('bukalapak completion reports', () => {
+  const report: CompletionReport = {
+    enrollmentId: 'enr-1',
+    voucherCode: 'BL0000000001',
+    cardNumber: '5201123456780001',
+    participantName: 'Siti',
+    courseId: 'CRS-EXCEL-01',
+    outcome: 'passed',
+    score: 92,
+    completedAt: new Date('2026-02-01T09:00:00.900Z'),
+    certificate: { number: 'CERT-002', issuedAt: new Date('2026-02-01T09:30:00Z'), url: 'https://provider.example/cert/CERT-002.pdf', sha256: 'b'.repeat(64) },
+    idempotencyKey: 'completion-enr-1',
+  };
+
+  it('is applied once for two deliveries under the same key, in numeric codes and epoch seconds', async () => {
+    await adapter.redeemVoucher(redeemReq);
+    const first = await adapter.reportCompletion(report);
+    expect(first.reference).toBe('BL-CMP-BL0000000001');
+    await expect(adapter.reportCompletion(report)).resolves.toEqual(first);
+    const calls = sim.state.received.filter((r) => r.path.endsWith('/completions'));
+    expect(calls.map((r) => r.applied)).toEqual([true, false]);
+    expect(sim.state.appliedCount('/completions')).toBe(1);
+    expect(calls[0]).toMatchObject({
+      idempotencyKey: 'completion-enr-1',
+      body: { outcome: 1, score: 92, completed_at: 1769936400, certificate: { number: 'CERT-002', issued_at: 1769938200, url: report.certificate!.url, sha256: 'b'.repeat(64) } },
+    });
+    expect(sim.state.vouchers.get('BL0000000001')).toMatchObject({ state: 'completed', completion: { outcome: 'passed', score: 92, certificateNumber: 'CERT-002' } });
+    expect(await adapter.getVoucher('BL0000000001')).toMatchObject({ state: 'completed', platformStatus: '40' });
+  });
+
+  it('reports a fail as outcome 2 without a certificate', async () => {
+    await adapter.redeemVoucher(redeemReq);
+    await adapter.reportCompletion({ ...report, outcome: 'failed', score: 30, certificate: undefined });
+    expect(sim.state.received.find((r) => r.path.endsWith('/completions'))!.body).toMatchObject({ outcome: 2, certificate: null });
+    expect(await adapter.getVoucher('BL0000000001')).toMatchObject({ state: 'failed', platformStatus: '41' });
+  });
+
+  it('maps a completion for an unredeemed or unknown voucher through the numeric error table', async () => {
+    await expect(adapter.reportCompletion(report)).rejects.toMatchObject({ kind: 'invalid_request', retryable: false, detail: { httpStatus: 409, platformCode: '40902' } });
+    await expect(adapter.reportCompletion({ ...report, voucherCode: 'BL9999999999' })).rejects.toMatchObject({ kind: 'voucher_not_found', detail: { platformCode: '40401' } });
+    await adapter.redeemVoucher(redeemReq);
+    await adapter.reportCompletion(report);
+    await expect(adapter.reportCompletion({ ...report, idempotencyKey: 'other' })).rejects.toMatchObject({ kind: 'invalid_request', detail: { platformCode: '40903' } });
+  });
+
+  it('retries after a 401 and still applies once', async () => {
+    await adapter.redeemVoucher(redeemReq);
+    sim.expireTokens();
+    await adapter.reportCompletion(report);
+    expect(tokenCalls()).toBe(2);
+    expect(sim.state.appliedCount('/completions')).toBe(1);
+  });
+
+  it('turns a platform 500 into a retryable error', async () => {
+    server.use(http.post(`${BASE}/v2/*`, () => new HttpResponse('oops', { status: 500 })));
+    const err = (await adapter.reportCompletion(report).catch((e) => e)) as AdapterError;
+    expect(err).toBeInstanceOf(AdapterError);
+    expect(err).toMatchObject({ kind: 'platform_unavailable', retryable: true, detail: { httpStatus: 500 } });
+  });
+});
+
+describe('bukalapak voucher listing', () => {
+  const from = new Date('2026-03-01T00:00:00Z');
+  const to = new Date('2026-03-02T00:00:00Z');
+  const code = (i: number) => `BL10000000${String(i).padStart(2, '0')}`;
+
+  beforeEach(() => {
+    for (let i = 0; i < 25; i++) sim.state.addVoucher(simVoucher({ code: code(i), updatedAt: new Date(from.getTime() + (i < 3 ? 0 : i) * 60_000) }));
+    sim.state.addVoucher(simVoucher({ code: 'BL2000000001', updatedAt: new Date(from.getTime() - 1000) }));
+    sim.state.addVoucher(simVoucher({ code: 'BL2000000002', updatedAt: to }));
+    sim.state.addVoucher(simVoucher({ code: 'BL2000000003', updatedAt: new Date(to.getTime() + 60_000) }));
+  });
+
+  async function all(limit?: number, window = { from, to }) {
+    const codes: string[] = [];
+    const sizes: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await adapter.listVouchers({ ...window, cursor, limit });
+      codes.push(...page.items.map((v) => v.code));
+      sizes.push(page.items.length);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { codes, sizes };
+  }
+
+  it('pages through 25 vouchers ten at a time, each exactly once, inside [from, to)', async () => {
+    const { codes, sizes } = await all(10);
+    expect(sizes).toEqual([10, 10, 5]);
+    expect(new Set(codes).size).toBe(25);
+    expect([...codes].sort()).toEqual(Array.from({ length: 25 }, (_, i) => code(i)));
+  });
+
+  it('asks in epoch seconds and page numbers, and keeps the page size it started with', async () => {
+    const queries: URLSearchParams[] = [];
+    server.use(http.get(`${BASE}${BUKALAPAK_PATHS.vouchers}`, ({ request }) => {
+      queries.push(new URL(request.url).searchParams);
+      return sim.app.fetch(request);
+    }));
+    const first = await adapter.listVouchers({ from, to, limit: 10 });
+    const second = await adapter.listVouchers({ from, to, limit: 25, cursor: first.nextCursor });
+    expect(second.items.map((v) => v.code)).toEqual(Array.from({ length: 10 }, (_, i) => code(i + 10)));
+    expect(Object.fromEntries(queries[0])).toEqual({ updated_since: '1772323200', updated_until: '1772409600', page: '1', per_page: '10' });
+    expect(Object.fromEntries(queries[1])).toMatchObject({ page: '2', per_page: '10' });
+  });
+
+  it('widens a sub-second window outward to whole seconds: nothing inside is missed, the edges may overlap', async () => {
+    sim.state.addVoucher(simVoucher({ code: 'BL3000000001', updatedAt: new Date(from.getTime() + 3 * 60_000 + 200) }));
+    const { codes } = await all(100, { from: new Date(from.getTime() + 500), to: new Date(from.getTime() + 3 * 60_000 + 500) });
+    // BL3000000001 is inside; code(0..2) sit 500 ms before `from`, in the same whole second.
+    expect(codes).toEqual([code(0), code(1), code(2), code(3), 'BL3000000001']);
+  });
+
+  it('refuses a cursor it never issued', async () => {
+    await expect(adapter.listVouchers({ from, to, cursor: 'page-two' })).rejects.toMatchObject({ kind: 'invalid_request', retryable: false });
   });
 });

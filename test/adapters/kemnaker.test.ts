@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { KEMNAKER_EVENT_TYPES, KEMNAKER_EVENTS } from '../../adapters/kemnaker/events.js';
 import { createKemnakerAdapter } from '../../adapters/kemnaker/index.js';
 import { createKemnakerSimulator } from '../../adapters/kemnaker/simulator.js';
 import {
+  gradeExternalId,
+  KEMNAKER_CALLBACK_PATH,
   KEMNAKER_DEFAULT_CHANNEL_ID,
   KEMNAKER_PATHS,
   kemnakerRequest,
@@ -15,7 +18,8 @@ import {
 } from '../../adapters/kemnaker/http.js';
 import { KEMNAKER_STATUS_MAP, KEMNAKER_STATUSES } from '../../adapters/kemnaker/status.js';
 import { formatSnapTimestamp, formatWibDateTime, parseWibDateTime } from '../../adapters/kemnaker/transformers.js';
-import { AdapterError, type AdapterContext } from '../../adapters/types.js';
+import type { SignedCallback, SimCallbackEvent } from '../../adapters/shared/simulator-kit.js';
+import { AdapterError, CallbackRejected, type AdapterContext, type CallbackRequest, type CanonicalEvent, type CompletionReport, type VerifiedCallback } from '../../adapters/types.js';
 import { forwardTo, mockNetwork } from '../support/msw.js';
 import { simVoucher } from '../support/sim-data.js';
 
@@ -302,5 +306,337 @@ describe('kemnaker adapter', () => {
     expect(adapter.voucherCodePattern.test('SK-2026-000001')).toBe(true);
     expect(adapter.voucherCodePattern.test('SK-26-000001')).toBe(false);
     expect(adapter.voucherCodePattern.test('BL0123456789')).toBe(false);
+  });
+});
+
+/* ------------------------------------------------------------------------------------------ */
+
+const asCallback = (s: SignedCallback, over: Partial<CallbackRequest> = {}): CallbackRequest => ({
+  path: KEMNAKER_CALLBACK_PATH,
+  headers: new Headers(s.headers),
+  rawBody: s.body,
+  receivedAt: new Date(),
+  ...over,
+});
+
+async function rejection(p: Promise<unknown>): Promise<CallbackRejected> {
+  const e = await p.then(() => undefined, (err: unknown) => err);
+  expect(e).toBeInstanceOf(CallbackRejected);
+  return e as CallbackRejected;
+}
+
+describe('kemnaker notifications (verifyCallback)', () => {
+  // Computed independently with openssl:
+  //   BODY='{"jenisEvent":"NILAI_DITERIMA","data":{"voucherCode":"SK-2026-000001","referenceNo":"SK-NLI-1","tanggalDiterima":"02-01-2026 09:30:00"}}'
+  //   H=$(printf '%s' "$BODY" | openssl dgst -sha256 | sed 's/^.*= //')
+  //   printf 'POST:/v1/callbacks/kemnaker:%s:2026-01-02T09:30:05+07:00' "$H" | openssl dgst -sha512 -hmac kemnaker-test-secret -binary | openssl base64 -A
+  const BODY = '{"jenisEvent":"NILAI_DITERIMA","data":{"voucherCode":"SK-2026-000001","referenceNo":"SK-NLI-1","tanggalDiterima":"02-01-2026 09:30:00"}}';
+  const TS = '2026-01-02T09:30:05+07:00';
+  const VECTOR = 'z+bHaLRY/j4omPLRg9VXxtcl4apTdTHflWkFsdwHhjj8JHqXqMPjlveLiuxK7IXWlnqqGt4ikhAJTdQAhxdv9Q==';
+  const vectorHeaders = { 'x-timestamp': TS, 'x-partner-id': creds.partnerId, 'x-external-id': '900000000000000000000000000000000001', 'x-signature': VECTOR };
+  const vectorRequest = (over: Partial<CallbackRequest> = {}): CallbackRequest => ({
+    path: '/v1/callbacks/kemnaker',
+    headers: new Headers(vectorHeaders),
+    rawBody: BODY,
+    receivedAt: new Date('2026-01-02T02:31:00Z'),
+    ...over,
+  });
+
+  it('accepts the openssl vector and translates NILAI_DITERIMA', async () => {
+    expect(await kemnakerSignature(creds.clientSecret, 'POST', '/v1/callbacks/kemnaker', BODY, TS)).toBe(VECTOR);
+    const v = await adapter.verifyCallback(vectorRequest());
+    expect(v).toEqual({
+      eventId: '900000000000000000000000000000000001',
+      platformType: 'NILAI_DITERIMA',
+      occurredAt: new Date('2026-01-02T02:30:00Z'),
+      event: { kind: 'completion.accepted', voucherCode: 'SK-2026-000001', at: new Date('2026-01-02T02:30:00Z') },
+    } satisfies VerifiedCallback);
+    // Re-indenting is not a change (SNAP minifies before hashing).
+    await expect(adapter.verifyCallback(vectorRequest({ rawBody: JSON.stringify(JSON.parse(BODY), null, 2) }))).resolves.toMatchObject({ platformType: 'NILAI_DITERIMA' });
+  });
+
+  it('refuses a body with one byte changed, a changed signature or another path', async () => {
+    const tampered = BODY.replace('09:30:00', '09:30:01');
+    expect(tampered).not.toBe(BODY);
+    expect((await rejection(adapter.verifyCallback(vectorRequest({ rawBody: tampered })))).reason).toBe('bad_signature');
+    const sig = new Headers(vectorHeaders);
+    sig.set('x-signature', (VECTOR[0] === 'A' ? 'B' : 'A') + VECTOR.slice(1));
+    expect((await rejection(adapter.verifyCallback(vectorRequest({ headers: sig })))).reason).toBe('bad_signature');
+    expect((await rejection(adapter.verifyCallback(vectorRequest({ path: '/v1/callbacks/tokopedia' })))).reason).toBe('bad_signature');
+  });
+
+  it('refuses a notification for another X-PARTNER-ID, even when correctly signed', async () => {
+    const other = createKemnakerSimulator({ partnerId: 'SOMEONE-ELSE', clientSecret: creds.clientSecret });
+    const signed = await other.callback({ kind: 'voucher.expired', voucherCode: 'SK-2026-000001', at: new Date() });
+    const r = await rejection(adapter.verifyCallback(asCallback(signed)));
+    expect(r.reason).toBe('bad_signature');
+    expect(r.message).toContain('X-PARTNER-ID');
+  });
+
+  it('refuses an X-TIMESTAMP more than 5 minutes from receipt, either way', async () => {
+    const received = new Date('2026-01-02T02:30:05Z');
+    for (const skew of [6 * 60_000, -6 * 60_000]) {
+      const r = await rejection(adapter.verifyCallback(vectorRequest({ receivedAt: new Date(received.getTime() + skew) })));
+      expect(r.reason).toBe('stale_timestamp');
+    }
+    for (const skew of [4 * 60_000, -4 * 60_000]) await expect(adapter.verifyCallback(vectorRequest({ receivedAt: new Date(received.getTime() + skew) }))).resolves.toBeDefined();
+    // The simulator's own clock, signing 6 minutes ago: the same rule.
+    const stale = await sim.callback({ kind: 'voucher.expired', voucherCode: 'SK-2026-000001', at: new Date() }, { at: new Date(Date.now() - 6 * 60_000) });
+    expect((await rejection(adapter.verifyCallback(asCallback(stale)))).reason).toBe('stale_timestamp');
+  });
+
+  it('refuses a notification missing any of its headers', async () => {
+    for (const name of ['x-timestamp', 'x-partner-id', 'x-external-id', 'x-signature']) {
+      const headers = new Headers(vectorHeaders);
+      headers.delete(name);
+      const r = await rejection(adapter.verifyCallback(vectorRequest({ headers })));
+      expect(r.reason, name).toBe('missing_signature');
+      expect(r.message).toContain(name.toUpperCase());
+    }
+  });
+
+  it('calls a signed but unparseable body, timestamp or event data malformed', async () => {
+    const signedRaw = async (rawBody: string, timestamp = formatSnapTimestamp(new Date())) =>
+      adapter.verifyCallback({
+        path: KEMNAKER_CALLBACK_PATH,
+        headers: new Headers({ 'x-timestamp': timestamp, 'x-partner-id': creds.partnerId, 'x-external-id': '1', 'x-signature': await kemnakerSignature(creds.clientSecret, 'POST', KEMNAKER_CALLBACK_PATH, rawBody, timestamp) }),
+        rawBody,
+        receivedAt: new Date(),
+      });
+    expect((await rejection(signedRaw('{"jenisEvent":'))).reason).toBe('malformed');
+    expect((await rejection(signedRaw('{"data":{}}'))).reason).toBe('malformed');
+    expect((await rejection(signedRaw('{"jenisEvent":"ULASAN","data":{"voucherCode":"SK-2026-000001","rating":9,"ulasan":"x","tanggalUlasan":"02-01-2026 09:30:00"}}'))).reason).toBe('malformed');
+    expect((await rejection(signedRaw('{"jenisEvent":"PENGEMBALIAN_DANA","data":{"voucherCode":"SK-2026-000001","tanggalPengembalian":"2026-01-02T09:30:00Z"}}'))).reason).toBe('malformed');
+    expect((await rejection(signedRaw('{"jenisEvent":"X","data":{}}', '02-01-2026 09:30:00'))).reason).toBe('malformed');
+  });
+
+  it('passes an event word it does not know through as unknown, not as an error', async () => {
+    const signed = await sim.callback({ kind: 'raw', platformType: 'SERTIFIKAT_DICETAK', payload: { voucherCode: 'SK-2026-000001' } });
+    const v = await adapter.verifyCallback(asCallback(signed));
+    expect(v).toMatchObject({ eventId: signed.eventId, platformType: 'SERTIFIKAT_DICETAK', event: { kind: 'unknown', platformType: 'SERTIFIKAT_DICETAK' } });
+    expect(JSON.parse(signed.body)).toEqual({ jenisEvent: 'SERTIFIKAT_DICETAK', data: { voucherCode: 'SK-2026-000001' } });
+    // Words that happen to be Object.prototype members are still just unknown words.
+    const proto = await sim.callback({ kind: 'raw', platformType: 'constructor', payload: {} });
+    expect((await adapter.verifyCallback(asCallback(proto))).event).toEqual({ kind: 'unknown', platformType: 'constructor' });
+  });
+
+  it('has one table with a distinct canonical event for every word', () => {
+    expect(KEMNAKER_EVENT_TYPES.sort()).toEqual(['NILAI_DITERIMA', 'NILAI_DITOLAK', 'PEMBELIAN', 'PENGEMBALIAN_DANA', 'ULASAN', 'VOUCHER_KEDALUWARSA']);
+    const kinds = KEMNAKER_EVENT_TYPES.map((w) => KEMNAKER_EVENTS[w].kind);
+    expect(new Set(kinds).size).toBe(kinds.length);
+  });
+
+  it('translates every mapped event word into its canonical event', async () => {
+    const at = new Date('2026-01-02T03:04:05Z');
+    const voucher = simVoucher({ code: 'SK-2026-000077', buyerName: 'Budi Santoso', purchasedAt: at, expiresAt: new Date('2026-02-01T03:04:05Z') });
+    const cases: Array<[SimCallbackEvent, string, CanonicalEvent]> = [
+      [
+        { kind: 'purchase.made', voucher },
+        'PEMBELIAN',
+        {
+          kind: 'purchase.made',
+          voucher: {
+            platform: 'kemnaker', code: 'SK-2026-000077', state: 'purchased', platformStatus: 'Dibayar', cardNumber: voucher.cardNumber, buyerName: 'BUDI SANTOSO', buyerEmail: voucher.buyerEmail,
+            courseId: voucher.courseId, providerId: voucher.providerId, purchasedAt: at, expiresAt: new Date('2026-02-01T03:04:05Z'), redeemedAt: undefined,
+          },
+        },
+      ],
+      [{ kind: 'review.submitted', voucherCode: 'SK-2026-000001', rating: 5, review: 'Sangat bermanfaat', reviewedAt: at }, 'ULASAN', { kind: 'review.submitted', voucherCode: 'SK-2026-000001', rating: 5, review: 'Sangat bermanfaat', reviewedAt: at }],
+      [{ kind: 'completion.accepted', voucherCode: 'SK-2026-000001', at }, 'NILAI_DITERIMA', { kind: 'completion.accepted', voucherCode: 'SK-2026-000001', at }],
+      [{ kind: 'completion.rejected', voucherCode: 'SK-2026-000001', reason: 'Nilai tidak sesuai jadwal', at }, 'NILAI_DITOLAK', { kind: 'completion.rejected', voucherCode: 'SK-2026-000001', reason: 'Nilai tidak sesuai jadwal', at }],
+      [{ kind: 'voucher.expired', voucherCode: 'SK-2026-000001', at }, 'VOUCHER_KEDALUWARSA', { kind: 'voucher.expired', voucherCode: 'SK-2026-000001', at }],
+      [{ kind: 'voucher.refunded', voucherCode: 'SK-2026-000001', at }, 'PENGEMBALIAN_DANA', { kind: 'voucher.refunded', voucherCode: 'SK-2026-000001', at }],
+    ];
+    for (const [sent, word, expected] of cases) {
+      const signed = await sim.callback(sent);
+      expect(JSON.parse(signed.body).jenisEvent).toBe(word);
+      const v = await adapter.verifyCallback(asCallback(signed));
+      expect(v, word).toEqual({ eventId: signed.eventId, platformType: word, occurredAt: at, event: expected });
+    }
+  });
+});
+
+describe('kemnaker grade (reportCompletion)', () => {
+  const completedAt = new Date('2026-01-10T08:15:30.250Z');
+  const report: CompletionReport = {
+    enrollmentId: 'enr-1',
+    voucherCode: 'SK-2026-000001',
+    cardNumber: '5201123456780001',
+    participantName: 'Siti Rahmawati',
+    courseId: 'CRS-EXCEL-01',
+    outcome: 'passed',
+    score: 87.5,
+    completedAt,
+    certificate: { number: 'CERT-2026-0001', issuedAt: completedAt, url: 'https://lp.example/cert/1.pdf', sha256: 'ab'.repeat(32) },
+    idempotencyKey: 'completion:enr-1',
+  };
+
+  beforeEach(async () => {
+    await adapter.redeemVoucher(redeemReq);
+    sent = [];
+  });
+
+  it('enters the grade in Sisnaker once; a redelivery under the same key replays the first answer', async () => {
+    const first = await adapter.reportCompletion(report);
+    expect(first.reference).toMatch(/^SK-NLI-SK-2026-000001-/);
+    await expect(adapter.reportCompletion(report)).resolves.toEqual(first);
+
+    expect(sent.map((r) => new URL(r.url).pathname)).toEqual([KEMNAKER_PATHS.grade, KEMNAKER_PATHS.grade]);
+    const ids = sent.map((r) => r.headers.get('x-external-id'));
+    expect(ids[0]).toBe(await gradeExternalId('completion:enr-1'));
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[0]).not.toBe(await redeemExternalId('completion:enr-1'));
+    expect(JSON.parse(await sent[0].text())).toEqual({
+      partnerReferenceNo: 'completion:enr-1',
+      voucherCode: 'SK-2026-000001',
+      nilai: 87.5,
+      hasil: 'LULUS',
+      tanggalSelesai: '10-01-2026 15:15:30',
+      nomorSertifikat: 'CERT-2026-0001',
+    });
+
+    expect(sim.state.appliedCount('/prakerja/grade')).toBe(1);
+    expect(sim.state.received.filter((r) => r.path === KEMNAKER_PATHS.grade).map((r) => r.applied)).toEqual([true, false]);
+    const v = sim.state.vouchers.get('SK-2026-000001')!;
+    expect(v.state).toBe('completed');
+    expect(v.completion).toEqual({ outcome: 'passed', score: 87.5, completedAt: new Date('2026-01-10T08:15:30Z'), certificateNumber: 'CERT-2026-0001' });
+    // Pending: Sisnaker decides later.
+    expect(sim.gradeDecisions.has('SK-2026-000001')).toBe(false);
+    await expect(adapter.getVoucher('SK-2026-000001')).resolves.toMatchObject({ state: 'completed', platformStatus: 'Selesai' });
+  });
+
+  it('sends a failed outcome as TIDAK LULUS without a certificate number', async () => {
+    await adapter.reportCompletion({ ...report, outcome: 'failed', score: 40, certificate: undefined, idempotencyKey: 'completion:enr-1:f' });
+    const body = JSON.parse(await sent[0].text());
+    expect(body).toMatchObject({ hasil: 'TIDAK LULUS', nilai: 40 });
+    expect(body).not.toHaveProperty('nomorSertifikat');
+    expect(sim.state.vouchers.get('SK-2026-000001')).toMatchObject({ state: 'failed', completion: { outcome: 'failed', score: 40 } });
+  });
+
+  it('maps a grade for an unredeemed, unknown or already graded voucher through the responseCode table', async () => {
+    sim.state.addVoucher(simVoucher({ code: 'SK-2026-000002' }));
+    await expect(adapter.reportCompletion({ ...report, voucherCode: 'SK-2026-000002', idempotencyKey: 'c2' })).rejects.toMatchObject({
+      kind: 'invalid_request',
+      retryable: false,
+      detail: { httpStatus: 403, platformCode: '4032615' },
+    });
+    await expect(adapter.reportCompletion({ ...report, voucherCode: 'SK-2026-999999', idempotencyKey: 'c3' })).rejects.toMatchObject({ kind: 'voucher_not_found', detail: { platformCode: '4042601' } });
+    await adapter.reportCompletion(report);
+    await expect(adapter.reportCompletion({ ...report, idempotencyKey: 'another-key' })).rejects.toMatchObject({ kind: 'invalid_request', detail: { httpStatus: 409, platformCode: '4092603' } });
+    expect(sim.state.vouchers.get('SK-2026-000002')!.state).toBe('purchased');
+  });
+
+  it('reports a 500 as a retryable platform_unavailable', async () => {
+    server.use(http.post(`${BASE}${KEMNAKER_PATHS.grade}`, () => HttpResponse.json({ responseCode: '5002600', responseMessage: 'General Error' }, { status: 500 })));
+    const err = (await adapter.reportCompletion(report).catch((e) => e)) as AdapterError;
+    expect(err).toBeInstanceOf(AdapterError);
+    expect(err).toMatchObject({ kind: 'platform_unavailable', retryable: true, detail: { httpStatus: 500 } });
+  });
+
+  it('is accepted the next day through a NILAI_DITERIMA notification to the gateway', async () => {
+    const received: VerifiedCallback[] = [];
+    const gatewayUrl = 'https://gateway.test/v1/callbacks/kemnaker';
+    sim = createKemnakerSimulator(creds, sim.state, undefined, {
+      callback: {
+        url: gatewayUrl,
+        fetch: async (r) => {
+          const v = await adapter.verifyCallback({ path: new URL(r.url).pathname, headers: r.headers, rawBody: await r.text(), receivedAt: new Date() }).catch((e: CallbackRejected) => e);
+          if (v instanceof CallbackRejected) return new Response(v.reason, { status: 401 });
+          received.push(v);
+          return new Response(null, { status: 204 });
+        },
+      },
+    });
+    const receipt = await adapter.reportCompletion(report);
+    const acceptedAt = new Date('2026-01-11T02:00:00Z');
+    const res = await sim.app.fetch(new Request(`${BASE}/_sandbox/emit`, { method: 'POST', body: JSON.stringify({ kind: 'completion.accepted', voucherCode: 'SK-2026-000001', at: acceptedAt.toISOString() }) }));
+    expect(res.status).toBe(200);
+    const answer = (await res.json()) as { eventId: string; gatewayStatus: number };
+    expect(answer.gatewayStatus).toBe(204);
+    expect(received).toEqual([{ eventId: answer.eventId, platformType: 'NILAI_DITERIMA', occurredAt: acceptedAt, event: { kind: 'completion.accepted', voucherCode: 'SK-2026-000001', at: acceptedAt } }]);
+    expect(sim.gradeDecisions.get('SK-2026-000001')).toEqual({ decision: 'accepted', at: acceptedAt });
+    expect(sim.state.vouchers.get('SK-2026-000001')!.state).toBe('completed');
+    expect(receipt.reference).toMatch(/^SK-NLI-/);
+  });
+
+  it('takes a new grade after Sisnaker rejects one, with the reason in NILAI_DITOLAK', async () => {
+    await adapter.reportCompletion(report);
+    const res = await sim.app.fetch(new Request(`${BASE}/_sandbox/emit`, { method: 'POST', body: JSON.stringify({ kind: 'completion.rejected', voucherCode: 'SK-2026-000001', reason: 'Tanggal selesai sebelum jadwal', at: new Date().toISOString() }) }));
+    const signed = (await res.json()) as SignedCallback;
+    const v = await adapter.verifyCallback(asCallback(signed));
+    expect(v.event).toMatchObject({ kind: 'completion.rejected', voucherCode: 'SK-2026-000001', reason: 'Tanggal selesai sebelum jadwal' });
+    await expect(adapter.reportCompletion({ ...report, score: 90, idempotencyKey: 'completion:enr-1:2' })).resolves.toMatchObject({ reference: expect.stringMatching(/^SK-NLI-/) });
+    expect(sim.state.vouchers.get('SK-2026-000001')!.completion!.score).toBe(90);
+  });
+});
+
+describe('kemnaker sandbox emit', () => {
+  it('applies the event, bumps updatedAt and answers with the signed notification when no gateway is set', async () => {
+    const before = new Date(Date.now() - 1000);
+    const reviewedAt = new Date('2026-01-12T01:00:00Z');
+    const res = await sim.app.fetch(new Request(`${BASE}/_sandbox/emit`, { method: 'POST', body: JSON.stringify({ kind: 'review.submitted', voucherCode: 'SK-2026-000001', rating: 4, review: 'Bagus', reviewedAt: reviewedAt.toISOString() }) }));
+    expect(res.status).toBe(200);
+    const signed = (await res.json()) as SignedCallback;
+    expect(Object.keys(signed.headers).sort()).toEqual(['content-type', 'x-external-id', 'x-partner-id', 'x-signature', 'x-timestamp']);
+    expect(signed.headers['x-external-id']).toBe(signed.eventId);
+    expect(await adapter.verifyCallback(asCallback(signed))).toMatchObject({ platformType: 'ULASAN', event: { kind: 'review.submitted', rating: 4, review: 'Bagus', reviewedAt } });
+    const v = sim.state.vouchers.get('SK-2026-000001')!;
+    expect(v).toMatchObject({ state: 'reviewed', review: { rating: 4, review: 'Bagus', reviewedAt } });
+    expect(v.updatedAt!.getTime()).toBeGreaterThan(before.getTime());
+  });
+
+  it('adds a purchased voucher, marks refunds and expiries', async () => {
+    const purchasedAt = new Date('2026-01-01T00:00:00Z');
+    const voucher = { ...simVoucher({ code: 'SK-2026-000050' }), purchasedAt: purchasedAt.toISOString(), expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
+    const emit = (body: unknown) => sim.app.fetch(new Request(`${BASE}/_sandbox/emit`, { method: 'POST', body: JSON.stringify(body) }));
+    expect((await emit({ kind: 'purchase.made', voucher })).status).toBe(200);
+    expect(sim.state.vouchers.get('SK-2026-000050')).toMatchObject({ state: 'purchased', purchasedAt });
+    expect((await emit({ kind: 'voucher.refunded', voucherCode: 'SK-2026-000050', at: new Date().toISOString() })).status).toBe(200);
+    expect(sim.state.vouchers.get('SK-2026-000050')!.state).toBe('refunded');
+    expect((await emit({ kind: 'voucher.expired', voucherCode: 'SK-2026-000001', at: new Date().toISOString() })).status).toBe(200);
+    expect(sim.state.vouchers.get('SK-2026-000001')!.state).toBe('expired');
+    expect((await emit({ kind: 'voucher.expired', voucherCode: 'SK-2026-999999', at: new Date().toISOString() })).status).toBe(404);
+    expect((await emit({ kind: 'voucher.expired', voucherCode: 'SK-2026-000001', at: 'yesterday' })).status).toBe(400);
+    expect((await emit({ kind: 'nonsense' })).status).toBe(400);
+  });
+});
+
+describe('kemnaker listing (listVouchers)', () => {
+  const base = new Date('2026-03-01T00:00:00Z');
+  const from = base;
+  const to = new Date(base.getTime() + 25_000);
+  const code = (i: number) => `SK-2026-${String(100 + i).padStart(6, '0')}`;
+
+  beforeEach(() => {
+    for (let i = 0; i < 25; i++) sim.state.addVoucher(simVoucher({ code: code(i), updatedAt: new Date(base.getTime() + i * 1000) }));
+    // Just outside [from, to): one a second early, one exactly at `to`.
+    sim.state.addVoucher(simVoucher({ code: 'SK-2026-000098', updatedAt: new Date(base.getTime() - 1000) }));
+    sim.state.addVoucher(simVoucher({ code: 'SK-2026-000099', updatedAt: to }));
+  });
+
+  it('pages through 25 vouchers 10 at a time, each exactly once, inside the window', async () => {
+    const seen: string[] = [];
+    const pageSizes: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await adapter.listVouchers({ from, to, cursor, limit: 10 });
+      pageSizes.push(page.items.length);
+      seen.push(...page.items.map((v) => v.code));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(pageSizes).toEqual([10, 10, 5]);
+    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => code(i)));
+    expect(JSON.parse(await sent[0].text())).toEqual({ startDate: '01-03-2026 07:00:00', endDate: '01-03-2026 07:00:25', pageNo: 1, pageSize: 10 });
+    expect(JSON.parse(await sent[2].text())).toMatchObject({ pageNo: 3, pageSize: 10 });
+  });
+
+  it('answers an empty window with no cursor', async () => {
+    await expect(adapter.listVouchers({ from: new Date('2020-01-01T00:00:00Z'), to: new Date('2020-01-02T00:00:00Z') })).resolves.toEqual({ items: [], nextCursor: undefined });
+  });
+
+  it('refuses a cursor from another window or one it did not issue', async () => {
+    const first = await adapter.listVouchers({ from, to, limit: 10 });
+    await expect(adapter.listVouchers({ from, to: new Date(to.getTime() + 1000), cursor: first.nextCursor })).rejects.toMatchObject({ kind: 'invalid_request' });
+    await expect(adapter.listVouchers({ from, to, cursor: 'not-a-cursor' })).rejects.toMatchObject({ kind: 'invalid_request' });
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../src/app/create-app.js';
+import { Dispatcher } from '../../src/outbox/dispatcher.js';
 import { buildDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { DEMO_PROVIDERS, SANDBOX_SECRETS } from '../../src/sandbox/demo-data.js';
@@ -18,6 +19,10 @@ export interface World {
   /** POST JSON as a provider, with a fresh Idempotency-Key unless one is given. */
   post(path: string, body: unknown, opts?: { providerId?: string; key?: string; headers?: Record<string, string> }): Promise<Response>;
   get(path: string, opts?: { providerId?: string }): Promise<Response>;
+  /** A dispatcher with a millisecond retry schedule, driven by the test (`drain()`), never in the background. */
+  dispatcher: Dispatcher;
+  /** Signs an event as the sender's simulator would and POSTs it to the gateway's callback door. */
+  callback<S extends keyof Sandbox['callbacks']>(source: S, event: Parameters<Sandbox['callbacks'][S]>[0], opts?: { eventId?: string; at?: Date }): Promise<Response>;
 }
 
 /**
@@ -32,7 +37,9 @@ export function useWorld(target: DbTarget = DB_TARGET): World {
     const database = await freshDatabase(target);
     drop = database.drop;
     const keys = await sandboxKeys();
-    const sandbox = createSandbox(keys);
+    let app: ReturnType<typeof createApp> | undefined;
+    // The simulators call the gateway back in-process; the app is built just below.
+    const sandbox = createSandbox(keys, { gateway: { baseUrl: 'http://gateway.test', fetch: async (r) => app!.fetch(r) }, taskSettlePolls: 1 });
     seedSimulators(sandbox);
     await seedCatalogue(database.db);
     const server = mockNetwork(forwardTo(SANDBOX_BASE, sandbox.app));
@@ -44,8 +51,10 @@ export function useWorld(target: DbTarget = DB_TARGET): World {
       fetch: (i, init) => fetch(i, init),
       logger: createLogger({ level: 'silent' }),
       outboundTimeoutMs: 1000,
+      taskPollMs: 1,
     });
-    const app = createApp(deps);
+    app = createApp(deps);
+    const dispatcher = new Dispatcher(deps, { workerId: `test-${process.pid}`, retry: { delaysMs: [1, 1, 1, 1], jitter: 0 }, quickRetries: 0, leaseMs: 10_000 });
     const token = (providerId: string = DEMO_PROVIDERS[0].id) => deps.tokens.issue({ kind: 'provider', providerId });
     Object.assign(world, {
       app,
@@ -53,8 +62,13 @@ export function useWorld(target: DbTarget = DB_TARGET): World {
       deps,
       server,
       token,
+      dispatcher,
+      callback: async (source: keyof Sandbox['callbacks'], event: never, opts?: { eventId?: string; at?: Date }) => {
+        const signed = await (sandbox.callbacks[source] as (e: never, o?: { eventId?: string; at?: Date }) => Promise<{ headers: Record<string, string>; body: string }>)(event, opts);
+        return app!.request(`/v1/callbacks/${source}`, { method: 'POST', headers: signed.headers, body: signed.body });
+      },
       post: async (path: string, body: unknown, opts: { providerId?: string; key?: string; headers?: Record<string, string> } = {}) =>
-        app.request(path, {
+        app!.request(path, {
           method: 'POST',
           headers: {
             authorization: `Bearer ${await token(opts.providerId)}`,
@@ -64,7 +78,7 @@ export function useWorld(target: DbTarget = DB_TARGET): World {
           },
           body: typeof body === 'string' ? body : JSON.stringify(body),
         }),
-      get: async (path: string, opts: { providerId?: string } = {}) => app.request(path, { headers: { authorization: `Bearer ${await token(opts.providerId)}` } }),
+      get: async (path: string, opts: { providerId?: string } = {}) => app!.request(path, { headers: { authorization: `Bearer ${await token(opts.providerId)}` } }),
     });
   });
   afterAll(async () => {

@@ -15,8 +15,10 @@
  *
  * `phoneticKey` then maps a token to a spelling-insensitive key: Muhammad's many spellings and
  * abbreviations share one key, pre-1972 (Dutch-era) spellings are modernised (oe→u, dj→j, tj→c,
- * ch→kh, sj→sy, nj→ny, j≈y), Arabic transliteration variants (kh/h, dh/d, th/t, q/k, sy/s) and
- * doubled letters collapse, and a few final-letter habits (-d/-t, -y/-i, -f/-p, silent -h) merge.
+ * ch→kh, sj→sy, nj→ny, and j≈y because old "j" was today's "y"), Arabic transliteration variants
+ * (kh/h, dh/d, th/t, q/k, sy/s) and doubled letters collapse, and a few final-letter habits
+ * (-d/-t, -y/-i, -f/-p, silent -h) merge. Keys are only compared for equality or small edits;
+ * they are not meant to be read.
  *
  * Everything here is pure and allocation-light: regexes and tables are built once at module load.
  */
@@ -86,7 +88,7 @@ const PLACEHOLDERS = new Set(['fnu', 'lnu']);
 /** Balinese birth-order and caste names; "I"/"Ni" before them are gender particles, not initials. */
 const BALINESE = new Set([
   'wayan', 'wyn', 'made', 'md', 'nyoman', 'nym', 'ketut', 'kt', 'putu', 'gede', 'gde', 'kadek',
-  'komang', 'nengah', 'luh', 'gusti', 'gst', 'ida', 'dewa', 'dewi', 'ngurah', 'ngr', 'agung',
+  'komang', 'nengah', 'luh', 'gusti', 'gst', 'ida', 'dewa', 'ngurah', 'ngr', 'agung',
   'anak', 'ayu', 'bagus', 'desak', 'gek',
 ]);
 
@@ -96,7 +98,7 @@ const PARTICLES = new Set(['bin', 'binti', 'bt', 'al', 'el', 'van', 'der', 'de',
 /** Abbreviations that stand for one specific name (Balinese ones are common on KTPs). */
 const ABBREVIATIONS = new Map([
   ['abd', 'abdul'], ['wyn', 'wayan'], ['kt', 'ketut'], ['nym', 'nyoman'], ['gst', 'gusti'],
-  ['ngr', 'ngurah'],
+  ['ngr', 'ngurah'], ['gde', 'gede'],
 ]);
 
 /** Written forms of Muhammad (full spellings), matched before any other rewriting. */
@@ -106,7 +108,8 @@ const MUHAMMAD_ABBREVIATIONS = new Set(['moh', 'moch', 'mohd', 'muh', 'much', 'm
 
 // Spelling rules applied in order. Each rule is [pattern, replacement].
 const SPELLING_RULES: ReadonlyArray<readonly [RegExp, string]> = [
-  // Initial "ch" is Dutch for c/k in non-Arabic names (Christina, Chandra, Chintya, Chen) ...
+  // Initial "ch" is Dutch/English c or k in non-Arabic names (Christina, Chandra, Chintya, Chen);
+  // everywhere else it is the Arabic kh (Chairul, Rachmat), handled below.
   [/^chr/, 'kr'],
   [/^ch(?=andr|[ei])/, 'c'],
   // Dutch-era vowels and digraphs.
@@ -115,7 +118,11 @@ const SPELLING_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/ie/g, 'i'],
   [/auw/g, 'au'],
   [/ae/g, 'ai'],
+  // Final -ei is an Arabic long i (Syafei = Syafi'i); elsewhere ei is ai (Husein = Husain).
+  [/ei$/, 'i'],
   [/ei/g, 'ai'],
+  // The Arabic diphthong aw before a consonant is written au as often (Fawzi = Fauzi).
+  [/aw(?=[^aeiouy])/g, 'au'],
   [/dj/g, 'j'],
   [/tj/g, 'c'],
   // Arabic transliteration: dz/z, ts/s (Utsman), ch/kh/h (Rachmat, Rakhmat, Rahmat).
@@ -124,6 +131,8 @@ const SPELLING_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/ch/g, 'kh'],
   [/kh/g, 'h'],
   [/ck/g, 'k'],
+  // Latin -tius is written -sius in Indonesian Catholic names (Ignatius/Ignasius).
+  [/tius$/, 'sius'],
   [/ph/g, 'f'],
   [/th/g, 't'],
   [/dh/g, 'd'],
@@ -162,6 +171,7 @@ const SEPARATORS_RE = /[^\p{L}.,]+/gu;
 const SYMBOLS_RE = /[^\p{L}\p{M}\s.,'’‘`´ʼʻ′]/u;
 const PIECE_RE = /(\p{L}+)(\s*\.)?/gu;
 const NON_LETTERS_RE = /[^\p{L}]+/gu;
+const ASCII_RE = /^[\x00-\x7f]*$/;
 
 /** Key of "muhammad", computed with the same pipeline so typos of it land nearby. */
 const MUHAMMAD_KEY = spellingKey('muhammad');
@@ -175,6 +185,20 @@ const MUHAMMAD_KEY = spellingKey('muhammad');
  * "Djoko" and "Joko" → "yoko", "Rachmat" → "rahmat". Equal keys mean "same name, other spelling".
  */
 export function phoneticKey(token: string): string {
+  let key = keyCache.get(token);
+  if (key === undefined) {
+    // Names repeat a lot (Muhammad, Siti, Budi ...); a small bounded memo skips ~35 regex passes.
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    key = computeKey(token);
+    keyCache.set(token, key);
+  }
+  return key;
+}
+
+const KEY_CACHE_LIMIT = 4096;
+const keyCache = new Map<string, string>();
+
+function computeKey(token: string): string {
   const clean = cleanToken(token);
   if (clean.length <= 1) return initialKey(clean);
   if (MUHAMMAD_RE.test(clean) || MUHAMMAD_ABBREVIATIONS.has(clean)) return MUHAMMAD_KEY;
@@ -229,8 +253,10 @@ export function normaliseName(raw: string): NormalisedName {
 /** Like `normaliseName`, with phonetic keys and the flags the scorer explains. */
 export function analyseName(raw: string): AnalysedName {
   const noApostrophes = raw.replace(APOSTROPHES_RE, '');
-  const decomposed = noApostrophes.normalize('NFKD');
-  const stripped = decomposed.replace(MARKS_RE, '');
+  // Most names are plain ASCII: skip Unicode decomposition for them.
+  const ascii = ASCII_RE.test(noApostrophes);
+  const decomposed = ascii ? noApostrophes : noApostrophes.normalize('NFKD');
+  const stripped = ascii ? decomposed : decomposed.replace(MARKS_RE, '');
   const accents = stripped.length !== decomposed.length;
   let punctuation = noApostrophes.length !== raw.length || SYMBOLS_RE.test(raw);
 
@@ -265,7 +291,8 @@ export function analyseName(raw: string): AnalysedName {
 
 function splitPieces(segment: string): Piece[] {
   const pieces: Piece[] = [];
-  for (const m of segment.matchAll(PIECE_RE)) {
+  PIECE_RE.lastIndex = 0;
+  for (let m = PIECE_RE.exec(segment); m !== null; m = PIECE_RE.exec(segment)) {
     pieces.push({ text: m[1], lower: m[1].toLowerCase(), dotted: m[2] !== undefined });
   }
   return pieces;

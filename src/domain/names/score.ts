@@ -13,7 +13,8 @@
  *
  * Adjacent tokens may be joined first when the other name writes them as one word
  * (Nur Hayati / Nurhayati, Abdul Rahman / Abdurrahman), and a token repeated on one side
- * ("Sutrisno Sutrisno", a mononym padded to fill a last-name field) counts once.
+ * ("Sutrisno Sutrisno", a mononym padded to fill a last-name field) counts once. Order is free
+ * except across bin/binti when both names have one (Ahmad bin Yusuf ≠ Yusuf bin Ahmad).
  *
  * Every token carries a weight: 1 for a distinctive name, 0.35 for very common ones (Muhammad,
  * Siti, Nur, Dewi, Putra, Agus, Budi, Balinese birth-order names ...), 0.3 for an initial and 0.1
@@ -21,14 +22,17 @@
  *
  * What is left unaligned decides the shape of the score:
  *
- *  - Nothing left, or left on one side only (a name is a subset of the other: a middle name or
- *    "Muhammad" omitted): score = 0.6 + 0.4 · matched / (aligned + ½ · missing), so omissions
- *    cost half as much as they weigh and the result never falls below review. When the shorter
- *    name has only one real token ("Budi" vs "Budi Santoso") the evidence is thin: capped at 0.8.
+ *  - Nothing left, or left on one side only (a name is a subset of the other: a middle name,
+ *    "Muhammad" or a particle such as the Balinese "I" omitted): score = 0.6 + 0.4 · matched / (aligned + ½ · missing), so omissions
+ *    cost half as much as they weigh and the result never falls below review. When only one
+ *    written-out token of the shorter name agrees ("Budi" vs "Budi Santoso") the evidence is
+ *    thin: capped at 0.8.
  *  - Left on both sides: the names contradict each other (Budi Santoso vs Agus Santoso).
  *    score = coverage · (1 − contradiction), where coverage = matched / all weight and
  *    contradiction = the smaller unaligned weight relative to the aligned weight plus itself.
  *    Gender-marked contradictions (Putra/Putri, I/Ni, bin/binti) are capped at 0.3.
+ *    When every contradiction is one letter apart (Gunawan/Gunawam — or Wahyudi/Wahyuni) and a
+ *    distinctive token agrees, the score is raised to 0.65: a typo and a sibling look alike.
  *  - Only initials aligned: no full token agrees, capped at 0.3.
  *
  * The score is rounded to 3 decimals; ≥ match threshold → match, ≥ review → review.
@@ -82,6 +86,15 @@ const OMISSION_COST = 0.5;
 const THIN_EVIDENCE_CAP = 0.8;
 /** Cap for gender-marked contradictions and initials-only agreement. */
 const HARD_MISMATCH_CAP = 0.3;
+/**
+ * Score of names that agree except for tokens one letter apart (Gunawan/Gunawam, but also
+ * Wahyudi/Wahyuni): a keyboard slip and a sibling look the same, so a human decides. Lands in
+ * the default review band.
+ */
+const NEAR_MISS_SCORE = 0.65;
+const NEAR_MISS_MIN_LENGTH = 5;
+/** Characters of each name that are looked at. */
+const MAX_NAME_LENGTH = 256;
 
 /**
  * Tokens so frequent that sharing them says little (keys, so every spelling is covered):
@@ -98,6 +111,9 @@ const COMMON_KEYS = new Set(
     'mas', 'roro', 'ajeng', 'teuku', 'tengku', 'cut', 'daeng', 'ode', 'nyimas', 'kiagus', 'kemas',
   ].map(phoneticKey),
 );
+
+/** "Ahmad bin Yusuf": what follows is the father's name. */
+const PATRONYM_MARKERS = new Set(['bin', 'binti', 'bt'].map(phoneticKey));
 
 /** Pairs of tokens that mark different genders: a contradiction between them is decisive. */
 const GENDER_PAIRS = new Set(
@@ -122,6 +138,8 @@ interface Token extends NameToken {
   index: number;
   /** Set when two written tokens were joined to meet the other name's single word. */
   joined?: boolean;
+  /** Follows bin/binti: the father's name, not the person's own. */
+  patronym: boolean;
 }
 
 interface Pair {
@@ -134,8 +152,11 @@ interface Pair {
 const VOWELS = new Set(['a', 'e', 'i', 'o', 'u']);
 /** Letters whose insertion or omission is a spelling habit (Sugiarto/Sugiharto, Hariyanto). */
 const SOFT_LETTERS = new Set(['a', 'e', 'i', 'o', 'u', 'h', 'y', 'w']);
-/** A final a/o is Javanese vs Sundanese spelling (Santoso/Santosa) except where it marks gender. */
-const GENDERED_ENDING_RE = /(?:[aeiou]n|i)[ao]$/;
+/**
+ * A final a/o is Javanese vs Sundanese spelling (Santoso/Santosa, Wibisono/Wibisana) except in
+ * the endings where it marks gender (Maria/Mario, Agustina/Agustino, Yuliana/Yuliano).
+ */
+const GENDERED_ENDING_RE = /i(?:a?n)?[ao]$/;
 
 /** Reused DP rows for the edit distance (names are short; grown on demand). */
 let dp = new Float64Array(3 * 32);
@@ -145,7 +166,8 @@ let dp = new Float64Array(3 * 32);
  *  - a↔o costs 0.5 (Javanese/Sundanese vowel), another vowel↔vowel 1 — but 2 within the last
  *    three letters, where vowels make different names (Suparman/Suparmin);
  *  - inserting/omitting a vowel, h, y or w costs 1, any other letter 2 (Suyanto ≠ Suryanto);
- *  - a consonant substitution costs 2 (Wahyudi ≠ Wahyuni), an adjacent transposition 1.
+ *  - a consonant substitution costs 2 (Wahyudi ≠ Wahyuni), except the Latin c read as s or k
+ *    (1); an adjacent transposition costs 1.
  */
 function editCost(a: string, b: string): number {
   const n = a.length;
@@ -180,6 +202,8 @@ function editCost(a: string, b: string): number {
 function substitutionCost(x: string, y: string, inTail: boolean): number {
   if (x === y) return 0;
   if ((x === 'a' && y === 'o') || (x === 'o' && y === 'a')) return 0.5;
+  // The Latin c of Catholic names reads s or k (Vincentius/Vinsensius, Fransiscus/Fransiskus).
+  if (x === 'c' ? y === 's' || y === 'k' : y === 'c' && (x === 's' || x === 'k')) return 1;
   if (VOWELS.has(x) && VOWELS.has(y)) return inTail ? 2 : 1;
   return 2;
 }
@@ -193,11 +217,13 @@ function indelCost(c: string): number {
  * Short names must be equal (Rina ≠ Rini, Dewi ≠ Dewa); first and last letters must agree except
  * for a Javanese final a/o or swapped final letters; longer names tolerate more.
  */
-export function typoSimilarity(a: string, b: string): number {
+function typoSimilarity(a: string, b: string): number {
   if (a === b) return 1;
   const minLen = Math.min(a.length, b.length);
   if (minLen < 5 || a[0] !== b[0] || !compatibleEndings(a, b)) return 0;
   const budget = minLen >= 10 ? 2 : minLen >= 6 ? 1 : 0.5;
+  // Every insertion costs at least 1, so a larger length gap can't fit the budget.
+  if (Math.abs(a.length - b.length) > budget) return 0;
   const cost = editCost(a, b);
   return cost <= budget ? 1 - cost / (2 * Math.max(a.length, b.length)) : 0;
 }
@@ -206,7 +232,7 @@ function compatibleEndings(a: string, b: string): boolean {
   const x = a[a.length - 1];
   const y = b[b.length - 1];
   if (x === y) return true;
-  if (x === b[b.length - 2] && y === a[a.length - 2]) return true; // Hidayat / Hidayta
+  if (a.length === b.length && x === b[b.length - 2] && y === a[a.length - 2]) return true; // Hidayat / Hidayta
   const ao = (x === 'a' && y === 'o') || (x === 'o' && y === 'a');
   return ao && !GENDERED_ENDING_RE.test(a) && !GENDERED_ENDING_RE.test(b);
 }
@@ -239,7 +265,21 @@ function weightOf(t: NameToken): number {
 }
 
 function withWeights(tokens: NameToken[]): Token[] {
-  return tokens.map((t, index) => ({ ...t, weight: weightOf(t), index }));
+  let patronym = false;
+  return tokens.map((t, index) => {
+    const token = {
+      surface: t.surface,
+      display: t.display,
+      key: t.key,
+      initial: t.initial,
+      particle: t.particle,
+      weight: weightOf(t),
+      index,
+      patronym,
+    };
+    if (PATRONYM_MARKERS.has(t.key)) patronym = true;
+    return token;
+  });
 }
 
 /**
@@ -268,11 +308,14 @@ function joinCompounds(side: Token[], other: Token[]): Token[] {
 }
 
 function joinedToken(x: Token, y: Token, side: Token[], other: Token[]): Token | undefined {
-  const spelled = phoneticKey(x.surface + y.surface);
   const glued = x.key + y.key;
+  let spelled: string | undefined;
   for (const o of other) {
     if (o.initial || o.particle || o.key === x.key || o.key === y.key) continue;
+    // Cheap filter before keying the joined spelling: same first letter, similar length.
+    if (o.key[0] !== glued[0] || Math.abs(o.key.length - glued.length) > 3) continue;
     if (side.some((s) => s.key === o.key)) continue;
+    spelled ??= phoneticKey(x.surface + y.surface);
     const key = o.key === spelled || o.key === glued ? o.key : typoSimilarity(spelled, o.key) > 0 ? spelled : undefined;
     if (key === undefined) continue;
     const surface = x.surface + y.surface;
@@ -285,6 +328,7 @@ function joinedToken(x: Token, y: Token, side: Token[], other: Token[]): Token |
       weight: COMMON_KEYS.has(key) ? COMMON_WEIGHT : DISTINCT_WEIGHT,
       index: x.index,
       joined: true,
+      patronym: x.patronym,
     };
   }
   return undefined;
@@ -297,10 +341,16 @@ interface Alignment {
   repeated: Token[];
 }
 
-/** Greedy one-to-one alignment, best similarity (then heaviest) first. Names are short. */
+/**
+ * Greedy one-to-one alignment, best similarity (then heaviest) first. Names are short.
+ * Order is free, except that when both names spell out a father's name (bin/binti) a person's
+ * own name never aligns with a father's: Ahmad bin Yusuf is not Yusuf bin Ahmad.
+ */
 function align(a: Token[], b: Token[]): Alignment {
   const candidates: Pair[] = [];
+  const patronymic = a.some((t) => t.patronym) && b.some((t) => t.patronym);
   for (const x of a) for (const y of b) {
+    if (patronymic && x.patronym !== y.patronym) continue;
     const p = tokenPair(x, y);
     if (p) candidates.push(p);
   }
@@ -335,6 +385,7 @@ function align(a: Token[], b: Token[]): Alignment {
 const pairWeight = (p: Pair) => Math.max(p.a.weight, p.b.weight);
 const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
 const isReal = (t: Token) => !t.initial && !t.particle;
+const isOwnName = (t: Token) => !t.particle;
 
 function scoreAlignment({ pairs, restA, restB }: Alignment): number {
   if (pairs.length === 0) return 0;
@@ -344,29 +395,68 @@ function scoreAlignment({ pairs, restA, restB }: Alignment): number {
   const missingB = sum(restB.map((t) => t.weight));
   const cap = pairs.some((p) => p.kind !== 'initial' && isReal(p.a) && isReal(p.b)) ? 1 : HARD_MISMATCH_CAP;
 
-  if (restA.length > 0 && restB.length > 0) {
+  // A dropped particle (I, bin, al) is an omission, not a contradiction, unless it marks gender.
+  const gendered = restA.some((x) => restB.some((y) => GENDER_PAIRS.has(`${x.key}|${y.key}`)));
+  if (gendered || (restA.some(isOwnName) && restB.some(isOwnName))) {
     const coverage = matched / (aligned + missingA + missingB);
     const smaller = Math.min(missingA, missingB);
     const contradiction = smaller / (aligned + smaller);
-    const gendered = restA.some((x) => restB.some((y) => GENDER_PAIRS.has(`${x.key}|${y.key}`)));
-    return Math.min(coverage * (1 - contradiction), gendered ? HARD_MISMATCH_CAP : 1, cap);
+    if (gendered) return Math.min(coverage * (1 - contradiction), HARD_MISMATCH_CAP);
+    const score = Math.min(coverage * (1 - contradiction), cap);
+    const anchored = pairs.some((p) => p.kind !== 'initial' && pairWeight(p) === DISTINCT_WEIGHT);
+    const nearMiss = anchored && onlyNearMisses(restA.filter(isOwnName), restB.filter(isOwnName));
+    return nearMiss ? Math.max(score, NEAR_MISS_SCORE) : score;
   }
 
   const missing = missingA + missingB;
   let score = SUBSET_FLOOR + SUBSET_SPAN * (matched / (aligned + OMISSION_COST * missing));
   if (missing > 0) {
-    // The fully aligned side is the shorter name; one real token is thin evidence.
-    const shorterSide = restA.length === 0 ? 'a' : 'b';
-    const realTokens = pairs.filter((p) => isReal(p[shorterSide])).length;
+    // The side with no own name left over is the shorter name. One written-out token agreeing
+    // is thin evidence; agreement through an initial ("A." ~ Artha) doesn't add to it.
+    const shorterSide = restA.some(isOwnName) ? 'b' : 'a';
+    const realTokens = pairs.filter((p) => p.kind !== 'initial' && isReal(p[shorterSide])).length;
     if (realTokens <= 1) score = Math.min(score, THIN_EVIDENCE_CAP);
   }
   return Math.min(score, cap);
 }
 
+/** Every contradicting token has a partner one plain edit away (names of at least 5 letters). */
+function onlyNearMisses(restA: Token[], restB: Token[]): boolean {
+  if (restA.length !== restB.length) return false;
+  const free = [...restB];
+  for (const x of restA) {
+    const i = free.findIndex((y) => isNearMiss(x, y));
+    if (i < 0) return false;
+    free.splice(i, 1);
+  }
+  return true;
+}
+
+function isNearMiss(x: Token, y: Token): boolean {
+  if (!isReal(x) || !isReal(y)) return false;
+  const a = x.key;
+  const b = y.key;
+  if (Math.min(a.length, b.length) < NEAR_MISS_MIN_LENGTH || a[0] !== b[0]) return false;
+  return isOneEdit(a, b);
+}
+
+/** One substitution, insertion, deletion or adjacent transposition apart (a ≠ b). */
+function isOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
 /** Compares two personal names; see the module comment for the scoring model. */
 export function compareNames(a: string, b: string, thresholds: NameThresholds = DEFAULT_NAME_THRESHOLDS): NameComparison {
-  const nameA = analyseName(a);
-  const nameB = analyseName(b);
+  // Real names are far shorter; the cap bounds the quadratic alignment on garbage input.
+  const nameA = analyseName(a.length > MAX_NAME_LENGTH ? a.slice(0, MAX_NAME_LENGTH) : a);
+  const nameB = analyseName(b.length > MAX_NAME_LENGTH ? b.slice(0, MAX_NAME_LENGTH) : b);
   // Score in a canonical order so that compareNames(a, b) and (b, a) agree exactly even where
   // the greedy alignment meets ties; map the sides back for the explanation.
   const swap = a > b;
@@ -376,9 +466,9 @@ export function compareNames(a: string, b: string, thresholds: NameThresholds = 
   tokensA = joinCompounds(tokensA, tokensB);
   tokensB = joinCompounds(tokensB, tokensA);
   const alignment = align(tokensA, tokensB);
-  if (swap) swapSides(alignment);
-
+  // Scored before mapping back: float sums are only reproducible in one fixed order.
   const raw = sameTokens(nameA, nameB) ? 1 : scoreAlignment(alignment);
+  if (swap) swapSides(alignment);
   const score = Math.round(raw * 1000) / 1000;
   const decision: NameDecision = score >= thresholds.match ? 'match' : score >= thresholds.review ? 'review' : 'mismatch';
   const { titles, others } = describeIgnored(nameA, nameB, alignment);
@@ -443,7 +533,7 @@ const VERDICT: Record<NameDecision, string> = {
 };
 
 function explain(decision: NameDecision, titles: string[], others: string[], differences: string[]): string {
-  const parts = titles.length > 0 ? [`titles ${listing(titles)}`, ...others] : others;
+  const parts = titles.length > 0 ? [`titles (${titles.join(', ')})`, ...others] : others;
   const looked = parts.length > 0 ? `ignored ${listing(parts)}` : 'nothing ignored';
   const differ = differences.length > 0 ? `differs in ${listing(differences)}` : 'no other differences';
   return `${VERDICT[decision]}: ${looked}; ${differ}.`;

@@ -1,0 +1,181 @@
+import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import pRetry, { AbortError } from 'p-retry';
+import { AdapterError } from '../../adapters/types.js';
+import type { AppDeps } from '../app/context.js';
+import { outbox } from '../db/schema.js';
+import { maskDigitRuns } from '../lib/mask.js';
+import { DEFAULT_BREAKER, DestinationBreakers, type BreakerSettings } from './breakers.js';
+import { HANDLERS, type DeliveryOutcome, type OutboxRow } from './handlers.js';
+import { DEFAULT_RETRY_POLICY, maxAttempts, nextDelayMs, type RetryPolicy } from './schedule.js';
+
+export interface DispatcherOptions {
+  workerId: string;
+  batchSize: number;
+  /** A claimed row is someone else's to take once its lease runs out: the crash-recovery window. */
+  leaseMs: number;
+  /** Sleep between polls when nothing was due. */
+  idleMs: number;
+  retry: RetryPolicy;
+  breaker: BreakerSettings;
+  /** Quick in-process retries (p-retry) before a failure is written down and rescheduled. */
+  quickRetries: number;
+  quickRetryMinMs: number;
+}
+
+export const DEFAULT_DISPATCHER: Omit<DispatcherOptions, 'workerId'> = {
+  batchSize: 25,
+  leaseMs: 30_000,
+  idleMs: 500,
+  retry: DEFAULT_RETRY_POLICY,
+  breaker: DEFAULT_BREAKER,
+  quickRetries: 2,
+  quickRetryMinMs: 200,
+};
+
+/** Polling a pending task is not a failure; give up only after this many polls. */
+const MAX_POLLS = 720;
+
+class BreakerOpen extends Error {}
+
+/**
+ * Delivers the outbox. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, so any number of
+ * dispatchers (in the gateway process, or `npm run worker`) share the work; a dispatcher killed
+ * mid-delivery leaves a lease that runs out, and the row is delivered again under the same
+ * idempotency key, which the destination dedupes.
+ */
+export class Dispatcher {
+  readonly breakers: DestinationBreakers;
+  private readonly opts: DispatcherOptions;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(private readonly deps: AppDeps, opts: Partial<DispatcherOptions> & { workerId: string }) {
+    this.opts = { ...DEFAULT_DISPATCHER, ...opts };
+    this.breakers = new DestinationBreakers(this.opts.breaker);
+  }
+
+  /** Claims one batch of due rows and delivers them; resolves with how many were claimed. */
+  async runOnce(): Promise<number> {
+    const rows = await this.claim();
+    await Promise.all(rows.map((r) => this.deliver(r)));
+    return rows.length;
+  }
+
+  /** Runs until every due row is handled (tests, the demo); pending rows scheduled later are left. */
+  async drain(maxRounds = 10_000): Promise<void> {
+    for (let i = 0; i < maxRounds && (await this.runOnce()) > 0; i++);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        let claimed = 0;
+        try {
+          claimed = await this.runOnce();
+        } catch (err) {
+          // A database restart must not kill the loop (a top complaint about webhook workers).
+          this.deps.logger.error({ err }, 'outbox dispatch failed; retrying');
+        }
+        if (claimed === 0 && this.running) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, this.opts.idleMs)));
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.breakers.shutdown();
+  }
+
+  private async claim(): Promise<OutboxRow[]> {
+    const db = this.deps.database.db;
+    const due = db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql`now()`), or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, sql`now()`))))
+      .orderBy(outbox.nextAttemptAt, outbox.id)
+      .limit(this.opts.batchSize)
+      .for('update', { skipLocked: true });
+    return db
+      .update(outbox)
+      .set({ leaseUntil: sql`now() + ${this.opts.leaseMs} * interval '1 millisecond'`, leasedBy: this.opts.workerId })
+      .where(inArray(outbox.id, due))
+      .returning();
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const handler = HANDLERS[row.kind];
+    const breaker = this.breakers.for(row.destination);
+    let outcome: DeliveryOutcome;
+    try {
+      if (!handler) throw new AdapterError('invalid_request', row.destination, `no handler for outbox kind ${row.kind}`, { retryable: false });
+      outcome = await pRetry(
+        async () => {
+          if (breaker.opened) throw new AbortError(new BreakerOpen(`circuit open for ${row.destination}`));
+          return (await breaker.fire(() => handler(this.deps, row))) as DeliveryOutcome;
+        },
+        {
+          retries: this.opts.quickRetries,
+          minTimeout: this.opts.quickRetryMinMs,
+          factor: 2,
+          randomize: true,
+          shouldRetry: ({ error }) => error instanceof AdapterError && error.retryable && (error.detail.retryAfterMs ?? 0) <= 2_000,
+        },
+      );
+    } catch (err) {
+      await this.recordFailure(row, err instanceof AbortError ? (err as unknown as { originalError?: Error }).originalError ?? err : err);
+      return;
+    }
+    await this.recordSuccess(row, outcome);
+  }
+
+  private owned(row: OutboxRow) {
+    return and(eq(outbox.id, row.id), eq(outbox.leasedBy, this.opts.workerId), eq(outbox.status, 'pending'));
+  }
+
+  private async recordSuccess(row: OutboxRow, outcome: DeliveryOutcome): Promise<void> {
+    await this.deps.database.db.transaction(async (tx) => {
+      const set =
+        outcome.kind === 'delivered'
+          ? { status: 'delivered' as const, receipt: outcome.receipt, deliveredAt: sql`now()`, leaseUntil: null, attempts: row.attempts + 1, lastError: null }
+          : row.attempts + 1 >= MAX_POLLS
+            ? { status: 'dead' as const, lastError: 'never settled', leaseUntil: null, attempts: row.attempts + 1 }
+            : { nextAttemptAt: new Date(Date.now() + outcome.afterMs), leaseUntil: null, attempts: row.attempts + 1 };
+      const updated = await tx.update(outbox).set(set).where(this.owned(row)).returning({ id: outbox.id });
+      // Lost the lease (we were too slow and another dispatcher took the row): its run records the result.
+      if (updated.length === 0) return;
+      await outcome.record?.(tx);
+    });
+  }
+
+  private async recordFailure(row: OutboxRow, err: unknown): Promise<void> {
+    if (err instanceof BreakerOpen) {
+      // Not an attempt: the destination was not called. Come back when the breaker may let one through.
+      await this.deps.database.db
+        .update(outbox)
+        .set({ leaseUntil: null, nextAttemptAt: new Date(Date.now() + Math.min(this.opts.breaker.cooldownMs, 5_000)) })
+        .where(this.owned(row));
+      return;
+    }
+    const e = err instanceof AdapterError ? err : new AdapterError('unexpected_response', row.destination, err instanceof Error ? err.message : String(err), { retryable: true });
+    const attempts = row.attempts + 1;
+    const dead = !e.retryable || attempts >= maxAttempts(this.opts.retry);
+    const entry = { at: new Date().toISOString(), attempt: attempts, error: maskDigitRuns(e.message), httpStatus: e.detail.httpStatus, retryable: e.retryable };
+    await this.deps.database.db
+      .update(outbox)
+      .set({
+        attempts,
+        status: dead ? 'dead' : 'pending',
+        lastError: entry.error,
+        errors: sql`${outbox.errors} || ${JSON.stringify([entry])}::jsonb`,
+        leaseUntil: null,
+        nextAttemptAt: dead ? undefined : new Date(Date.now() + nextDelayMs(this.opts.retry, attempts, e.detail.retryAfterMs)),
+      })
+      .where(this.owned(row));
+    this.deps.logger.warn({ outboxId: row.id, destination: row.destination, kind: row.kind, attempts, dead, error: entry.error }, dead ? 'delivery dead-lettered' : 'delivery failed; rescheduled');
+  }
+}

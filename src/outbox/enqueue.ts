@@ -1,0 +1,34 @@
+import type { Tx } from '../db/database.js';
+import { outbox } from '../db/schema.js';
+
+export interface OutboxMessage {
+  destination: string;
+  kind: string;
+  providerId: string;
+  enrollmentId?: string;
+  payload: Record<string, unknown>;
+  /** Stable for the fact it reports: enqueueing the same fact twice is a no-op. */
+  idempotencyKey: string;
+  notBefore?: Date;
+}
+
+/** Writes outbound calls in the caller's transaction; they are sent only if it commits. */
+export async function enqueue(tx: Tx, messages: OutboxMessage[]): Promise<number> {
+  if (messages.length === 0) return 0;
+  const rows = await tx
+    .insert(outbox)
+    .values(
+      messages.map((m) => ({
+        destination: m.destination,
+        kind: m.kind,
+        providerId: m.providerId,
+        enrollmentId: m.enrollmentId,
+        payload: m.payload,
+        idempotencyKey: m.idempotencyKey,
+        ...(m.notBefore ? { nextAttemptAt: m.notBefore } : {}),
+      })),
+    )
+    .onConflictDoNothing({ target: outbox.idempotencyKey })
+    .returning({ id: outbox.id });
+  return rows.length;
+}

@@ -1,0 +1,38 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../app/context.js';
+import { validationHook } from '../app/errors.js';
+import { PLATFORM_IDS } from '../domain/types.js';
+import { receiveCallback } from '../services/callbacks.js';
+import { problemContent } from './schemas.js';
+
+const Source = z.enum([...PLATFORM_IDS, 'prakerja']).openapi({ param: { name: 'source', in: 'path' }, description: 'The sender: a platform, or prakerja.go.id.' });
+
+const callbackRoute = createRoute({
+  method: 'post',
+  path: '/v1/callbacks/{source}',
+  tags: ['Callbacks'],
+  summary: 'Partner callbacks, each verified with the sender’s own signature scheme',
+  description:
+    'Tokopedia: Standard Webhooks (webhook-id/-timestamp/-signature). Bukalapak: X-Bukalapak-Signature HMAC-SHA256. Kemnaker: SNAP BI X-SIGNATURE HMAC-SHA512. Karier.mu: detached JWS verified against its JWKS. prakerja.go.id: client_code/timestamp/signature HMAC-SHA1. Signatures are checked on the raw body with a ±5 minute tolerance; events are deduplicated by id; unknown event types are stored and acknowledged. See openapi/partners/*.yaml for each body.',
+  request: { params: z.object({ source: Source }) },
+  responses: {
+    200: {
+      description: 'Received (also for a duplicate, which changes nothing)',
+      content: { 'application/json': { schema: z.object({ received: z.literal(true), eventId: z.string(), duplicate: z.boolean(), outcome: z.string() }).openapi('CallbackReceipt') } },
+    },
+    400: problemContent('Unknown sender'),
+    401: problemContent('Missing, forged or stale signature; nothing stored'),
+    413: problemContent('Body too large'),
+    422: problemContent('Event about a voucher the sender does not own; nothing stored'),
+  },
+});
+
+export const callbackRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(callbackRoute, async (c) => {
+  const answer = await receiveCallback(c.var.deps, c.req.valid('param').source, {
+    path: c.req.path,
+    headers: c.req.raw.headers,
+    rawBody: await c.req.text(),
+    receivedAt: c.var.deps.now(),
+  });
+  return c.json(answer, 200);
+});

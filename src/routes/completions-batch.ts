@@ -1,0 +1,74 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { providerId, requireCaller } from '../app/auth.js';
+import type { AppEnv } from '../app/context.js';
+import { validationHook } from '../app/errors.js';
+import { problemResponse, problems } from '../lib/problem.js';
+import { applyCompletionBatch, MAX_BATCH } from '../services/completion-batch.js';
+import { once } from '../services/idempotency.js';
+import { CompletionBody } from './enrollments.js';
+import { sendAnswer } from './respond.js';
+import { authProblems, bearerSecurity, IdempotencyHeaders, problemContent } from './schemas.js';
+
+/** 10,000 completions with certificates fit comfortably; the usual 64 KiB limit does not apply here. */
+export const BATCH_MAX_BYTES = 16 * 1024 * 1024;
+
+const BatchItem = CompletionBody.extend({ enrollmentId: z.string().uuid('must be a UUID') }).openapi('BatchCompletionItem');
+
+const batchRoute = createRoute({
+  method: 'post',
+  path: '/v1/completions/batch',
+  tags: ['Enrollments'],
+  summary: 'Report up to 10,000 completions in one call',
+  description: 'Each item is validated and applied on its own and answered per item (applied / unchanged / problem); one bad row never sinks the rest. The whole call is idempotent under its Idempotency-Key.',
+  security: bearerSecurity,
+  middleware: [
+    requireCaller('provider'),
+    bodyLimit({ maxSize: BATCH_MAX_BYTES, onError: (c) => problemResponse({ ...problems.payloadTooLarge(BATCH_MAX_BYTES).problem, instance: c.req.path }) }),
+  ] as const,
+  request: {
+    headers: IdempotencyHeaders,
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({ items: z.array(z.unknown().openapi({ $ref: '#/components/schemas/BatchCompletionItem' } as never)).min(1).max(MAX_BATCH, `at most ${MAX_BATCH} items`) })
+            .openapi('BatchCompletionRequest'),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'Per-item results, in request order',
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              summary: z.object({ total: z.number(), applied: z.number(), unchanged: z.number(), problems: z.number() }),
+              items: z.array(z.object({ index: z.number(), enrollmentId: z.string().nullable(), status: z.enum(['applied', 'unchanged', 'problem']), problem: z.record(z.string(), z.unknown()).optional() })),
+            })
+            .openapi('BatchCompletionResult'),
+        },
+      },
+    },
+    400: problemContent('Not a batch (no items, more than 10,000, not JSON)'),
+    ...authProblems,
+    413: problemContent('Body too large'),
+  },
+});
+
+export const completionBatchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+completionBatchRoutes.openAPIRegistry.register('BatchCompletionItem', BatchItem);
+completionBatchRoutes.openapi(batchRoute, async (c) => {
+  const deps = c.var.deps;
+  const provider = providerId(c);
+  const body = c.req.valid('json');
+  const answer = await once(
+    deps.database.db,
+    { scope: provider, route: 'POST /v1/completions/batch', key: c.req.valid('header')['idempotency-key'], body, waitMs: 60_000 },
+    async () => ({ status: 200, body: await applyCompletionBatch(deps, provider, body.items, BatchItem) }),
+  );
+  return sendAnswer(answer);
+});

@@ -1,0 +1,72 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { requireCaller } from '../app/auth.js';
+import type { AppEnv } from '../app/context.js';
+import { validationHook } from '../app/errors.js';
+import { participantIncentive } from '../services/participant-incentive.js';
+import { authProblems, bearerSecurity, CardNumber, problemContent } from './schemas.js';
+
+const opsOnly = requireCaller('ops');
+const ops = { tags: ['Operations'], security: bearerSecurity, middleware: [opsOnly] as [typeof opsOnly] };
+
+const IncentiveLine = z.object({
+  incentive: z.enum(['training', 'survey']),
+  sequence: z.number(),
+  amount: z.number(),
+  status: z.enum(['paid', 'scheduled', 'failed', 'not_yet_due', 'blocked']),
+  at: z.string().optional(),
+  why: z.string(),
+});
+
+const incentiveRoute = createRoute({
+  ...ops,
+  method: 'get',
+  path: '/v1/ops/participants/{cardNumber}/incentive',
+  summary: 'Why is this participant’s incentive (not) paid: every training, its blockers, and the incentive lines',
+  request: {
+    params: z.object({ cardNumber: CardNumber.openapi({ param: { name: 'cardNumber', in: 'path' } }) }),
+    query: z.object({ programYear: z.coerce.number().int().min(2020).max(2100).optional().openapi({ description: 'Defaults to the year of the first redemption.' }) }),
+  },
+  responses: {
+    200: {
+      description: 'The participant’s trainings and incentive statement',
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              cardNumber: z.string(),
+              programYear: z.number(),
+              enrollments: z.array(
+                z.object({
+                  id: z.string(),
+                  platform: z.string(),
+                  voucherCode: z.string(),
+                  course: z.object({ id: z.string(), title: z.string() }),
+                  providerId: z.string(),
+                  state: z.string(),
+                  redeemedAt: z.string().nullable(),
+                  firstTraining: z.boolean(),
+                  blockers: z.array(z.string()),
+                }),
+              ),
+              incentive: z.object({
+                programYear: z.number(),
+                rule: z.record(z.string(), z.unknown()).nullable(),
+                firstTrainingEnrollmentId: z.string().nullable(),
+                lines: z.array(IncentiveLine),
+                totals: z.object({ expected: z.number(), paid: z.number(), pending: z.number() }),
+                nextAction: z.string(),
+              }),
+            })
+            .openapi('ParticipantIncentive'),
+        },
+      },
+    },
+    400: problemContent('Invalid card number'),
+    ...authProblems,
+    404: problemContent('No enrollment with this card number'),
+  },
+});
+
+export const opsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(incentiveRoute, async (c) =>
+  c.json(await participantIncentive(c.var.deps, c.req.valid('param').cardNumber, c.req.valid('query').programYear) as never, 200),
+);

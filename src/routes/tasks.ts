@@ -1,0 +1,73 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { providerId, requireCaller } from '../app/auth.js';
+import type { AppEnv } from '../app/context.js';
+import { validationHook } from '../app/errors.js';
+import { once } from '../services/idempotency.js';
+import { getTask, submitTask } from '../services/tasks.js';
+import { sendAnswer } from './respond.js';
+import { authProblems, bearerSecurity, IdempotencyHeaders, problemContent } from './schemas.js';
+
+const Sequence = z
+  .number()
+  .int()
+  .refine((n) => (n >= 1 && n <= 10) || n === 999, 'must be a session number 1–10, or 999');
+const Scope = z.enum(['tpm', 'uk']).openapi({ description: '`tpm` tugas praktik mandiri, `uk` unjuk keterampilan.' });
+const TaskBody = z.object({ redeemCode: z.string().trim().min(1).max(64), scope: Scope, sequence: Sequence, fileUrl: z.string().url().max(2048) });
+const TaskState = z.enum(['not_submitted', 'pending', 'success', 'failed']);
+const TaskSchema = z
+  .object({ redeemCode: z.string(), scope: Scope, sequence: z.number(), fileUrl: z.string(), notes: z.string().nullable(), assignment: TaskState, feedback: TaskState, updatedAt: z.string() })
+  .openapi('Task');
+
+const answer = (description: string) => ({ description, content: { 'application/json': { schema: TaskSchema } } });
+const providerOnly = requireCaller('provider');
+const common = { tags: ['Practical tasks (prakerja.go.id)'], security: bearerSecurity, middleware: [providerOnly] as [typeof providerOnly] };
+
+const submitRoute = createRoute({
+  ...common,
+  method: 'post',
+  path: '/v1/tasks',
+  summary: 'Submit a participant’s practical task; the gateway delivers it and tracks its status at prakerja.go.id',
+  request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: TaskBody.openapi('TaskSubmission') } } } },
+  responses: { 202: answer('Accepted; `assignment` moves to pending, then success or failed'), 400: problemContent('Invalid request'), ...authProblems, 404: problemContent('Another provider’s task') },
+});
+
+const feedbackRoute = createRoute({
+  ...common,
+  method: 'post',
+  path: '/v1/tasks/feedback',
+  summary: 'Submit the provider’s feedback on a practical task',
+  request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: TaskBody.extend({ notes: z.string().trim().min(1).max(5000) }).openapi('TaskFeedback') } } } },
+  responses: { 202: answer('Accepted; `feedback` moves to pending, then success or failed'), 400: problemContent('Invalid request'), ...authProblems, 404: problemContent('No such task for this provider') },
+});
+
+const getRoute = createRoute({
+  ...common,
+  method: 'get',
+  path: '/v1/tasks/{redeemCode}/{scope}/{sequence}',
+  summary: 'A practical task’s status as prakerja.go.id last reported it',
+  request: {
+    params: z.object({
+      redeemCode: z.string().min(1).max(64).openapi({ param: { name: 'redeemCode', in: 'path' } }),
+      scope: Scope.openapi({ param: { name: 'scope', in: 'path' } }),
+      sequence: z.coerce.number().pipe(Sequence).openapi({ param: { name: 'sequence', in: 'path' }, type: 'integer' }),
+    }),
+  },
+  responses: { 200: answer('The task'), 400: problemContent('Invalid path'), ...authProblems, 404: problemContent('No such task for this provider') },
+});
+
+export const taskRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(submitRoute, async (c) => {
+    const deps = c.var.deps;
+    const provider = providerId(c);
+    const body = c.req.valid('json');
+    const key = c.req.valid('header')['idempotency-key'];
+    return sendAnswer(await once(deps.database.db, { scope: provider, route: 'POST /v1/tasks', key, body, waitMs: deps.config.idempotencyWaitMs }, async () => ({ status: 202, body: await submitTask(deps, provider, body) })));
+  })
+  .openapi(feedbackRoute, async (c) => {
+    const deps = c.var.deps;
+    const provider = providerId(c);
+    const body = c.req.valid('json');
+    const key = c.req.valid('header')['idempotency-key'];
+    return sendAnswer(await once(deps.database.db, { scope: provider, route: 'POST /v1/tasks/feedback', key, body, waitMs: deps.config.idempotencyWaitMs }, async () => ({ status: 202, body: await submitTask(deps, provider, body) })));
+  })
+  .openapi(getRoute, async (c) => c.json(await getTask(c.var.deps, providerId(c), c.req.valid('param')), 200));

@@ -1,0 +1,107 @@
+import { eq, sql } from 'drizzle-orm';
+import type { CompletionReport } from '../../adapters/types.js';
+import type { Tx } from '../db/database.js';
+import type { EnrollmentRow, NewEvent } from '../db/enrollment-store.js';
+import { enrollmentEvents, enrollments } from '../db/schema.js';
+import { deriveState, dueDeliveries, type DueDelivery, type EnrollmentFacts } from '../domain/enrollment-facts.js';
+import type { EnrollmentState, EventSource, PlatformId } from '../domain/types.js';
+import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
+
+export function factsOf(e: EnrollmentRow): EnrollmentFacts {
+  return {
+    platform: e.platform as PlatformId,
+    sessionsAttended: e.sessionsAttended,
+    outcome: e.outcome ?? null,
+    hasCertificate: e.certificate != null,
+    reviewedAt: e.reviewedAt,
+    sisnakerAcceptedAt: e.sisnakerAcceptedAt,
+    reportedAt: e.reportedAt,
+    nameHeld: e.nameDecision !== 'match' && !e.nameAcceptedAt,
+  };
+}
+
+/** Fields a fact may set: once set they stay (first writer wins), except the attendance count, which only grows. */
+export type FactPatch = Partial<
+  Pick<
+    EnrollmentRow,
+    'sessionsAttended' | 'outcome' | 'score' | 'completedAt' | 'certificate' | 'reviewedAt' | 'rating' | 'review' | 'sisnakerAcceptedAt' | 'sisnakerRejection' | 'reportedAt' | 'prakerjaAcceptedAt' | 'prakerjaRejection' | 'nameAcceptedAt'
+  >
+>;
+
+function merge(row: EnrollmentRow, patch: FactPatch): FactPatch {
+  const changed: FactPatch = {};
+  for (const [k, v] of Object.entries(patch) as [keyof FactPatch, unknown][]) {
+    if (v === undefined) continue;
+    if (k === 'sessionsAttended') {
+      if ((v as number) > row.sessionsAttended) changed.sessionsAttended = v as number;
+    } else if (row[k] == null) (changed as Record<string, unknown>)[k] = v;
+  }
+  return changed;
+}
+
+/**
+ * Applies a fact to an enrollment inside the caller's transaction: locks the row, keeps facts
+ * already known, derives the new state, records the events, and enqueues whatever deliveries
+ * the facts now make due. Returns the updated row and whether anything changed.
+ */
+export async function applyFacts(
+  tx: Tx,
+  enrollmentId: string,
+  patch: FactPatch,
+  event: { type: string; source: EventSource; occurredAt?: Date; detail?: Record<string, unknown> },
+): Promise<{ row: EnrollmentRow; changed: boolean; from: EnrollmentState }> {
+  const [row] = await tx.select().from(enrollments).where(eq(enrollments.id, enrollmentId)).for('update');
+  if (!row) throw new Error(`enrollment ${enrollmentId} vanished`);
+  const from = row.state as EnrollmentState;
+  const changes = merge(row, patch);
+  const next: EnrollmentRow = { ...row, ...changes };
+  const to = deriveState(factsOf(next));
+  const changed = Object.keys(changes).length > 0;
+
+  const events: NewEvent[] = [{ type: event.type, source: event.source, occurredAt: event.occurredAt ?? new Date(), detail: { ...event.detail, ...(changed ? {} : { ignored: 'already known' }) } }];
+  if (to !== from) events.push({ type: 'state_changed', fromState: from, toState: to, source: event.source, occurredAt: new Date(), detail: {} });
+  if (changed || to !== from) {
+    await tx.update(enrollments).set({ ...changes, state: to, updatedAt: sql`now()` }).where(eq(enrollments.id, enrollmentId));
+  }
+  await tx.insert(enrollmentEvents).values(events.map((e) => ({ ...e, enrollmentId })));
+  await enqueue(tx, dueDeliveries(factsOf(next)).map((kind) => deliveryFor(kind, { ...next, state: to })));
+  return { row: { ...next, state: to }, changed, from };
+}
+
+function completionReport(e: EnrollmentRow, kind: string): CompletionReport {
+  return {
+    enrollmentId: e.id,
+    voucherCode: e.voucherCode,
+    cardNumber: e.cardNumber,
+    participantName: e.participantName,
+    courseId: e.courseId,
+    outcome: e.outcome!,
+    score: e.score ?? 0,
+    completedAt: e.completedAt!,
+    certificate: e.certificate ? { ...e.certificate, issuedAt: new Date(e.certificate.issuedAt) } : undefined,
+    idempotencyKey: `${e.id}:${kind}`,
+  };
+}
+
+/** The outbox message for a due delivery; its key makes enqueueing the same fact twice a no-op. */
+export function deliveryFor(kind: DueDelivery | 'prakerja.redemption', e: EnrollmentRow): OutboxMessage {
+  const base = { kind, providerId: e.providerId, enrollmentId: e.id, idempotencyKey: `${e.id}:${kind}` };
+  switch (kind) {
+    case 'prakerja.redemption':
+      return {
+        ...base,
+        destination: 'prakerja',
+        payload: { enrollmentId: e.id, voucherCode: e.voucherCode, cardNumber: e.cardNumber, platform: e.platform, courseId: e.courseId, redeemedAt: e.redeemedAt, idempotencyKey: base.idempotencyKey },
+      };
+    case 'platform.completion':
+      return { ...base, destination: e.platform, payload: { ...completionReport(e, kind) } };
+    case 'prakerja.completion':
+      return { ...base, destination: 'prakerja', payload: { ...completionReport(e, kind), platform: e.platform } };
+    case 'prakerja.certificate':
+      return {
+        ...base,
+        destination: 'prakerja',
+        payload: { enrollmentId: e.id, voucherCode: e.voucherCode, cardNumber: e.cardNumber, platform: e.platform, certificate: e.certificate, reviewedAt: e.reviewedAt, idempotencyKey: base.idempotencyKey },
+      };
+  }
+}

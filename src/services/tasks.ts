@@ -1,0 +1,76 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { sha256Hex } from '../../adapters/shared/crypto.js';
+import type { TaskScope, TaskState } from '../../adapters/types.js';
+import type { AppDeps } from '../app/context.js';
+import type { Tx } from '../db/database.js';
+import { tasks } from '../db/schema.js';
+import { problems } from '../lib/problem.js';
+import { enqueue } from '../outbox/enqueue.js';
+
+export interface TaskRef {
+  redeemCode: string;
+  scope: TaskScope;
+  sequence: number;
+}
+
+const byRef = (t: TaskRef) => and(eq(tasks.redeemCode, t.redeemCode), eq(tasks.scope, t.scope), eq(tasks.sequence, t.sequence));
+
+/**
+ * A provider submits a practical task (or its feedback): the call to prakerja.go.id goes through
+ * the outbox, and the gateway then polls `/tpm/submission/status` until it settles, so the
+ * provider never polls prakerja.go.id itself.
+ */
+export async function submitTask(deps: AppDeps, providerId: string, t: TaskRef & { fileUrl: string; notes?: string }) {
+  const part = t.notes === undefined ? 'assignment' : 'feedback';
+  const key = `task:${t.redeemCode}:${t.scope}:${t.sequence}:${part}:${(await sha256Hex(`${t.fileUrl}\n${t.notes ?? ''}`)).slice(0, 16)}`;
+  await deps.database.db.transaction(async (tx) => {
+    const [existing] = await tx.select().from(tasks).where(byRef(t)).for('update');
+    if (existing && existing.providerId !== providerId) throw problems.notFound('Task');
+    if (!existing) {
+      if (part === 'feedback') throw problems.notFound('Task (submit the assignment first)');
+      await tx.insert(tasks).values({ ...t, providerId });
+    } else {
+      await tx.update(tasks).set({ fileUrl: t.fileUrl, ...(t.notes !== undefined ? { notes: t.notes } : {}), updatedAt: sql`now()` }).where(byRef(t));
+    }
+    await enqueue(tx, [{ destination: 'prakerja', kind: 'prakerja.task.submit', providerId, payload: { ...t }, idempotencyKey: key }]);
+  });
+  return getTask(deps, providerId, t);
+}
+
+export async function getTask(deps: AppDeps, providerId: string, t: TaskRef) {
+  const [row] = await deps.database.db.select().from(tasks).where(byRef(t));
+  if (!row || row.providerId !== providerId) throw problems.notFound('Task');
+  return {
+    redeemCode: row.redeemCode,
+    scope: row.scope,
+    sequence: row.sequence,
+    fileUrl: row.fileUrl,
+    notes: row.notes,
+    assignment: row.assignment as TaskState,
+    feedback: row.feedback as TaskState,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Records what prakerja.go.id says of a task and, after a submission, schedules the status poll. */
+export async function recordTaskState(
+  tx: Tx,
+  t: TaskRef,
+  states: Partial<Record<'assignment' | 'feedback', TaskState>>,
+  poll?: { pollAfterMs: number; providerId: string },
+): Promise<void> {
+  await tx.update(tasks).set({ ...states, updatedAt: sql`now()` }).where(byRef(t));
+  if (poll) {
+    const part = states.feedback ? 'feedback' : 'assignment';
+    await enqueue(tx, [
+      {
+        destination: 'prakerja',
+        kind: 'prakerja.task.status',
+        providerId: poll.providerId,
+        payload: { redeemCode: t.redeemCode, scope: t.scope, sequence: t.sequence },
+        idempotencyKey: `task-status:${t.redeemCode}:${t.scope}:${t.sequence}:${part}:${Date.now()}`,
+        notBefore: new Date(Date.now() + poll.pollAfterMs),
+      },
+    ]);
+  }
+}

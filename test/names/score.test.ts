@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compareNames,
+  DEFAULT_NAME_THRESHOLDS,
+  normaliseName,
+  phoneticKey,
+  type NameDecision,
+} from '../../src/domain/names/index.js';
+
+describe('normaliseName', () => {
+  it.each([
+    ['Hj. Siti Aminah', ['siti', 'aminah'], ['Hj.']],
+    ['Budi Santoso, S.Kom., M.M.', ['budi', 'santoso'], ['S.Kom.', 'M.M.']],
+    ['Prof. Dr. Ir. H. Gunawan Hadi, M.Sc., Ph.D.', ['gunawan', 'hadi'], ['Prof.', 'Dr.', 'Ir.', 'H.', 'M.Sc.', 'Ph.D.']],
+    ['K.H. Hasyim Asyari', ['hasyim', 'asyari'], ['K.H.']],
+    ['Rina Marlina S.E.', ['rina', 'marlina'], ['S.E.']],
+    ['Rina Marlina, SE', ['rina', 'marlina'], ['SE']],
+    ['Siti Rohmah, A.Md.Kep', ['siti', 'rohmah'], ['A.Md.Kep']],
+    ['Dewi Lestari SPd', ['dewi', 'lestari'], ['SPd']],
+    // A bare syllable that is also a degree abbreviation stays part of the name.
+    ['Lie Se Hwa', ['lie', 'se', 'hwa'], []],
+    ['Budi Santoso Se', ['budi', 'santoso', 'se'], []],
+    ['Ma\u2019ruf  AMIN', ['maruf', 'amin'], []],
+    ['José Rizal', ['jose', 'rizal'], []],
+    ['M.Yusuf', ['m', 'yusuf'], []],
+    ['Siti-Nurbaya', ['siti', 'nurbaya'], []],
+    ['Suparmi FNU', ['suparmi'], ['FNU']],
+    ['Santoso, Budi', ['santoso', 'budi'], []],
+    // Nothing but a title is still somebody's name.
+    ['Ibu', ['ibu'], []],
+  ])('%s → %j (ignored %j)', (raw, tokens, ignored) => {
+    expect(normaliseName(raw)).toEqual({ tokens, ignored });
+  });
+});
+
+describe('phoneticKey', () => {
+  const muhammad = phoneticKey('Muhammad');
+  it.each([
+    'Muhamad', 'Mohammad', 'Mohamad', 'Mochammad', 'Mochamad', 'Moehammad', 'Muchammad', 'Mukhammad',
+    'Mukhamad', 'Muhammed', 'Mohammed', 'Mohamed', 'Muhamat', 'Moh.', 'Moch', 'Mohd', 'Muh', 'Much', 'Mhd',
+  ])('%s shares the key of Muhammad', (spelling) => {
+    expect(phoneticKey(spelling)).toBe(muhammad);
+  });
+
+  it.each([
+    ['Soeharto', 'Suharto'],
+    ['Djoko', 'Joko'],
+    ['Tjahjo', 'Cahyo'],
+    ['Jusuf', 'Yusuf'],
+    ['Sjahrir', 'Syahrir'],
+    ['Njoman', 'Nyoman'],
+    ['Chairul', 'Khairul'],
+    ['Rachmat', 'Rahmat'],
+    ['Achmad', 'Ahmad'],
+    ['Sitti', 'Siti'],
+    ['Abd', 'Abdul'],
+    ['Abdoel', 'Abdul'],
+    ['Abdurrahman', 'Abdulrahman'],
+    ['Andy', 'Andi'],
+    ['Yusup', 'Yusuf'],
+    ['Ramadhan', 'Ramadan'],
+    ['Setyawan', 'Setiawan'],
+    ['Ma\'ruf', 'Maruf'],
+  ])('%s ≡ %s', (a, b) => {
+    expect(phoneticKey(a)).toBe(phoneticKey(b));
+  });
+
+  it.each([
+    ['Rina', 'Rini'],
+    ['Putra', 'Putri'],
+    ['Muhammad', 'Mahmud'],
+    ['Muhammad', 'Ahmad'],
+    ['Hidayat', 'Hidayah'],
+  ])('%s ≢ %s', (a, b) => {
+    expect(phoneticKey(a)).not.toBe(phoneticKey(b));
+  });
+});
+
+describe('compareNames decisions', () => {
+  it.each<[string, string, NameDecision]>([
+    // Muhammad and its abbreviations
+    ['Muhammad Rizki', 'Muhamad Rizki', 'match'],
+    ['Mochammad Arif Hidayat', 'Muhammad Arif Hidayat', 'match'],
+    ['Moh. Hatta', 'Mohammad Hatta', 'match'],
+    ['M. Yusuf Kalla', 'Muhammad Yusuf Kalla', 'match'],
+    ['Mhd. Ikhsan Lubis', 'Muhammad Ihsan Lubis', 'match'],
+    ['Muhammad Rizki Pratama', 'Rizki Pratama', 'match'],
+    // titles and degrees
+    ['Hj. Siti Aminah', 'Siti Aminah', 'match'],
+    ['Ir. H. Joko Widodo, M.T.', 'Joko Widodo', 'match'],
+    ['Dr. Bambang Sutrisno', 'BAMBANG SUTRISNO', 'match'],
+    ['Budi Santoso, S.Kom., M.M.', 'Budi Santoso', 'match'],
+    ['Rina Marlina, S.E.', 'Rina Marlina', 'match'],
+    ['Dewi Lestari S.Pd.', 'Dewi Lestari', 'match'],
+    // case, punctuation, apostrophes, accents
+    ['BUDI SANTOSO', 'budi santoso', 'match'],
+    ["Ma'ruf Amin", 'Maruf Amin', 'match'],
+    ['Syafi\u2019i Maarif', "Syafii Ma'arif", 'match'],
+    ['Siti-Nurbaya', 'Siti Nurbaya', 'match'],
+    ['José Rizal', 'Jose Rizal', 'match'],
+    // single names
+    ['Sutrisno', 'SUTRISNO', 'match'],
+    ['Sutrisno', 'Sutrisno Sutrisno', 'match'],
+    ['Budi', 'Budi Santoso', 'review'],
+    ['Sutrisno', 'Sutrisno Hadi', 'review'],
+    // swapped order
+    ['Santoso Budi', 'Budi Santoso', 'match'],
+    ['Siregar Rudi Hartono', 'Rudi Hartono Siregar', 'match'],
+    ['Santoso, Budi', 'Budi Santoso', 'match'],
+    // Dutch-era spelling
+    ['Soekarno', 'Sukarno', 'match'],
+    ['Djoko Soesilo', 'Joko Susilo', 'match'],
+    ['Tjahjo Kumolo', 'Cahyo Kumolo', 'match'],
+    ['Jusuf Kalla', 'Yusuf Kalla', 'match'],
+    ['Sjahrir', 'Syahrir', 'match'],
+    ['Chairul Tanjung', 'Khairul Tanjung', 'match'],
+    ['Achmad Soebardjo', 'Ahmad Subarjo', 'match'],
+    // initials
+    ['B. Santoso', 'Budi Santoso', 'match'],
+    ['Rizki A. Pratama', 'Rizki Adi Pratama', 'match'],
+    ['A. Santoso', 'Budi Santoso', 'mismatch'],
+    ['B. S.', 'Budi Santoso', 'mismatch'],
+    // typos and spelling habits
+    ['Budi Santoso', 'Budi Santosa', 'match'],
+    ['Rahmat Hidayat', 'Rachmat Hidayat', 'match'],
+    ['Bambang Wibowo', 'Bambang Wibawa', 'match'],
+    ['Sutrisno', 'Sutrsino', 'match'],
+    ['Kurniawan Saputra', 'Kurniwan Saputra', 'match'],
+    ['Andy Setiawan', 'Andi Setyawan', 'match'],
+    ['Nur Hayati', 'Nurhayati', 'match'],
+    ['Abdurrahman Wahid', 'Abdul Rahman Wahid', 'match'],
+    // regional names
+    ['I Wayan Sudarsana', 'Wayan Sudarsana', 'match'],
+    ['I Wyn. Sudarsana', 'I Wayan Sudarsana', 'match'],
+    ['Tiur Maida br. Sitompul', 'Tiur Maida Sitompul', 'match'],
+    ['Liem Swie King', 'Lim Swie King', 'match'],
+    ['Andi Mallarangeng', 'Andi Malarangeng', 'match'],
+    // look-alike non-matches
+    ['Budi Santoso', 'Agus Santoso', 'mismatch'],
+    ['Dewi Putri', 'Dewa Putra', 'mismatch'],
+    ['Muhammad Rizki', 'Muhammad Fauzi', 'mismatch'],
+    ['Siti Aminah', 'Siti Aisyah', 'mismatch'],
+    ['Rina Marlina', 'Rini Marlina', 'mismatch'],
+    ['Rina', 'Rini', 'mismatch'],
+    ['I Wayan Sudarsana', 'I Made Sudarsana', 'mismatch'],
+    ['I Putu Ayu Lestari', 'Ni Putu Ayu Lestari', 'mismatch'],
+    ['Yulianti', 'Yulianto', 'mismatch'],
+    ['Hj. Siti Aminah', 'Hj. Siti Aisyah', 'mismatch'],
+    ['Dwi Astuti', 'Tri Astuti', 'mismatch'],
+    // one letter apart with a shared distinctive name: a typo or a sibling, a human decides
+    ['Wahyudi Saputra', 'Wahyuni Saputra', 'review'],
+    ['Hendra Gunawan', 'Hendra Gunawam', 'review'],
+  ])('%s ~ %s → %s', (a, b, decision) => {
+    expect(compareNames(a, b).decision).toBe(decision);
+  });
+
+  it.each([
+    ['Andi Putra', 'Andi Putri'],
+    ['Kurniawan Putra', 'Kurniawati Putri'],
+    ['Susanti Wijaya', 'Susanto Wijaya'],
+  ])('%s ~ %s is not a match', (a, b) => {
+    expect(compareNames(a, b).decision).not.toBe('match');
+  });
+});
+
+describe('compareNames result', () => {
+  it('mentions ignored titles and degrees in the explanation and the ignored list', () => {
+    const r = compareNames('Hj. Siti Aminah, S.Kom., M.M.', 'SITI AMINAH');
+    expect(r.decision).toBe('match');
+    expect(r.score).toBe(1);
+    expect(r.ignored).toEqual(expect.arrayContaining(['Hj.', 'S.Kom.', 'M.M.', 'letter case']));
+    expect(r.explanation).toContain('Hj.');
+    expect(r.explanation).toContain('S.Kom.');
+    expect(r.explanation).toMatch(/letter case/);
+    expect(r.differences).toEqual([]);
+  });
+
+  it('names spelling variants and initials it looked past', () => {
+    const r = compareNames('Mochammad Rizki', 'M. Rizki');
+    expect(r.explanation).toContain('initial M./Mochammad');
+    const v = compareNames('Soekarno', 'Sukarno');
+    expect(v.explanation).toContain('spelling variant Soekarno/Sukarno');
+    expect(compareNames("Ma'ruf Amin", 'Maruf Amin').explanation).toContain('punctuation');
+    expect(compareNames('Santoso Budi', 'Budi Santoso').explanation).toContain('word order');
+  });
+
+  it('says what differed, on the right side', () => {
+    const r = compareNames('Budi Santoso', 'Agus Santoso');
+    expect(r.differences).toEqual(['Budi vs Agus']);
+    expect(r.explanation).toMatch(/^Names do not match: .*Budi vs Agus\.$/);
+    const swapped = compareNames('Agus Santoso', 'Budi Santoso');
+    expect(swapped.differences).toEqual(['Agus vs Budi']);
+    const subset = compareNames('Budi', 'Budi Santoso');
+    expect(subset.differences).toEqual(['Santoso only in the second name']);
+  });
+
+  it('scores 0..1 with 3 decimals and honours custom thresholds', () => {
+    const r = compareNames('Budi', 'Budi Santoso');
+    expect(r.score).toBeGreaterThanOrEqual(DEFAULT_NAME_THRESHOLDS.review);
+    expect(r.score).toBeLessThan(DEFAULT_NAME_THRESHOLDS.match);
+    expect(compareNames('Budi', 'Budi Santoso', { match: 0.7, review: 0.5 }).decision).toBe('match');
+    expect(compareNames('Budi', 'Budi Santoso', { match: 0.95, review: 0.9 }).decision).toBe('mismatch');
+  });
+
+  it('treats an empty name as a mismatch', () => {
+    expect(compareNames('', 'Budi').decision).toBe('mismatch');
+    expect(compareNames('', '').score).toBe(0);
+    expect(compareNames('...', 'Budi').decision).toBe('mismatch');
+  });
+});
