@@ -4,6 +4,7 @@ import { createLogger } from '../lib/logger.js';
 import { DEMO_PROVIDERS } from '../sandbox/demo-data.js';
 import { openDatabase } from './database.js';
 import { assembleGateway } from './gateway.js';
+import { publicBaseOf } from './runtime.js';
 import { createOutboundFetch } from './outbound.js';
 
 /** `npm start`: the gateway on Node, PGlite unless DATABASE_URL is set, sandbox platforms by default. */
@@ -11,12 +12,12 @@ async function main() {
   const env = parseEnv(process.env);
   const logger = createLogger({ level: env.LOG_LEVEL });
   const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
-  const publicBase = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
-  const { app, deps } = await assembleGateway({ env, database, logger, fetch: createOutboundFetch(), publicBase });
+  const { app, deps, dispatcher } = await assembleGateway({ env, database, logger, fetch: createOutboundFetch(), publicBase: publicBaseOf(env) });
 
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, async (info) => {
     const base = `http://${env.HOST}:${info.port}`;
-    logger.info({ url: base, database: database.kind, sandbox: env.SANDBOX }, 'gateway listening');
+    logger.info({ url: base, database: database.kind, sandbox: env.SANDBOX, dispatcher: !!dispatcher }, 'gateway listening');
+    dispatcher?.start();
     if (env.SANDBOX) {
       const token = await deps.tokens.issue({ kind: 'provider', providerId: DEMO_PROVIDERS[0].id }, 30 * 86_400);
       const body = JSON.stringify({ voucherCode: 'TKPA1B2C3D4E', cardNumber: '5201123456780001', participant: { name: 'Siti Rahmawati', email: 'siti.r@example.id' } });
@@ -37,6 +38,7 @@ async function main() {
 
   const stop = async () => {
     server.close();
+    await dispatcher?.stop();
     await database.close();
     process.exit(0);
   };

@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import type { Fetch } from '../../adapters/types.js';
+import type { AppDeps } from '../app/context.js';
+import type { Database } from '../db/database.js';
+import { buildDeps } from '../deps.js';
+import type { Env } from '../env.js';
+import { partnersFromEnv, prakerjaKeysFromEnv } from '../partner-settings.js';
+import { SANDBOX_SECRETS } from '../sandbox/demo-data.js';
+import { sandboxPartnerSettings, type SandboxKeys } from '../sandbox/sandbox.js';
+import { loadOrCreateSandboxKeys } from './sandbox-keys.js';
+
+export interface NodeRuntime {
+  deps: AppDeps;
+  /** Set in sandbox mode: the keys every process of this sandbox shares. */
+  sandboxKeys?: SandboxKeys;
+}
+
+/**
+ * The gateway's dependencies on Node, shared by the HTTP server (`npm start`) and the standalone
+ * dispatcher (`npm run worker`): real partners from the environment, or the sandbox simulators at
+ * SANDBOX_URL (by default the gateway's own /sandbox).
+ */
+export async function nodeRuntime(opts: { env: Env; database: Database; logger: Logger; fetch: Fetch; publicBase: string }): Promise<NodeRuntime> {
+  const { env } = opts;
+  let keys: SandboxKeys | undefined;
+  let partners;
+  let prakerjaKeys = prakerjaKeysFromEnv(env);
+  if (env.SANDBOX) {
+    keys = await loadOrCreateSandboxKeys(env.DATA_DIR);
+    partners = sandboxPartnerSettings(env.SANDBOX_URL ?? opts.publicBase, keys);
+    prakerjaKeys = { ...keys.prakerjaClients, ...prakerjaKeys };
+  } else {
+    partners = partnersFromEnv(env);
+  }
+  const deps = buildDeps({
+    database: opts.database,
+    partners,
+    prakerjaKeys,
+    authSecret: env.AUTH_SECRET ?? SANDBOX_SECRETS.auth,
+    fetch: opts.fetch,
+    logger: opts.logger,
+    outboundTimeoutMs: env.OUTBOUND_TIMEOUT_MS,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    nameThresholds: { match: env.NAME_MATCH_THRESHOLD, review: env.NAME_REVIEW_THRESHOLD },
+  });
+  return { deps, sandboxKeys: keys };
+}
+
+export const publicBaseOf = (env: Env) => `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
