@@ -11,7 +11,7 @@ export type DbTarget = 'pglite' | 'postgres';
 /** The target of this run of the file; vitest.config.ts runs test/db once per target. */
 export const DB_TARGET: DbTarget = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
-export async function freshDatabase(target: DbTarget = DB_TARGET): Promise<Database & { drop(): Promise<void> }> {
+export async function freshDatabase(target: DbTarget = DB_TARGET): Promise<Database & { drop(): Promise<void>; url?: string }> {
   if (target === 'pglite') {
     const d = await openDatabase({ dataDir: 'memory://' });
     return { ...d, drop: () => d.close() };
@@ -25,6 +25,7 @@ export async function freshDatabase(target: DbTarget = DB_TARGET): Promise<Datab
   const d = await openDatabase({ url: url.toString(), dataDir: '', poolSize: 20 });
   return {
     ...d,
+    url: url.toString(),
     drop: async () => {
       await d.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
