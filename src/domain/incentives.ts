@@ -18,8 +18,15 @@ export const INCENTIVE_RULES: readonly IncentiveRule[] = [
   { years: [2023, 2024], balance: 3_500_000, training: { amount: 600_000, payments: 1 }, survey: { amount: 50_000, count: 2 }, firstPurchaseWithinDays: 15 },
 ];
 
+/**
+ * The rules of a program year. A year after the last published one keeps the latest rules until
+ * new ones are published (the 2023–2024 scheme), rather than leaving operators without an answer.
+ */
 export function ruleFor(year: number): IncentiveRule | undefined {
-  return INCENTIVE_RULES.find((r) => r.years.includes(year));
+  const exact = INCENTIVE_RULES.find((r) => r.years.includes(year));
+  if (exact) return exact;
+  const latest = INCENTIVE_RULES[INCENTIVE_RULES.length - 1];
+  return year > Math.max(...latest.years) ? latest : undefined;
 }
 
 export type IncentiveKind = 'training' | 'survey';

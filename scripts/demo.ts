@@ -1,0 +1,104 @@
+/**
+ * `npm run demo`: the whole flow on a throwaway sandbox, printed step by step — redeem, attend,
+ * complete, the participant reviews on the platform (its callback reaches the gateway), the
+ * certificate goes to prakerja.go.id, which accepts it and schedules the incentive.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { parseEnv } from '../src/env.js';
+import { createLogger } from '../src/lib/logger.js';
+import { openDatabase } from '../src/node/database.js';
+import { assembleGateway } from '../src/node/gateway.js';
+import { createOutboundFetch } from '../src/node/outbound.js';
+import { DEMO_PROVIDERS } from '../src/sandbox/demo-data.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'prakerja-demo-'));
+const port = 3900 + Math.floor(Math.random() * 90);
+const env = parseEnv({ ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(dataDir, 'pglite'), DATABASE_URL: undefined, LOG_LEVEL: 'warn' });
+const base = `http://127.0.0.1:${port}`;
+const database = await openDatabase({ dataDir: env.DATA_DIR });
+const { app, deps, dispatcher } = await assembleGateway({ env, database, logger: createLogger({ level: 'warn' }), fetch: createOutboundFetch(), publicBase: base });
+const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+dispatcher!.start();
+
+const provider = await deps.tokens.issue({ kind: 'provider', providerId: DEMO_PROVIDERS[0].id });
+const ops = await deps.tokens.issue({ kind: 'ops', operator: 'demo' });
+let step = 0;
+
+async function call(method: string, path: string, body?: unknown, token = provider) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, any>;
+  if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+function say(title: string, lines: string[] = []) {
+  process.stdout.write(`\n${++step}. ${title}\n${lines.map((l) => `   ${l}`).join('\n')}${lines.length ? '\n' : ''}`);
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+const deliveries = (e: Record<string, any>) => e.deliveries.map((d: any) => `${d.kind} → ${d.destination}: ${d.status} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'})`);
+
+try {
+  const redeemed = await call('POST', '/v1/redemptions', { voucherCode: 'TKPA1B2C3D4E', cardNumber: '5201123456780001', participant: { name: 'Siti Rahmawati', email: 'siti.r@example.id' } });
+  const id = redeemed.id as string;
+  say('Provider redeems Tokopedia voucher TKPA1B2C3D4E for card 5201…0001', [`enrollment ${id}: ${redeemed.state}`, `name check: ${redeemed.nameCheck.decision} (${redeemed.nameCheck.score})`]);
+
+  await call('POST', `/v1/enrollments/${id}/progress`, { sequence: 1, attendedAt: new Date().toISOString() });
+  const now = new Date(Date.now() + 1000).toISOString();
+  const completed = await call('POST', `/v1/enrollments/${id}/completion`, {
+    outcome: 'passed',
+    score: 91,
+    completedAt: now,
+    certificate: { number: 'LPK-KJ/2026/0001', issuedAt: now, url: 'https://lpk.example/certificates/0001.pdf', sha256: 'c'.repeat(64) },
+  });
+  say('Provider reports session 1 attended, then the training passed with its certificate', [`state: ${completed.state}`, `certificate held because: ${completed.certificateBlockers.join('; ')}`]);
+
+  const sent = await until('completion deliveries', async () => {
+    const e = await call('GET', `/v1/enrollments/${id}`);
+    return e.deliveries.length >= 3 && e.deliveries.every((d: any) => d.status === 'delivered') ? e : undefined;
+  });
+  say('The outbox tells Tokopedia and prakerja.go.id', deliveries(sent));
+
+  const review = await fetch(`${base}/sandbox/tokopedia/_sandbox/emit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'review.submitted', voucherCode: 'TKPA1B2C3D4E', rating: 5, review: 'Materinya jelas dan praktis', reviewedAt: new Date().toISOString() }),
+  });
+  say('The participant rates and reviews the training on Tokopedia; Tokopedia calls the gateway back (signed webhook)', [`callback answered HTTP ${((await review.json()) as any).gatewayStatus}`]);
+
+  const reported = await until('the certificate report', async () => {
+    const e = await call('GET', `/v1/enrollments/${id}`);
+    return e.state === 'reported' && e.prakerja.acceptedAt ? e : undefined;
+  });
+  say('The certificate goes to prakerja.go.id, which accepts the completion', [`state: ${reported.state}`, `prakerja accepted at ${reported.prakerja.acceptedAt}`, ...deliveries(reported)]);
+
+  const incentive = await until('the incentive', async () => {
+    const s = await call('GET', '/v1/ops/participants/5201123456780001/incentive', undefined, ops);
+    return s.incentive.lines.some((l: any) => l.status === 'scheduled') ? s : undefined;
+  });
+  say(`Operator view of the participant's incentive (program year ${incentive.programYear})`, [
+    ...incentive.incentive.lines.map((l: any) => `${l.status.padEnd(11)} Rp${l.amount.toLocaleString('id-ID')}  ${l.why}`),
+    `next action: ${incentive.incentive.nextAction}`,
+  ]);
+  process.stdout.write('\nTimeline:\n' + reported.timeline.map((t: any) => `   ${t.at}  ${t.source.padEnd(8)} ${t.type}${t.to ? ` → ${t.to}` : ''}`).join('\n') + '\n');
+} finally {
+  await dispatcher!.stop();
+  server.close();
+  await database.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
