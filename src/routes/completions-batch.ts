@@ -5,9 +5,8 @@ import type { AppEnv } from '../app/context.js';
 import { validationHook } from '../app/errors.js';
 import { problemResponse, problems } from '../lib/problem.js';
 import { applyCompletionBatch, MAX_BATCH } from '../services/completion-batch.js';
-import { once } from '../services/idempotency.js';
 import { CompletionBody } from './enrollments.js';
-import { sendAnswer } from './respond.js';
+import { idempotently } from './respond.js';
 import { authProblems, bearerSecurity, IdempotencyHeaders, problemContent } from './schemas.js';
 
 /** 10,000 completions with certificates fit comfortably; the usual 64 KiB limit does not apply here. */
@@ -62,13 +61,7 @@ const batchRoute = createRoute({
 export const completionBatchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 completionBatchRoutes.openAPIRegistry.register('BatchCompletionItem', BatchItem);
 completionBatchRoutes.openapi(batchRoute, async (c) => {
-  const deps = c.var.deps;
-  const provider = providerId(c);
   const body = c.req.valid('json');
-  const answer = await once(
-    deps.database.db,
-    { scope: provider, route: 'POST /v1/completions/batch', key: c.req.valid('header')['idempotency-key'], body, waitMs: 60_000 },
-    async () => ({ status: 200, body: await applyCompletionBatch(deps, provider, body.items, BatchItem) }),
-  );
-  return sendAnswer(answer);
+  // A 10,000-row batch may take a while; a duplicate waits for it rather than running it twice.
+  return idempotently(c, body, 200, () => applyCompletionBatch(c.var.deps, providerId(c), body.items, BatchItem), 60_000);
 });

@@ -6,8 +6,7 @@ import { loadEnrollment } from '../db/enrollment-store.js';
 import { problems } from '../lib/problem.js';
 import { reportCompletion, reportProgress } from '../services/completion.js';
 import { enrollmentView } from '../services/enrollment-view.js';
-import { once } from '../services/idempotency.js';
-import { sendAnswer } from './respond.js';
+import { idempotently } from './respond.js';
 import { authProblems, bearerSecurity, CertificateSchema, EnrollmentSchema, IdempotencyHeaders, problemContent } from './schemas.js';
 
 const IdParam = z.object({ id: z.string().uuid('must be a UUID').openapi({ param: { name: 'id', in: 'path' } }) });
@@ -85,32 +84,18 @@ async function viewOwned(deps: AppDeps, provider: string, id: string) {
 export const enrollmentRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(getEnrollment, async (c) => c.json(await viewOwned(c.var.deps, providerId(c), c.req.valid('param').id), 200))
   .openapi(postCompletion, async (c) => {
-    const deps = c.var.deps;
-    const provider = providerId(c);
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    const answer = await once(
-      deps.database.db,
-      { scope: provider, route: `POST /v1/enrollments/${id}/completion`, key: c.req.valid('header')['idempotency-key'], body, waitMs: deps.config.idempotencyWaitMs },
-      async () => {
-        await reportCompletion(deps, provider, id, body);
-        return { status: 200, body: await viewOwned(deps, provider, id) };
-      },
-    );
-    return sendAnswer(answer);
+    return idempotently(c, body, 200, async () => {
+      await reportCompletion(c.var.deps, providerId(c), id, body);
+      return viewOwned(c.var.deps, providerId(c), id);
+    });
   })
   .openapi(postProgress, async (c) => {
-    const deps = c.var.deps;
-    const provider = providerId(c);
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    const answer = await once(
-      deps.database.db,
-      { scope: provider, route: `POST /v1/enrollments/${id}/progress`, key: c.req.valid('header')['idempotency-key'], body, waitMs: deps.config.idempotencyWaitMs },
-      async () => {
-        await reportProgress(deps, provider, id, body);
-        return { status: 200, body: await viewOwned(deps, provider, id) };
-      },
-    );
-    return sendAnswer(answer);
+    return idempotently(c, body, 200, async () => {
+      await reportProgress(c.var.deps, providerId(c), id, body);
+      return viewOwned(c.var.deps, providerId(c), id);
+    });
   });

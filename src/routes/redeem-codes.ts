@@ -2,9 +2,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { providerId, requireCaller } from '../app/auth.js';
 import type { AppEnv } from '../app/context.js';
 import { validationHook } from '../app/errors.js';
-import { once } from '../services/idempotency.js';
 import { createVerificationUrl, recordVerificationReturn, useRedeemCode } from '../services/redeem-codes.js';
-import { sendAnswer } from './respond.js';
+import { idempotently } from './respond.js';
 import { authProblems, bearerSecurity, IdempotencyHeaders, problemContent } from './schemas.js';
 
 const RedeemCode = z.string().trim().min(1, 'must not be empty').max(64).openapi({ example: 'RC-WEB-0001' });
@@ -99,15 +98,8 @@ const returnRoute = createRoute({
 
 export const redeemCodeRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(useRoute, async (c) => {
-    const deps = c.var.deps;
-    const provider = providerId(c);
     const body = c.req.valid('json');
-    const answer = await once(
-      deps.database.db,
-      { scope: provider, route: 'POST /v1/redeem-codes', key: c.req.valid('header')['idempotency-key'], body, waitMs: deps.config.idempotencyWaitMs },
-      async () => ({ status: 201, body: await useRedeemCode(deps, provider, body) }),
-    );
-    return sendAnswer(answer);
+    return idempotently(c, body, 201, () => useRedeemCode(c.var.deps, providerId(c), body));
   })
   .openapi(urlRoute, async (c) => c.json(await createVerificationUrl(c.var.deps, providerId(c), c.req.valid('json')), 200))
   .openapi(returnRoute, async (c) => c.json(await recordVerificationReturn(c.var.deps, providerId(c), c.req.valid('json').state), 200));

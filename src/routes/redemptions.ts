@@ -2,9 +2,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { providerId, requireCaller } from '../app/auth.js';
 import type { AppEnv } from '../app/context.js';
 import { validationHook } from '../app/errors.js';
-import { once } from '../services/idempotency.js';
 import { redeemVoucher } from '../services/redemption.js';
-import { sendAnswer } from './respond.js';
+import { idempotently } from './respond.js';
 import { authProblems, bearerSecurity, CardNumber, EnrollmentSchema, IdempotencyHeaders, Platform, problemContent } from './schemas.js';
 
 const RedemptionBody = z
@@ -49,13 +48,6 @@ const redeemRoute = createRoute({
 });
 
 export const redemptionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(redeemRoute, async (c) => {
-  const deps = c.var.deps;
-  const provider = providerId(c);
   const body = c.req.valid('json');
-  const answer = await once(
-    deps.database.db,
-    { scope: provider, route: 'POST /v1/redemptions', key: c.req.valid('header')['idempotency-key'], body, waitMs: deps.config.idempotencyWaitMs },
-    async () => ({ status: 201, body: await redeemVoucher(deps, provider, body) }),
-  );
-  return sendAnswer(answer);
+  return idempotently(c, body, 201, () => redeemVoucher(c.var.deps, providerId(c), body));
 });

@@ -1,5 +1,8 @@
+import type { Context } from 'hono';
+import { providerId } from '../app/auth.js';
+import type { AppEnv } from '../app/context.js';
 import { PROBLEM_CONTENT_TYPE } from '../lib/problem.js';
-import type { StoredAnswer } from '../services/idempotency.js';
+import { once, type StoredAnswer } from '../services/idempotency.js';
 
 /**
  * Sends a (possibly replayed) stored answer; replays say so, as Stripe's `Idempotent-Replayed`.
@@ -11,4 +14,19 @@ export function sendAnswer(a: StoredAnswer): any {
   const headers: Record<string, string> = { 'content-type': a.status >= 400 ? PROBLEM_CONTENT_TYPE : 'application/json' };
   if (a.replayed) headers['idempotent-replayed'] = 'true';
   return new Response(JSON.stringify(a.body), { status: a.status, headers });
+}
+
+/**
+ * Runs a provider's mutation once per Idempotency-Key (scoped to the provider and the route as
+ * called) and answers with the first result; the route's schema has already required the header.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function idempotently(c: Context<AppEnv>, body: unknown, status: number, work: () => Promise<unknown>, waitMs?: number): Promise<any> {
+  const deps = c.var.deps;
+  const answer = await once(
+    deps.database.db,
+    { scope: providerId(c), route: `${c.req.method} ${c.req.path}`, key: c.req.header('idempotency-key')!, body, waitMs: waitMs ?? deps.config.idempotencyWaitMs },
+    async () => ({ status, body: await work() }),
+  );
+  return sendAnswer(answer);
 }

@@ -2,9 +2,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { providerId, requireCaller } from '../app/auth.js';
 import type { AppEnv } from '../app/context.js';
 import { validationHook } from '../app/errors.js';
-import { once } from '../services/idempotency.js';
 import { getTask, submitTask } from '../services/tasks.js';
-import { sendAnswer } from './respond.js';
+import { idempotently } from './respond.js';
 import { authProblems, bearerSecurity, IdempotencyHeaders, problemContent } from './schemas.js';
 
 const Sequence = z
@@ -57,17 +56,11 @@ const getRoute = createRoute({
 
 export const taskRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(submitRoute, async (c) => {
-    const deps = c.var.deps;
-    const provider = providerId(c);
     const body = c.req.valid('json');
-    const key = c.req.valid('header')['idempotency-key'];
-    return sendAnswer(await once(deps.database.db, { scope: provider, route: 'POST /v1/tasks', key, body, waitMs: deps.config.idempotencyWaitMs }, async () => ({ status: 202, body: await submitTask(deps, provider, body) })));
+    return idempotently(c, body, 202, () => submitTask(c.var.deps, providerId(c), body));
   })
   .openapi(feedbackRoute, async (c) => {
-    const deps = c.var.deps;
-    const provider = providerId(c);
     const body = c.req.valid('json');
-    const key = c.req.valid('header')['idempotency-key'];
-    return sendAnswer(await once(deps.database.db, { scope: provider, route: 'POST /v1/tasks/feedback', key, body, waitMs: deps.config.idempotencyWaitMs }, async () => ({ status: 202, body: await submitTask(deps, provider, body) })));
+    return idempotently(c, body, 202, () => submitTask(c.var.deps, providerId(c), body));
   })
   .openapi(getRoute, async (c) => c.json(await getTask(c.var.deps, providerId(c), c.req.valid('param')), 200));
