@@ -16,7 +16,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Bukalapak webhooks: `X-Bukalapak-Signature: sha256=<hex HMAC(timestamp.body)>`, timestamp in epoch seconds. */
+/** Bukalapak webhooks: `X-Bukalapak-Signature: sha256=<hex HMAC(eventId.timestamp.body)>`, timestamp in epoch seconds. */
 export async function verifyBukalapakCallback(secret: string | undefined, req: CallbackRequest): Promise<VerifiedCallback> {
   const eventId = req.headers.get(BUKALAPAK_WEBHOOK_HEADERS.eventId);
   const timestamp = req.headers.get(BUKALAPAK_WEBHOOK_HEADERS.timestamp);
@@ -30,7 +30,7 @@ export async function verifyBukalapakCallback(secret: string | undefined, req: C
     throw new CallbackRejected('stale_timestamp', `X-Bukalapak-Timestamp ${timestamp} is more than ${CALLBACK_TOLERANCE_MS / 1000} s from now`);
   }
   if (!secret) throw new CallbackRejected('bad_signature', 'no webhook secret is configured for bukalapak');
-  const expected = SIGNATURE_PREFIX + (await bukalapakWebhookSignature(secret, timestamp, req.rawBody));
+  const expected = SIGNATURE_PREFIX + (await bukalapakWebhookSignature(secret, eventId, timestamp, req.rawBody));
   // Hex case carries no meaning, so an upper-case sender is not turned away.
   const offered = signature.startsWith(SIGNATURE_PREFIX) ? SIGNATURE_PREFIX + signature.slice(SIGNATURE_PREFIX.length).toLowerCase() : signature;
   if (!timingSafeEqual(offered, expected)) throw new CallbackRejected('bad_signature', 'X-Bukalapak-Signature does not match');

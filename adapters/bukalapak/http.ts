@@ -28,12 +28,12 @@ export const BUKALAPAK_WEBHOOK_HEADERS = {
 } as const;
 
 /**
- * Webhook signature = lower-case hex HMAC-SHA256(webhookSecret, timestamp + "." + body), sent as
- * `sha256=<hex>`. The event id is not signed (modelled on Bukalapak's scheme as given), so the
- * timestamp window is all that limits a replay under a fresh id.
+ * Webhook signature = lower-case hex HMAC-SHA256(webhookSecret, eventId + "." + timestamp + "." +
+ * body), sent as `sha256=<hex>`. The event id is signed so a captured callback cannot be replayed
+ * under a fresh id to slip past deduplication inside the timestamp window.
  */
-export function bukalapakWebhookSignature(secret: string, timestamp: string, body: string): Promise<string> {
-  return hmacHex('SHA-256', secret, `${timestamp}.${body}`);
+export function bukalapakWebhookSignature(secret: string, eventId: string, timestamp: string, body: string): Promise<string> {
+  return hmacHex('SHA-256', secret, `${eventId}.${timestamp}.${body}`);
 }
 
 const url = (cfg: Pick<BukalapakConfig, 'baseUrl'>, path: string) => cfg.baseUrl.replace(/\/$/, '') + path;

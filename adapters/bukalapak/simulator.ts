@@ -216,7 +216,7 @@ export function createBukalapakSimulator(
         'content-type': 'application/json',
         [BUKALAPAK_WEBHOOK_HEADERS.eventId]: eventId,
         [BUKALAPAK_WEBHOOK_HEADERS.timestamp]: timestamp,
-        [BUKALAPAK_WEBHOOK_HEADERS.signature]: `sha256=${await bukalapakWebhookSignature(webhookSecret, timestamp, body)}`,
+        [BUKALAPAK_WEBHOOK_HEADERS.signature]: `sha256=${await bukalapakWebhookSignature(webhookSecret, eventId, timestamp, body)}`,
       },
       body,
     };

@@ -267,8 +267,8 @@ describe('bukalapak adapter', () => {
 
 describe('bukalapak callbacks', () => {
   const VECTOR_BODY = '{"event":"voucher.expired","payload":{"voucher_code":"BL0000000001","expired_at":1767225600}}';
-  // printf '%s' '1767225600.<VECTOR_BODY>' | openssl dgst -sha256 -hmac bukalapak-webhook-secret
-  const VECTOR_HEX = 'a461991afbcfcf9e6548ff2511d5f9e04d233933dae8bd7e4d8a0e9fc430ee15';
+  // printf '%s' 'evt-0001.1767225600.<VECTOR_BODY>' | openssl dgst -sha256 -hmac bukalapak-webhook-secret
+  const VECTOR_HEX = 'dd4d7d331d9fa859ddf8d01bbbbdd74237da2912588d2462fcaa5269ebb28d1a';
   const vector = (signature: string, body = VECTOR_BODY): CallbackRequest => ({
     path: '/v1/callbacks/bukalapak',
     headers: new Headers({ 'X-Bukalapak-Event-Id': 'evt-0001', 'X-Bukalapak-Timestamp': '1767225600', 'X-Bukalapak-Signature': signature }),
@@ -276,8 +276,8 @@ describe('bukalapak callbacks', () => {
     receivedAt: new Date('2026-01-01T00:01:00Z'),
   });
 
-  it('signs timestamp.body as lower-case hex HMAC-SHA256 (known vector)', async () => {
-    expect(await bukalapakWebhookSignature(WEBHOOK_SECRET, '1767225600', VECTOR_BODY)).toBe(VECTOR_HEX);
+  it('signs eventId.timestamp.body as lower-case hex HMAC-SHA256 (known vector)', async () => {
+    expect(await bukalapakWebhookSignature(WEBHOOK_SECRET, 'evt-0001', '1767225600', VECTOR_BODY)).toBe(VECTOR_HEX);
   });
 
   it('accepts a callback signed independently with openssl and translates it', async () => {
@@ -307,6 +307,12 @@ describe('bukalapak callbacks', () => {
     await expect(rejection(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() - 4 * 60_000) }), now)))).resolves.toBe('accepted');
   });
 
+  it('refuses a captured callback replayed under a fresh event id', async () => {
+    const req = vector(`sha256=${VECTOR_HEX}`);
+    req.headers.set('X-Bukalapak-Event-Id', 'evt-0002');
+    await expect(rejection(adapter.verifyCallback(req))).resolves.toBe('bad_signature');
+  });
+
   it('refuses a callback missing any of the three headers', async () => {
     for (const name of ['X-Bukalapak-Event-Id', 'X-Bukalapak-Timestamp', 'X-Bukalapak-Signature']) {
       const req = vector(`sha256=${VECTOR_HEX}`);
@@ -316,7 +322,7 @@ describe('bukalapak callbacks', () => {
   });
 
   it('calls a correctly signed body that is not a webhook, or a known event with a bad payload, malformed', async () => {
-    const signed = async (body: string) => vector(`sha256=${await bukalapakWebhookSignature(WEBHOOK_SECRET, '1767225600', body)}`, body);
+    const signed = async (body: string) => vector(`sha256=${await bukalapakWebhookSignature(WEBHOOK_SECRET, 'evt-0001', '1767225600', body)}`, body);
     await expect(rejection(adapter.verifyCallback(await signed('{"event":')))).resolves.toBe('malformed');
     await expect(rejection(adapter.verifyCallback(await signed('{"type":"voucher.expired","data":{}}')))).resolves.toBe('malformed');
     // ISO time where Bukalapak sends epoch seconds.
