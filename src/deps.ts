@@ -27,23 +27,27 @@ const PROVIDER_CACHE_MS = 60_000;
 export function buildDeps(i: DepsInput): AppDeps {
   const now = i.now ?? (() => new Date());
   const ctx = { fetch: i.fetch, timeoutMs: i.outboundTimeoutMs ?? 5000, now };
-  const clientCodes = new Map<string, { code: string | null; at: number }>();
+  const providerRows = new Map<string, { row: Awaited<ReturnType<typeof findProvider>>; at: number }>();
+  // Provider rows change rarely; a short cache keeps a DB round-trip off every request.
+  const provider = async (id: string) => {
+    let hit = providerRows.get(id);
+    if (!hit || Date.now() - hit.at > PROVIDER_CACHE_MS) {
+      hit = { row: await findProvider(i.database.db, id), at: Date.now() };
+      providerRows.set(id, hit);
+    }
+    return hit.row;
+  };
 
   return {
     database: i.database,
     platforms: createPlatformAdapters(i.partners, ctx),
     prakerja: createPrakerja(i.partners, ctx),
     async prakerjaCredentials(providerId): Promise<PrakerjaCredentials | undefined> {
-      // Provider rows change rarely; a short cache keeps a DB round-trip off every redemption.
-      let hit = clientCodes.get(providerId);
-      if (!hit || Date.now() - hit.at > PROVIDER_CACHE_MS) {
-        hit = { code: (await findProvider(i.database.db, providerId))?.prakerjaClientCode ?? null, at: Date.now() };
-        clientCodes.set(providerId, hit);
-      }
-      const signKey = hit.code ? i.prakerjaKeys[hit.code] : undefined;
-      return hit.code && signKey ? { clientCode: hit.code, signKey } : undefined;
+      const code = (await provider(providerId))?.prakerjaClientCode;
+      const signKey = code ? i.prakerjaKeys[code] : undefined;
+      return code && signKey ? { clientCode: code, signKey } : undefined;
     },
-    tokens: new TokenKeys(i.authSecret),
+    tokens: new TokenKeys(i.authSecret, { jwksUrlFor: async (id) => (await provider(id))?.jwksUrl ?? undefined, fetch: (u, init) => i.fetch(u, init) }),
     logger: i.logger,
     config: {
       maxBodyBytes: i.maxBodyBytes ?? 64 * 1024,
