@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { parseEnv } from '../env.js';
+import { runMain } from './process.js';
 import { createLogger } from '../lib/logger.js';
 import { DEMO_PROVIDERS } from '../sandbox/demo-data.js';
 import { openDatabase } from './database.js';
@@ -36,17 +37,11 @@ async function main() {
     }
   });
 
-  const stop = async () => {
+  return async () => {
     server.close();
     await dispatcher?.stop();
     await database.close();
-    process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runMain(main);

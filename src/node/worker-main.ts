@@ -1,4 +1,5 @@
 import { parseEnv } from '../env.js';
+import { runMain } from './process.js';
 import { createLogger } from '../lib/logger.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import { openDatabase } from './database.js';
@@ -21,16 +22,10 @@ async function main() {
   const dispatcher = new Dispatcher(deps, { workerId: `worker-${process.pid}`, leaseMs: env.DISPATCH_LEASE_MS, batchSize: env.DISPATCH_BATCH });
   dispatcher.start();
   logger.info({ workerId: `worker-${process.pid}` }, 'outbox dispatcher running');
-  const stop = async () => {
+  return async () => {
     await dispatcher.stop();
     await database.close();
-    process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runMain(main);
