@@ -6,6 +6,7 @@ import type { Database } from '../db/database.js';
 import type { Env } from '../env.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import { createSandbox, seedCatalogue, seedSimulators, type Sandbox } from '../sandbox/sandbox.js';
+import { gatewayMetrics } from './metrics.js';
 import { nodeRuntime } from './runtime.js';
 
 /**
@@ -24,9 +25,12 @@ export async function assembleGateway(opts: { env: Env; database: Database; logg
   if (env.SANDBOX && env.SEED_DEMO) await seedCatalogue(opts.database.db);
 
   const gateway = createApp(deps);
+  const dispatcher = env.DISPATCHER ? new Dispatcher(deps, { workerId: `gateway-${process.pid}`, leaseMs: env.DISPATCH_LEASE_MS, batchSize: env.DISPATCH_BATCH }) : undefined;
+  const metrics = gatewayMetrics(deps, dispatcher);
   const root = new Hono();
+  root.use('*', metrics.registerMetrics);
+  root.get('/metrics', metrics.printMetrics);
   if (sandbox) root.route('/', sandbox.app);
   root.route('/', gateway);
-  const dispatcher = env.DISPATCHER ? new Dispatcher(deps, { workerId: `gateway-${process.pid}`, leaseMs: env.DISPATCH_LEASE_MS, batchSize: env.DISPATCH_BATCH }) : undefined;
   return { app: root, gateway, deps, sandbox, dispatcher };
 }
