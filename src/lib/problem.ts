@@ -1,3 +1,5 @@
+import { maskDigitRuns } from './mask.js';
+
 /**
  * RFC 9457 problem details. Every error the gateway answers is one of these, so a provider's
  * engineer can branch on `code` and read `errors[].field` to know what to fix.
@@ -52,6 +54,7 @@ export const problems = {
   internal: () => new ProblemError(500, 'internal_error', 'Internal error', { detail: 'Something failed on our side; it was logged.' }),
 };
 
+/** A problem never carries a whole card number or NIK, wherever one came from (a path, a partner's message). */
 export function problemResponse(p: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(p), { status: p.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers } });
+  return new Response(maskDigitRuns(JSON.stringify(p)), { status: p.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers } });
 }

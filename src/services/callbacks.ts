@@ -1,9 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { CallbackRejected, type CallbackRequest, type CanonicalEvent, type PrakerjaEvent } from '../../adapters/types.js';
 import type { AppDeps } from '../app/context.js';
 import type { Tx } from '../db/database.js';
-import { enrollments, inboundEvents, incentiveEvents, knownVouchers } from '../db/schema.js';
-import { canTransition } from '../domain/lifecycle.js';
+import { enrollmentEvents, enrollments, inboundEvents, incentiveEvents, knownVouchers } from '../db/schema.js';
+import { canTransition, furthest } from '../domain/lifecycle.js';
 import type { EnrollmentState, PlatformId } from '../domain/types.js';
 import { ProblemError } from '../lib/problem.js';
 import { applyFacts } from './enrollment-updates.js';
@@ -80,9 +80,20 @@ async function applyPlatformEvent(tx: Tx, platform: PlatformId, e: CanonicalEven
     case 'purchase.made': {
       const v = e.voucher;
       if (v.platform !== platform) throw unknownVoucher(platform, v.code);
+      // A refund or expiry notice may have overtaken this one; with no known voucher to move then,
+      // it was recorded on the enrollment. Start from there, so the order of arrival does not matter.
+      const enrollmentId = await enrollmentOf(tx, platform, v.code);
+      const overtaken = enrollmentId
+        ? await tx
+            .select({ type: enrollmentEvents.type })
+            .from(enrollmentEvents)
+            .where(and(eq(enrollmentEvents.enrollmentId, enrollmentId), inArray(enrollmentEvents.type, ['voucher_refunded', 'voucher_expired'])))
+            .orderBy(asc(enrollmentEvents.id))
+        : [];
+      const state = furthest(v.state, overtaken.map((o): EnrollmentState => (o.type === 'voucher_refunded' ? 'refunded' : 'expired')));
       await tx
         .insert(knownVouchers)
-        .values({ platform, code: v.code, cardNumber: v.cardNumber, buyerName: v.buyerName, courseId: v.courseId, providerId: v.providerId, state: v.state, purchasedAt: v.purchasedAt, expiresAt: v.expiresAt })
+        .values({ platform, code: v.code, cardNumber: v.cardNumber, buyerName: v.buyerName, courseId: v.courseId, providerId: v.providerId, state, purchasedAt: v.purchasedAt, expiresAt: v.expiresAt })
         .onConflictDoNothing();
       return { outcome: 'voucher_recorded' };
     }

@@ -34,7 +34,7 @@ export async function applyCompletionBatch(deps: AppDeps, providerId: string, ra
     const parsed = itemSchema.safeParse(raw);
     if (!parsed.success) {
       const id = typeof (raw as { enrollmentId?: unknown })?.enrollmentId === 'string' ? (raw as { enrollmentId: string }).enrollmentId : null;
-      results[index] = itemProblem(index, id, 400, 'validation_failed', 'Invalid item', parsed.error.issues.map((i) => ({ field: `items.${index}.${i.path.join('.')}`, rule: i.code, message: i.message })));
+      results[index] = itemProblem(index, id, 400, 'validation_failed', 'Invalid item', parsed.error.issues.map((i) => ({ field: ['items', index, ...i.path].join('.'), rule: i.code, message: i.message })));
     } else if (seen.has(parsed.data.enrollmentId)) {
       results[index] = itemProblem(index, parsed.data.enrollmentId, 409, 'duplicate_in_batch', 'Enrollment appears twice in the batch', [{ field: `items.${index}.enrollmentId`, rule: 'unique_in_batch', message: 'already earlier in this batch' }]);
     } else {

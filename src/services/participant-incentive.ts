@@ -18,7 +18,8 @@ export function enrollmentBlockers(e: EnrollmentRow, deliveries: OutboxRow[]): s
   if (e.prakerjaRejection) out.push(`prakerja.go.id rejected the completion: ${e.prakerjaRejection}`);
   for (const d of deliveries) {
     if (d.status === 'dead') out.push(`delivery ${d.kind} to ${d.destination} dead-lettered after ${d.attempts} attempt(s): ${d.lastError ?? 'no error recorded'}`);
-    else if (d.status === 'pending' && d.attempts > 0) out.push(`delivery ${d.kind} to ${d.destination} failing with "${d.lastError}" at attempt ${d.attempts}; next try ${d.nextAttemptAt.toISOString()}`);
+    // A row deferred without an error (the certificate waiting for its completion's delivery) is not failing itself.
+    else if (d.status === 'pending' && d.attempts > 0 && d.lastError) out.push(`delivery ${d.kind} to ${d.destination} failing with "${d.lastError}" at attempt ${d.attempts}; next try ${d.nextAttemptAt.toISOString()}`);
   }
   if (e.nameDecision !== 'match' && !e.nameAcceptedAt) out.push(`name held for review since ${day(e.createdAt)} (${e.nameDecision}, score ${e.nameScore})`);
   if (e.sisnakerRejection) out.push(`Sisnaker rejected the grade: ${e.sisnakerRejection}`);

@@ -22,16 +22,23 @@ const byRef = (t: TaskRef) => and(eq(tasks.redeemCode, t.redeemCode), eq(tasks.s
  */
 export async function submitTask(deps: AppDeps, providerId: string, t: TaskRef & { fileUrl: string; notes?: string }) {
   const part = t.notes === undefined ? 'assignment' : 'feedback';
-  const key = `task:${t.redeemCode}:${t.scope}:${t.sequence}:${part}:${(await sha256Hex(`${t.fileUrl}\n${t.notes ?? ''}`)).slice(0, 16)}`;
+  const content = (await sha256Hex(`${t.fileUrl}\n${t.notes ?? ''}`)).slice(0, 16);
   await deps.database.db.transaction(async (tx) => {
     const [existing] = await tx.select().from(tasks).where(byRef(t)).for('update');
     if (existing && existing.providerId !== providerId) throw problems.notFound('Task');
+    // After prakerja.go.id failed this part, submitting it again (even the same file) is a new
+    // submission: it gets its own key, or it would be deduplicated against the failed one and never sent.
+    const resubmission = existing?.[part] === 'failed' ? `:after-${existing.updatedAt.getTime()}` : '';
     if (!existing) {
       if (part === 'feedback') throw problems.notFound('Task (submit the assignment first)');
       await tx.insert(tasks).values({ ...t, providerId });
     } else {
-      await tx.update(tasks).set({ fileUrl: t.fileUrl, ...(t.notes !== undefined ? { notes: t.notes } : {}), updatedAt: sql`now()` }).where(byRef(t));
+      await tx
+        .update(tasks)
+        .set({ fileUrl: t.fileUrl, ...(t.notes !== undefined ? { notes: t.notes } : {}), ...(resubmission ? { [part]: 'not_submitted' } : {}), updatedAt: sql`now()` })
+        .where(byRef(t));
     }
+    const key = `task:${t.redeemCode}:${t.scope}:${t.sequence}:${part}:${content}${resubmission}`;
     await enqueue(tx, [{ destination: 'prakerja', kind: 'prakerja.task.submit', providerId, payload: { ...t }, idempotencyKey: key }]);
   });
   return getTask(deps, providerId, t);
