@@ -224,6 +224,21 @@ export interface PrakerjaAdapter {
 
   /** Verifies prakerja.go.id's callbacks to the gateway (MODELLED scheme, same HMAC as its API). */
   verifyCallback(req: CallbackRequest): Promise<VerifiedPrakerjaCallback>;
+
+  /**
+   * MODELLED, for reconciliation: one page of what prakerja.go.id holds for this provider's
+   * enrollments redeemed in [from, to) (by the redemption report's time).
+   */
+  listReports(creds: PrakerjaCredentials, req: { from: Date; to: Date; cursor?: string; limit?: number }): Promise<{ items: PrakerjaReportView[]; nextCursor?: string }>;
+}
+
+/** MODELLED: prakerja.go.id's view of one enrollment: the furthest report it holds. */
+export interface PrakerjaReportView {
+  enrollmentId: string;
+  voucherCode: string;
+  platform: PlatformId;
+  /** redemption → redeemed, completion → completed / failed (its outcome), certificate → reported. */
+  state: 'redeemed' | 'completed' | 'failed' | 'reported';
 }
 
 export interface PrakerjaRedemptionReport {

@@ -1,4 +1,4 @@
-import { errorFromTable, parseWire, send, transportError, type WireResponse } from '../shared/http.js';
+import { parseWire, send, tableFailure, type WireResponse } from '../shared/http.js';
 import { AdapterError, type AdapterContext, type CompletionReport, type DeliveryReceipt, type PlatformAdapter, type RedeemRequest, type RedeemResult } from '../types.js';
 import { verifyBukalapakCallback } from './callbacks.js';
 import { BUKALAPAK_ERRORS, BUKALAPAK_OAUTH_ERRORS } from './errors.js';
@@ -38,26 +38,18 @@ function decodeCursor(cursor: string): { page: number; perPage: number } {
   return { page: Number(m[1]), perPage: Number(m[2]) };
 }
 
-function errorCode(res: WireResponse): { code?: string; reason?: string } {
+function errorCode(res: WireResponse): { code?: string; message?: string } {
   const body = BukalapakErrorBody.safeParse(res.json);
-  return body.success ? { code: String(body.data.error.code), reason: body.data.error.reason } : {};
+  return body.success ? { code: String(body.data.error.code), message: body.data.error.reason } : {};
 }
 
-function failure(res: WireResponse) {
-  const transport = transportError(PLATFORM, res);
-  if (transport) return transport;
-  const { code, reason } = errorCode(res);
-  return errorFromTable(PLATFORM, BUKALAPAK_ERRORS, res, code, reason);
-}
+const failure = tableFailure(PLATFORM, BUKALAPAK_ERRORS, errorCode);
 
-function tokenFailure(res: WireResponse) {
-  const transport = transportError(PLATFORM, res);
-  if (transport) return transport;
+/** The token endpoint answers in RFC 6749's words, not the API's. */
+const tokenFailure = tableFailure(PLATFORM, BUKALAPAK_OAUTH_ERRORS, (res) => {
   const body = BukalapakOAuthError.safeParse(res.json);
-  return body.success
-    ? errorFromTable(PLATFORM, BUKALAPAK_OAUTH_ERRORS, res, body.data.error, body.data.error_description ?? body.data.error)
-    : errorFromTable(PLATFORM, BUKALAPAK_OAUTH_ERRORS, res, undefined, undefined);
-}
+  return body.success ? { code: body.data.error, message: body.data.error_description ?? body.data.error } : {};
+});
 
 export function createBukalapakAdapter(cfg: BukalapakConfig, ctx: AdapterContext): PlatformAdapter {
   const now = ctx.now ?? (() => new Date());

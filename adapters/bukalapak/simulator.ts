@@ -1,10 +1,25 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ENROLLMENT_STATES, type EnrollmentState } from '../../src/domain/types.js';
 import { timingSafeEqual } from '../shared/crypto.js';
-import { invertStatusMap, SimulatorState, type CallbackSigner, type SimCallbackEvent, type SimRedeemRefusal, type SimVoucher } from '../shared/simulator-kit.js';
+import {
+  eventWords,
+  invertStatusMap,
+  SimCallbackEventJson,
+  simCallbackEvent,
+  SimEmitOptionsJson,
+  signApplyDeliver,
+  SimulatorState,
+  UnsupportedSimEvent,
+  type CallbackSigner,
+  type EmitResult,
+  type SimCallbackEvent,
+  type SimCallbackTarget,
+  type SimCompletionRefusal,
+  type SimRedeemRefusal,
+  type SimVoucher,
+} from '../shared/simulator-kit.js';
 import type { BukalapakErrorCode, BukalapakOAuthErrorCode } from './errors.js';
-import { BUKALAPAK_EVENT_MAP, type BukalapakEventType, type KnownEventKind } from './events.js';
+import { BUKALAPAK_EVENT_MAP } from './events.js';
 import { BUKALAPAK_MAX_PER_PAGE, BUKALAPAK_PATHS, BUKALAPAK_WEBHOOK_HEADERS, bukalapakWebhookSignature, formDecode, type BukalapakConfig } from './http.js';
 import { BUKALAPAK_OUTCOME_CODES, BUKALAPAK_STATUS_MAP, type BukalapakStatus } from './status.js';
 import { fromEpochSeconds, toEpochSeconds } from './transformers.js';
@@ -12,7 +27,6 @@ import { BukalapakCompletionBody, type BukalapakCompletion, type BukalapakEventP
 
 const STATUS_OF = invertStatusMap(BUKALAPAK_STATUS_MAP);
 const OUTCOME_OF = new Map(Object.entries(BUKALAPAK_OUTCOME_CODES).map(([outcome, code]) => [code, outcome as 'passed' | 'failed']));
-const WORD_OF = new Map(Object.entries(BUKALAPAK_EVENT_MAP).map(([word, kind]) => [kind, word])) as Map<KnownEventKind, BukalapakEventType>;
 
 /** `reported` is the gateway's own step towards prakerja.go.id; Bukalapak never sees it and still shows the certificate. */
 function statusCode(v: SimVoucher): BukalapakStatus {
@@ -27,23 +41,14 @@ const REFUSALS = {
   already_redeemed: [409, 40901],
 } as const satisfies Record<SimRedeemRefusal, readonly [number, BukalapakErrorCode]>;
 
-/**
- * Which vouchers take a completion report: only those redeemed and not yet finished. A voucher
- * that already has an outcome keeps it; a second report under a new key is refused, not merged.
- */
+/** How Bukalapak refuses a completion report; a second report under a new key is refused, not merged. */
 const COMPLETION_REFUSALS = {
-  purchased: [409, 40902],
-  redeemed: null,
-  in_progress: null,
-  completed: [409, 40903],
-  failed: [409, 40903],
-  reviewed: [409, 40903],
-  certified: [409, 40903],
-  reported: [409, 40903],
+  not_found: [404, 40401],
+  not_redeemed: [409, 40902],
+  already_completed: [409, 40903],
   expired: [410, 41001],
   refunded: [410, 41002],
-  revoked: [410, 41002],
-} as const satisfies Record<EnrollmentState, readonly [number, BukalapakErrorCode] | null>;
+} as const satisfies Record<SimCompletionRefusal, readonly [number, BukalapakErrorCode]>;
 
 /** Bukalapak stores given names first; a single name leaves last_name empty. */
 function splitName(full: string): { first_name: string; last_name: string } {
@@ -104,48 +109,10 @@ const ListQuery = z.object({
 
 /* ----------------------------------------------------------------- sandbox trigger ------ */
 
-const IsoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+/** For a canonical event Bukalapak has no webhook for (e.g. Kemnaker's completion verdicts). */
+const unsupported = (kind: string) => new UnsupportedSimEvent(`bukalapak sends no webhook for ${kind}`);
 
-/** A SimCallbackEvent as JSON, dates as ISO strings; a purchase names the voucher it creates. */
-const EmitEvent = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('purchase.made'),
-    voucher: z.object({
-      code: z.string().min(1),
-      cardNumber: z.string().min(1),
-      buyerName: z.string().min(1),
-      buyerEmail: z.string(),
-      courseId: z.string().min(1),
-      courseTitle: z.string(),
-      providerId: z.string().min(1),
-      state: z.enum(ENROLLMENT_STATES).default('purchased'),
-      purchasedAt: IsoDate.optional(),
-      expiresAt: IsoDate,
-      redeemedAt: IsoDate.optional(),
-    }),
-  }),
-  z.object({ kind: z.literal('review.submitted'), voucherCode: z.string().min(1), rating: z.number().int().min(1).max(5), review: z.string(), reviewedAt: IsoDate }),
-  z.object({ kind: z.literal('voucher.refunded'), voucherCode: z.string().min(1), at: IsoDate }),
-  z.object({ kind: z.literal('voucher.expired'), voucherCode: z.string().min(1), at: IsoDate }),
-  z.object({ kind: z.literal('completion.accepted'), voucherCode: z.string().min(1), at: IsoDate }),
-  z.object({ kind: z.literal('completion.rejected'), voucherCode: z.string().min(1), reason: z.string(), at: IsoDate }),
-  z.object({ kind: z.literal('raw'), platformType: z.string().min(1), payload: z.record(z.string(), z.unknown()) }),
-]);
-const EmitOptions = z.object({ eventId: z.string().min(1).optional() });
-
-/** Thrown for a canonical event Bukalapak has no webhook for (e.g. Kemnaker's completion verdicts). */
-export class UnsupportedSimEvent extends Error {
-  constructor(kind: string) {
-    super(`bukalapak sends no webhook for ${kind}`);
-    this.name = 'UnsupportedSimEvent';
-  }
-}
-
-function word(kind: KnownEventKind): BukalapakEventType {
-  const w = WORD_OF.get(kind);
-  if (!w) throw new UnsupportedSimEvent(kind);
-  return w;
-}
+const word = eventWords(BUKALAPAK_EVENT_MAP, unsupported);
 
 /** A canonical event in Bukalapak's webhook words: `{ event, payload }`. */
 function toWebhookBody(event: SimCallbackEvent): { event: string; payload: unknown } {
@@ -168,9 +135,9 @@ function toWebhookBody(event: SimCallbackEvent): { event: string; payload: unkno
     }
     case 'completion.accepted':
     case 'completion.rejected':
-      throw new UnsupportedSimEvent(event.kind);
+      throw unsupported(event.kind);
     default:
-      throw new UnsupportedSimEvent((event satisfies never as { kind: string }).kind);
+      throw unsupported((event satisfies never as { kind: string }).kind);
   }
 }
 
@@ -180,10 +147,10 @@ export const BUKALAPAK_SANDBOX_WEBHOOK_SECRET = 'bukalapak-sandbox-webhook-secre
 export interface BukalapakSimulatorOptions {
   webhookSecret?: string;
   /** Where `/_sandbox/emit` delivers callbacks; without it the signed callback is returned instead. */
-  callback?: { url: string; fetch: (r: Request) => Promise<Response> };
+  callback?: SimCallbackTarget;
 }
 
-export type EmitResult = { eventId: string; gatewayStatus: number } | { eventId: string; headers: Record<string, string>; body: string };
+export { UnsupportedSimEvent, type EmitResult };
 
 const randomToken = () => Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -222,39 +189,11 @@ export function createBukalapakSimulator(
     };
   };
 
-  /** The platform-side effect of an event, before Bukalapak tells anyone. False when the voucher is unknown. */
-  function apply(event: SimCallbackEvent): boolean {
-    const at = now();
-    if (event.kind === 'purchase.made') {
-      state.addVoucher({ ...event.voucher, updatedAt: event.voucher.updatedAt ?? at });
-      return true;
-    }
-    if (event.kind === 'raw') return true;
-    const v = state.vouchers.get(event.voucherCode);
-    if (!v) return false;
-    if (event.kind === 'review.submitted') {
-      v.state = 'reviewed';
-      v.review = { rating: event.rating, review: event.review, reviewedAt: event.reviewedAt };
-    } else if (event.kind === 'voucher.refunded') v.state = 'refunded';
-    else if (event.kind === 'voucher.expired') v.state = 'expired';
-    v.updatedAt = at;
-    return true;
-  }
-
   /**
    * Applies the event and delivers it to `opts.callback`, or returns it signed. Throws
    * UnsupportedSimEvent for an event Bukalapak has no word for, before changing anything.
    */
-  async function emit(event: SimCallbackEvent, o: { eventId?: string } = {}): Promise<EmitResult | { error: 'voucher_not_found' }> {
-    // A new voucher is stamped before signing, so the webhook shows the updated_at the listing will.
-    const stamped: SimCallbackEvent = event.kind === 'purchase.made' ? { ...event, voucher: { ...event.voucher, updatedAt: event.voucher.updatedAt ?? now() } } : event;
-    const signed = await callback(stamped, { eventId: o.eventId });
-    if (!apply(stamped)) return { error: 'voucher_not_found' };
-    if (!opts.callback) return signed;
-    const res = await opts.callback.fetch(new Request(opts.callback.url, { method: 'POST', headers: signed.headers, body: signed.body }));
-    await res.body?.cancel();
-    return { eventId: signed.eventId, gatewayStatus: res.status };
-  }
+  const emit = (event: SimCallbackEvent, o: { eventId?: string } = {}) => signApplyDeliver({ state, sign: callback, target: opts.callback, now }, event, o.eventId);
 
   app.post(BUKALAPAK_PATHS.token, async (c) => {
     const creds = basicCredentials(c.req.header('authorization'));
@@ -325,14 +264,13 @@ export function createBukalapakSimulator(
     if (!key) return c.json(fail(400, 40001, 'X-Idempotency-Key is required'), 400);
     const body = parsed.data;
     const reply = await state.once({ method: 'POST', path: c.req.path, idempotencyKey: key, body: raw }, () => {
-      const v = state.vouchers.get(c.req.param('code'));
-      if (!v) return { status: 404, body: fail(404, 40401, 'voucher not found') };
-      const refusal = COMPLETION_REFUSALS[v.state];
-      if (refusal) return { status: refusal[0], body: fail(refusal[0], refusal[1], `voucher status is ${statusCode(v)}`) };
-      const outcome = OUTCOME_OF.get(body.outcome)!;
-      v.state = outcome === 'passed' ? 'completed' : 'failed';
-      v.completion = { outcome, score: body.score, completedAt: fromEpochSeconds(body.completed_at), certificateNumber: body.certificate?.number };
-      v.updatedAt = now();
+      const completion = { outcome: OUTCOME_OF.get(body.outcome)!, score: body.score, completedAt: fromEpochSeconds(body.completed_at), certificateNumber: body.certificate?.number };
+      const r = state.complete(c.req.param('code'), completion, now());
+      if (!r.ok) {
+        const [status, code] = COMPLETION_REFUSALS[r.reason];
+        return { status, body: fail(status, code, r.reason === 'not_found' ? 'voucher not found' : `voucher status is ${statusCode(r.voucher)}`) };
+      }
+      const v = r.voucher;
       const data: BukalapakCompletion = { id: `BL-CMP-${v.code}`, voucher_code: v.code, status: statusCode(v), completed_at: body.completed_at };
       return { status: 201, body: { data, meta: { http_status: 201 } } };
     });
@@ -342,13 +280,11 @@ export function createBukalapakSimulator(
   // Sandbox only, outside /v2/ and so without a token: the real Bukalapak has no such door.
   app.post('/_sandbox/emit', async (c) => {
     const json = await c.req.json().catch(() => undefined);
-    const parsed = EmitEvent.safeParse(json);
-    const options = EmitOptions.safeParse(json);
+    const parsed = SimCallbackEventJson.safeParse(json);
+    const options = SimEmitOptionsJson.safeParse(json);
     if (!parsed.success || !options.success) return c.json(fail(400, 40001, `not a SimCallbackEvent: ${(parsed.error ?? options.error)!.message.slice(0, 300)}`), 400);
-    const event: SimCallbackEvent =
-      parsed.data.kind === 'purchase.made' ? { kind: 'purchase.made', voucher: { ...parsed.data.voucher, purchasedAt: parsed.data.voucher.purchasedAt ?? now() } } : parsed.data;
     try {
-      const r = await emit(event, { eventId: options.data.eventId });
+      const r = await emit(simCallbackEvent(parsed.data, now()), { eventId: options.data.eventId });
       if ('error' in r) return c.json(fail(404, 40401, 'voucher not found'), 404);
       return c.json(r);
     } catch (e) {

@@ -1,28 +1,6 @@
-import type { z } from 'zod';
-import type { CanonicalEvent } from '../types.js';
+import { decodeEvent, eventRow as row, type DecodedEvent, type KnownEventKind } from '../shared/events.js';
 import { toCanonicalVoucher } from './transformers.js';
 import { KariermuExpiryData, KariermuRefundData, KariermuReviewData, KariermuVoucher } from './wire.js';
-
-type KnownKind = Exclude<CanonicalEvent['kind'], 'unknown'>;
-type EventOf<K extends KnownKind> = Extract<CanonicalEvent, { kind: K }>;
-
-export type DecodedEvent = { ok: true; event: CanonicalEvent; at?: Date } | { ok: false; message: string };
-
-/**
- * One row per event word. The `data` schema, its translation and the canonical kind sit side by
- * side so they cannot drift apart. `read` is built here so that a caller holding a union of rows
- * needs no cast.
- */
-function row<K extends KnownKind, S extends z.ZodType>(kind: K, data: S, decode: (d: z.output<S>) => { event: EventOf<K>; at: Date }) {
-  return {
-    kind,
-    data,
-    read(raw: unknown): DecodedEvent {
-      const parsed = data.safeParse(raw);
-      return parsed.success ? { ok: true, ...decode(parsed.data) } : { ok: false, message: parsed.error.message.slice(0, 300) };
-    },
-  };
-}
 
 /** Karier.mu's callback words (`event`, modelled) → canonical events: the one event table. */
 export const KARIERMU_EVENTS = {
@@ -44,15 +22,11 @@ export const KARIERMU_EVENT_TYPES = Object.keys(KARIERMU_EVENTS) as KariermuEven
  * compile here, naming the missing kind.
  */
 export type KariermuUnspokenKind = 'completion.accepted' | 'completion.rejected';
-type Unworded = Exclude<KnownKind, KariermuUnspokenKind | (typeof KARIERMU_EVENTS)[KariermuEventType]['kind']>;
+type Unworded = Exclude<KnownEventKind, KariermuUnspokenKind | (typeof KARIERMU_EVENTS)[KariermuEventType]['kind']>;
 true satisfies [Unworded] extends [never] ? true : { missingWordFor: Unworded };
 
 /** The word Karier.mu uses for each canonical event it speaks, for the simulator. */
-export const KARIERMU_EVENT_WORD = Object.fromEntries(Object.entries(KARIERMU_EVENTS).map(([word, r]) => [r.kind, word])) as Record<Exclude<KnownKind, KariermuUnspokenKind>, KariermuEventType>;
+export const KARIERMU_EVENT_WORD = Object.fromEntries(Object.entries(KARIERMU_EVENTS).map(([word, r]) => [r.kind, word])) as Record<Exclude<KnownEventKind, KariermuUnspokenKind>, KariermuEventType>;
 
-/** A word outside the table is an `unknown` event, never an error: Karier.mu may add words before we do. */
-export function decodeKariermuEvent(event: string, data: unknown): DecodedEvent {
-  // hasOwn, because a plain lookup would find words like "constructor" on Object.prototype.
-  if (!Object.hasOwn(KARIERMU_EVENTS, event)) return { ok: true, event: { kind: 'unknown', platformType: event } };
-  return KARIERMU_EVENTS[event as KariermuEventType].read(data);
-}
+/** Reads Kariermu's data for a word; a word outside the table is an `unknown` event, never an error. */
+export const decodeKariermuEvent = (event: string, data: unknown): DecodedEvent => decodeEvent(KARIERMU_EVENTS, event, data);

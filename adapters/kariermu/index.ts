@@ -1,4 +1,4 @@
-import { errorFromTable, parseWire, send, transportError, type WireResponse } from '../shared/http.js';
+import { parseWire, send, tableFailure, type WireResponse } from '../shared/http.js';
 import {
   CALLBACK_TOLERANCE_MS,
   CallbackRejected,
@@ -36,12 +36,10 @@ function errorCode(res: WireResponse) {
   return body.success ? body.data : undefined;
 }
 
-function failure(res: WireResponse) {
-  const transport = transportError(PLATFORM, res);
-  if (transport) return transport;
+const failure = tableFailure(PLATFORM, KARIERMU_ERRORS, (res) => {
   const body = errorCode(res);
-  return errorFromTable(PLATFORM, KARIERMU_ERRORS, res, body?.error, body?.message);
-}
+  return { code: body?.error, message: body?.message };
+});
 
 export function createKariermuAdapter(cfg: KariermuConfig, ctx: AdapterContext): PlatformAdapter {
   const now = ctx.now ?? (() => new Date());

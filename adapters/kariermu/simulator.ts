@@ -1,8 +1,22 @@
 import { Hono } from 'hono';
 import { base64url, createLocalJWKSet, errors, exportJWK, generateKeyPair, importPKCS8, importSPKI, jwtVerify, type JSONWebKeySet, type JWK, type JWTVerifyOptions } from 'jose';
 import { z } from 'zod';
-import { ENROLLMENT_STATES } from '../../src/domain/types.js';
-import { invertStatusMap, SimulatorState, type CallbackSigner, type SimCallbackEvent, type SimRedeemRefusal, type SimVoucher } from '../shared/simulator-kit.js';
+import {
+  deliverOrReturn,
+  invertStatusMap,
+  listPosition,
+  SimCallbackEventJson,
+  simCallbackEvent,
+  SimListPositionJson,
+  SimulatorState,
+  type CallbackSigner,
+  type SimCallbackEvent,
+  type SimCallbackTarget,
+  type SimCompletionRefusal,
+  type SimListPosition,
+  type SimRedeemRefusal,
+  type SimVoucher,
+} from '../shared/simulator-kit.js';
 import type { KariermuErrorCode } from './errors.js';
 import { KARIERMU_EVENT_WORD } from './events.js';
 import { KARIERMU_AUDIENCE, KARIERMU_PATHS, kariermuDetachedSignature, KARIERMU_SIGNATURE_HEADER } from './http.js';
@@ -27,6 +41,15 @@ const REFUSALS = {
   expired: [410, 'voucher_expired'],
   already_redeemed: [409, 'voucher_already_used'],
 } as const satisfies Record<SimRedeemRefusal, readonly [number, KariermuErrorCode]>;
+
+/** How Karier.mu refuses a completion: an expired voucher, like an unredeemed one, has nobody enrolled. */
+const COMPLETION_REFUSALS = {
+  not_found: [404, 'voucher_not_found', 'voucher not found'],
+  refunded: [410, 'voucher_refunded', 'voucher refunded'],
+  not_redeemed: [409, 'voucher_not_enrolled', 'nobody is enrolled with this voucher'],
+  expired: [409, 'voucher_not_enrolled', 'nobody is enrolled with this voucher'],
+  already_completed: [409, 'completion_already_reported', 'a completion is already recorded for this enrollment'],
+} as const satisfies Record<SimCompletionRefusal, readonly [number, KariermuErrorCode, string]>;
 
 /** The gateway's public key, as a PEM or as the JWKS Karier.mu would fetch; `kid` selects from a JWKS. */
 export type KariermuSimulatorConfig = { issuer: string } & ({ publicKeyPem: string; jwks?: undefined } | { jwks: JSONWebKeySet; publicKeyPem?: undefined });
@@ -57,39 +80,10 @@ export interface KariermuSigningKey {
 
 export interface KariermuSimulatorOptions {
   /** Where `/_sandbox/emit` delivers callbacks; without it, emit answers with the signed callback instead. */
-  callback?: { url: string; fetch: (r: Request) => Promise<Response> };
+  callback?: SimCallbackTarget;
   /** Generated on first use when absent, so a simulator that never signs pays nothing for RSA. */
   signingKey?: KariermuSigningKey;
 }
-
-const IsoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-
-/** SimCallbackEvent as JSON, dates as ISO strings: the body of `/_sandbox/emit`. */
-const SimEventJson = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('purchase.made'),
-    voucher: z.object({
-      code: z.string().min(1),
-      cardNumber: z.string(),
-      buyerName: z.string(),
-      buyerEmail: z.string(),
-      courseId: z.string(),
-      courseTitle: z.string(),
-      providerId: z.string(),
-      state: z.enum(ENROLLMENT_STATES).default('purchased'),
-      purchasedAt: IsoDate,
-      expiresAt: IsoDate,
-      redeemedAt: IsoDate.optional(),
-      updatedAt: IsoDate.optional(),
-    }),
-  }),
-  z.object({ kind: z.literal('review.submitted'), voucherCode: z.string(), rating: z.number().int().min(1).max(5), review: z.string(), reviewedAt: IsoDate }),
-  z.object({ kind: z.literal('voucher.refunded'), voucherCode: z.string(), at: IsoDate }),
-  z.object({ kind: z.literal('voucher.expired'), voucherCode: z.string(), at: IsoDate }),
-  z.object({ kind: z.literal('completion.accepted'), voucherCode: z.string(), at: IsoDate }),
-  z.object({ kind: z.literal('completion.rejected'), voucherCode: z.string(), reason: z.string().min(1), at: IsoDate }),
-  z.object({ kind: z.literal('raw'), platformType: z.string().min(1), payload: z.record(z.string(), z.unknown()) }),
-]);
 
 const CompletionJson = z.object({
   outcome: z.enum(['passed', 'failed']),
@@ -105,12 +99,11 @@ const ListQuery = z.object({
   cursor: z.string().min(1).optional(),
 });
 
-/** Keyset position: the last item served. Unlike an offset, it stays right while the set changes. */
-const ListCursor = z.object({ t: z.number().int(), c: z.string() });
-const encodeListCursor = (v: SimVoucher) => base64url.encode(JSON.stringify({ t: (v.updatedAt ?? v.purchasedAt).getTime(), c: v.code }));
-function decodeListCursor(text: string): z.infer<typeof ListCursor> | undefined {
+/** Karier.mu's cursor: the keyset position of the last item served, as base64url JSON. */
+const encodeListCursor = (v: SimVoucher) => base64url.encode(JSON.stringify(listPosition(v)));
+function decodeListCursor(text: string): SimListPosition | undefined {
   try {
-    const r = ListCursor.safeParse(JSON.parse(new TextDecoder().decode(base64url.decode(text))));
+    const r = SimListPositionJson.safeParse(JSON.parse(new TextDecoder().decode(base64url.decode(text))));
     return r.success ? r.data : undefined;
   } catch {
     return undefined;
@@ -198,40 +191,20 @@ export function createKariermuSimulator(cfg: KariermuSimulatorConfig, state = ne
     };
   };
 
-  /** What happened at Karier.mu before it tells the gateway; false when the voucher is unknown. */
-  function apply(e: SimCallbackEvent): boolean {
-    const at = now();
-    if (e.kind === 'raw') return true;
-    if (e.kind === 'purchase.made') {
-      state.addVoucher({ ...e.voucher, updatedAt: e.voucher.updatedAt ?? at });
-      return true;
-    }
-    const v = state.vouchers.get(e.voucherCode);
-    if (!v) return false;
-    if (e.kind === 'review.submitted') {
-      v.state = 'reviewed';
-      v.review = { rating: e.rating, review: e.review, reviewedAt: e.reviewedAt };
-    } else if (e.kind === 'voucher.refunded') v.state = 'refunded';
-    else if (e.kind === 'voucher.expired') v.state = 'expired';
-    v.updatedAt = at;
-    return true;
-  }
-
   // Both doors are registered before the bearer check: Karier.mu's public keys are public, and
   // the emit trigger plays Karier.mu's own side, which no gateway token could authorise.
   app.get(KARIERMU_PATHS.jwks, async (c) => c.json(await publicJwks()));
 
   app.post('/_sandbox/emit', async (c) => {
-    const parsed = SimEventJson.safeParse(await c.req.json().catch(() => undefined));
+    const parsed = SimCallbackEventJson.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json(fail('invalid_request', parsed.error.message.slice(0, 500)), 400);
-    const event: SimCallbackEvent = parsed.data;
+    const event = simCallbackEvent(parsed.data, now());
     if (!callbackBody(event, '')) return c.json(fail('invalid_request', `Karier.mu has no callback for ${event.kind}`), 422);
-    if (!apply(event)) return c.json(fail('voucher_not_found', 'no such voucher at this simulator'), 404);
+    // What happened at Karier.mu before it tells the gateway.
+    if (!state.applyEvent(event, now())) return c.json(fail('voucher_not_found', 'no such voucher at this simulator'), 404);
     const signed = await callback(event);
-    if (!opts.callback) return c.json(signed);
     try {
-      const res = await opts.callback.fetch(new Request(opts.callback.url, { method: 'POST', headers: signed.headers, body: signed.body }));
-      return c.json({ eventId: signed.eventId, gatewayStatus: res.status });
+      return c.json(await deliverOrReturn(opts.callback, signed));
     } catch (e) {
       return c.json({ eventId: signed.eventId, error: `gateway unreachable: ${(e as Error).message}` }, 502);
     }
@@ -294,14 +267,7 @@ export function createKariermuSimulator(cfg: KariermuSimulatorConfig, state = ne
     if (!q.success) return c.json(fail('invalid_request', q.error.message.slice(0, 500)), 400);
     const after = q.data.cursor === undefined ? undefined : decodeListCursor(q.data.cursor);
     if (q.data.cursor !== undefined && !after) return c.json(fail('invalid_request', 'cursor is not one this API issued'), 400);
-    let items = state.changedBetween(new Date(q.data.updatedFrom), new Date(q.data.updatedTo));
-    if (after) {
-      // Same order as changedBetween: time, then code.
-      items = items.filter((v) => {
-        const t = (v.updatedAt ?? v.purchasedAt).getTime();
-        return t > after.t || (t === after.t && v.code.localeCompare(after.c) > 0);
-      });
-    }
+    const items = state.changedBetween(new Date(q.data.updatedFrom), new Date(q.data.updatedTo), after);
     const page = items.slice(0, q.data.limit);
     const body: KariermuVoucherPage = { items: page.map(render), nextCursor: items.length > page.length ? encodeListCursor(page[page.length - 1]) : null };
     return c.json(body);
@@ -315,14 +281,12 @@ export function createKariermuSimulator(cfg: KariermuSimulatorConfig, state = ne
     const body = parsed.data;
     const code = c.req.param('code');
     const reply = await state.once({ method: 'POST', path: c.req.path, idempotencyKey, body }, () => {
-      const v = state.vouchers.get(code);
-      if (!v) return { status: 404, body: fail('voucher_not_found', 'voucher not found') };
-      if (v.state === 'refunded' || v.state === 'revoked') return { status: 410, body: fail('voucher_refunded', 'voucher refunded') };
-      if (v.state === 'purchased' || v.state === 'expired') return { status: 409, body: fail('voucher_not_enrolled', 'nobody is enrolled with this voucher') };
-      if (v.state !== 'redeemed' && v.state !== 'in_progress') return { status: 409, body: fail('completion_already_reported', 'a completion is already recorded for this enrollment') };
-      v.state = body.outcome === 'passed' ? 'completed' : 'failed';
-      v.completion = { outcome: body.outcome, score: body.score, completedAt: new Date(body.completedAt), certificateNumber: body.certificate?.number };
-      v.updatedAt = now();
+      const r = state.complete(code, { outcome: body.outcome, score: body.score, completedAt: new Date(body.completedAt), certificateNumber: body.certificate?.number }, now());
+      if (!r.ok) {
+        const [status, error, message] = COMPLETION_REFUSALS[r.reason];
+        return { status, body: fail(error, message) };
+      }
+      const v = r.voucher;
       const answer: KariermuCompletionResponse = {
         enrollment: { enrollmentId: `KMU-ENR-${v.code.slice(4)}`, voucherCode: v.code, status: body.outcome === 'passed' ? 'finished' : 'failed', enrolledAt: v.redeemedAt!.toISOString() },
         completionId: `KMU-CMP-${v.code.slice(4)}`,

@@ -1,13 +1,18 @@
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
-import { ENROLLMENT_STATES, type EnrollmentState } from '../../src/domain/types.js';
+import type { z } from 'zod';
+import type { EnrollmentState } from '../../src/domain/types.js';
 import { sha256Hex, timingSafeEqual } from '../shared/crypto.js';
 import {
+  deliverOrReturn,
   invertStatusMap,
   SIM_TIMESTAMP_TOLERANCE_MS,
+  SimCallbackEventJson,
+  simCallbackEvent,
   SimulatorState,
   type CallbackSigner,
   type SimCallbackEvent,
+  type SimCallbackTarget,
+  type SimCompletionRefusal,
   type SimRedeemRefusal,
   type SimVoucher,
 } from '../shared/simulator-kit.js';
@@ -50,6 +55,15 @@ const REFUSALS = {
   already_redeemed: [409, '4092602', 'Voucher Already Redeemed'],
 } as const satisfies Record<SimRedeemRefusal, readonly [number, KemnakerResponseCode, string]>;
 
+/** How Sisnaker refuses a grade. */
+const GRADE_REFUSALS = {
+  not_found: [404, '4042601', 'Transaction Not Found'],
+  refunded: [404, '4042604', 'Transaction Cancelled'],
+  not_redeemed: [403, '4032615', 'Transaction Not Permitted. Voucher not redeemed'],
+  expired: [403, '4032615', 'Transaction Not Permitted. Voucher not redeemed'],
+  already_completed: [409, '4092603', 'Grade Already Submitted'],
+} as const satisfies Record<SimCompletionRefusal, readonly [number, KemnakerResponseCode, string]>;
+
 function render(v: SimVoucher): KemnakerVoucher {
   return {
     voucherCode: v.code,
@@ -90,37 +104,8 @@ export interface KemnakerSimulatorOptions {
    * Where `/_sandbox/emit` delivers notifications. Kemnaker signs the path of this URL, so it must
    * be the path the gateway sees. Without it, emit answers with the signed notification instead.
    */
-  callback?: { url: string; fetch: (r: Request) => Promise<Response> };
+  callback?: SimCallbackTarget;
 }
-
-const IsoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-
-/** SimCallbackEvent as JSON, dates as ISO strings: the body of `/_sandbox/emit`. */
-const SimEventJson = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('purchase.made'),
-    voucher: z.object({
-      code: z.string().min(1),
-      cardNumber: z.string(),
-      buyerName: z.string(),
-      buyerEmail: z.string(),
-      courseId: z.string(),
-      courseTitle: z.string(),
-      providerId: z.string(),
-      state: z.enum(ENROLLMENT_STATES).default('purchased'),
-      purchasedAt: IsoDate,
-      expiresAt: IsoDate,
-      redeemedAt: IsoDate.optional(),
-      updatedAt: IsoDate.optional(),
-    }),
-  }),
-  z.object({ kind: z.literal('review.submitted'), voucherCode: z.string(), rating: z.number().int().min(1).max(5), review: z.string(), reviewedAt: IsoDate }),
-  z.object({ kind: z.literal('voucher.refunded'), voucherCode: z.string(), at: IsoDate }),
-  z.object({ kind: z.literal('voucher.expired'), voucherCode: z.string(), at: IsoDate }),
-  z.object({ kind: z.literal('completion.accepted'), voucherCode: z.string(), at: IsoDate }),
-  z.object({ kind: z.literal('completion.rejected'), voucherCode: z.string(), reason: z.string().min(1), at: IsoDate }),
-  z.object({ kind: z.literal('raw'), platformType: z.string().min(1), payload: z.record(z.string(), z.unknown()) }),
-]);
 
 /**
  * Sandbox Kemnaker implementing openapi/partners/kemnaker.yaml. It checks SNAP headers in SNAP's
@@ -188,49 +173,23 @@ export function createKemnakerSimulator(
 
   /** What happened at Kemnaker before it tells the gateway; false when the voucher is unknown. */
   function apply(e: SimCallbackEvent): boolean {
-    const at = now();
-    if (e.kind === 'raw') return true;
-    if (e.kind === 'purchase.made') {
-      state.addVoucher({ ...e.voucher, updatedAt: e.voucher.updatedAt ?? at });
-      return true;
-    }
-    const v = state.vouchers.get(e.voucherCode);
-    if (!v) return false;
-    switch (e.kind) {
-      case 'review.submitted':
-        v.state = 'reviewed';
-        v.review = { rating: e.rating, review: e.review, reviewedAt: e.reviewedAt };
-        break;
-      case 'voucher.refunded':
-        v.state = 'refunded';
-        break;
-      case 'voucher.expired':
-        v.state = 'expired';
-        break;
-      // A verdict leaves the voucher where the grade put it; only the decision is new.
-      case 'completion.accepted':
-        gradeDecisions.set(v.code, { decision: 'accepted', at: e.at });
-        break;
-      case 'completion.rejected':
-        gradeDecisions.set(v.code, { decision: 'rejected', at: e.at, reason: e.reason });
-        break;
-    }
-    v.updatedAt = at;
+    if (!state.applyEvent(e, now())) return false;
+    // A verdict leaves the voucher where the grade put it; only the decision is new.
+    if (e.kind === 'completion.accepted') gradeDecisions.set(e.voucherCode, { decision: 'accepted', at: e.at });
+    if (e.kind === 'completion.rejected') gradeDecisions.set(e.voucherCode, { decision: 'rejected', at: e.at, reason: e.reason });
     return true;
   }
 
   // Sandbox-only door, registered before the SNAP check so it needs no signature: it plays
   // Kemnaker's side of a notification, which no partner credential could authorise.
   app.post('/_sandbox/emit', async (c) => {
-    const parsed = SimEventJson.safeParse(await c.req.json().catch(() => undefined));
+    const parsed = SimCallbackEventJson.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ error: 'invalid_event', message: parsed.error.message.slice(0, 500) }, 400);
-    const event: SimCallbackEvent = parsed.data;
+    const event = simCallbackEvent(parsed.data, now());
     if (!apply(event)) return c.json({ error: 'voucher_not_found', message: 'no such voucher at this simulator' }, 404);
     const signed = await callback(event);
-    if (!opts.callback) return c.json(signed);
     try {
-      const res = await opts.callback.fetch(new Request(opts.callback.url, { method: 'POST', headers: signed.headers, body: signed.body }));
-      return c.json({ eventId: signed.eventId, gatewayStatus: res.status });
+      return c.json(await deliverOrReturn(opts.callback, signed));
     } catch (e) {
       return c.json({ eventId: signed.eventId, error: `gateway unreachable: ${(e as Error).message}` }, 502);
     }
@@ -317,18 +276,15 @@ export function createKemnakerSimulator(
     const grade = b as KemnakerGradeBody;
 
     return send(c, await once(c, raw, body, () => {
-      const v = state.vouchers.get(grade.voucherCode);
-      if (!v) return reply(404, '4042601', 'Transaction Not Found');
-      if (v.state === 'refunded' || v.state === 'revoked') return reply(404, '4042604', 'Transaction Cancelled');
-      if (v.state === 'purchased' || v.state === 'expired') return reply(403, '4032615', 'Transaction Not Permitted. Voucher not redeemed');
-      // A rejected grade may be replaced; a pending or accepted one may not.
-      const regrade = gradeDecisions.get(v.code)?.decision === 'rejected';
-      if (v.state !== 'redeemed' && v.state !== 'in_progress' && !regrade) return reply(409, '4092603', 'Grade Already Submitted');
-
       const at = now();
-      v.state = grade.hasil === 'LULUS' ? 'completed' : 'failed';
-      v.completion = { outcome: grade.hasil === 'LULUS' ? 'passed' : 'failed', score: grade.nilai, completedAt, certificateNumber: grade.nomorSertifikat };
-      v.updatedAt = at;
+      const completion: NonNullable<SimVoucher['completion']> = { outcome: grade.hasil === 'LULUS' ? 'passed' : 'failed', score: grade.nilai, completedAt, certificateNumber: grade.nomorSertifikat };
+      // A rejected grade may be replaced; a pending or accepted one may not.
+      const r = state.complete(grade.voucherCode, completion, at, { replacing: gradeDecisions.get(grade.voucherCode)?.decision === 'rejected' });
+      if (!r.ok) {
+        const [status, code, message] = GRADE_REFUSALS[r.reason];
+        return reply(status, code, message);
+      }
+      const v = r.voucher;
       gradeDecisions.delete(v.code);
       const referenceNo = `SK-NLI-${v.code}-${at.getTime()}`;
       gradeRefs.set(v.code, referenceNo);

@@ -17,7 +17,12 @@ export const PRAKERJA_PATHS = {
   reportCompletion: '/api/v1/integration/gateway/completion',
   /** MODELLED. */
   reportCertificate: '/api/v1/integration/gateway/certificate',
+  /** MODELLED: what prakerja.go.id holds per enrollment, for reconciliation. */
+  reportList: '/api/v1/integration/gateway/reports',
 } as const;
+
+/** MODELLED: page size of the report listing. */
+export const PRAKERJA_REPORT_PAGE = { default: 100, max: 1000 } as const;
 
 /**
  * MODELLED: prakerja.go.id signs its callbacks to the gateway with the API's own formula, under

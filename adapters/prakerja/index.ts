@@ -3,7 +3,8 @@ import { parseWire, send, transportError, type WireResponse } from '../shared/ht
 import { AdapterError, RedeemCodeRejected, type AdapterContext, type PrakerjaAdapter, type PrakerjaCredentials } from '../types.js';
 import { lookupFailure, normaliseMessage, PRAKERJA_PARTICIPANT_NOT_FOUND } from './errors.js';
 import { verifyPrakerjaCallback } from './callbacks.js';
-import { PRAKERJA_PATHS, prakerjaRequest } from './http.js';
+import { PRAKERJA_PATHS, PRAKERJA_REPORT_PAGE, prakerjaRequest } from './http.js';
+import { formatWib } from './time.js';
 import {
   certificateReportBody,
   completionReportBody,
@@ -12,6 +13,7 @@ import {
   taskSubmissionBody,
   toParticipant,
   toRedeemCodeStatus,
+  toReportView,
   toTaskStatus,
   toVerificationUrl,
 } from './transformers.js';
@@ -19,12 +21,14 @@ import {
   ParticipantData,
   PrakerjaFailureBody,
   RedeemCodeStatusData,
+  ReportListData,
   ReportReceiptData,
   successEnvelope,
   TaskStatusData,
   UrlGenerateData,
   type ParticipantLookupBody,
   type RedeemCodeBody,
+  type ReportListBody,
   type TaskStatusBody,
   type UrlGenerateBody,
 } from './wire.js';
@@ -49,6 +53,7 @@ const ParticipantEnvelope = successEnvelope(ParticipantData);
 const AcceptedEnvelope = successEnvelope(z.unknown());
 const TaskStatusEnvelope = successEnvelope(TaskStatusData);
 const ReceiptEnvelope = successEnvelope(ReportReceiptData);
+const ReportListEnvelope = successEnvelope(ReportListData);
 
 /** A `success: false` answer or an HTTP failure, as RedeemCodeRejected or AdapterError. */
 function failure(res: WireResponse): Error {
@@ -140,5 +145,20 @@ export function createPrakerjaAdapter(cfg: PrakerjaConfig, ctx: AdapterContext):
     },
 
     verifyCallback: (req) => verifyPrakerjaCallback(cfg.callbackKey, req),
+
+    async listReports(creds, { from, to, cursor, limit }) {
+      // WIB times have whole seconds: the window is widened outward so nothing in [from, to) is
+      // missed; an extra enrollment near an edge is harmless to reconciliation.
+      const body: ReportListBody = {
+        redeemed_from: formatWib(from),
+        redeemed_to: formatWib(new Date(Math.ceil(to.getTime() / 1000) * 1000)),
+        limit: Math.min(PRAKERJA_REPORT_PAGE.max, Math.max(1, Math.floor(limit ?? PRAKERJA_REPORT_PAGE.default))),
+        ...(cursor ? { cursor } : {}),
+      };
+      const res = await post(creds, PRAKERJA_PATHS.reportList, body);
+      if (!isSuccess(res)) throw failure(res);
+      const data = parseWire(PLATFORM, ReportListEnvelope, res).data;
+      return { items: data.items.map(toReportView), nextCursor: data.next_cursor ?? undefined };
+    },
   };
 }

@@ -6,7 +6,7 @@ import { SIM_TIMESTAMP_TOLERANCE_MS, SimulatorState, type SignedCallback } from 
 import type { CompletionReport, CourseType, PrakerjaRedemptionReport, TaskScope, TaskState } from '../types.js';
 import { prakerjaCallbackBody, type KnownPrakerjaEvent } from './callbacks.js';
 import { PRAKERJA_PARTICIPANT_NOT_FOUND, type PrakerjaFailureMessage } from './errors.js';
-import { PRAKERJA_CALLBACK_CLIENT_CODE, PRAKERJA_CALLBACK_PATH, PRAKERJA_EVENT_ID_HEADER, PRAKERJA_PATHS, prakerjaSignature } from './http.js';
+import { PRAKERJA_CALLBACK_CLIENT_CODE, PRAKERJA_CALLBACK_PATH, PRAKERJA_EVENT_ID_HEADER, PRAKERJA_PATHS, PRAKERJA_REPORT_PAGE, prakerjaSignature } from './http.js';
 import { PRAKERJA_COURSE_TYPE_CODES, PRAKERJA_COURSE_TYPE_LABELS, PRAKERJA_TASK_STATE_CODES } from './status.js';
 import { formatWib, formatWibRange, parseWib } from './time.js';
 import { fromCertificateWire, type CertificateReport } from './transformers.js';
@@ -14,10 +14,12 @@ import {
   CertificateReportBody,
   CompletionReportBody,
   RedemptionReportBody,
+  ReportListBody,
   TaskFeedbackBody,
   TaskStatusBody,
   TaskSubmissionBody,
   type ParticipantData,
+  type ReportListItem,
   type RedeemCodeStatusData,
   type ReportReceiptData,
   type TaskStatusData,
@@ -82,6 +84,8 @@ export interface SimReceivedReport<T> {
   reference: string;
   receivedAt: Date;
   report: T;
+  /** The provider it was reported for: the report listing shows a provider its own enrollments only. */
+  clientCode?: string;
 }
 
 /** What prakerja.go.id has been told about one enrollment; the latest report of each kind wins. */
@@ -156,7 +160,11 @@ export class PrakerjaSimulatorState {
     return this.reports.get(enrollmentId) ?? {};
   }
 
+  /** Bumped on every report, so a listing sorted for paging knows when it is stale. */
+  reportsVersion = 0;
+
   recordReport<K extends keyof SimEnrollmentReports>(enrollmentId: string, kind: K, received: NonNullable<SimEnrollmentReports[K]>): void {
+    this.reportsVersion++;
     const r = this.reports.get(enrollmentId) ?? {};
     r[kind] = received;
     this.reports.set(enrollmentId, r);
@@ -169,6 +177,34 @@ export class PrakerjaSimulatorState {
   private static key(code: string, sequence: number): string {
     return `${code}#${sequence}`;
   }
+}
+
+/* ----------------------------------------------------------- MODELLED report listing ------ */
+
+const reportsOf = (r: SimEnrollmentReports) => [r.redemption, r.completion, r.certificate].filter((x) => x !== undefined);
+
+/** Where an enrollment sits in the listing: its redemption's time, or the first report received without one. */
+function listedAt(r: SimEnrollmentReports): number {
+  return r.redemption?.report.redeemedAt.getTime() ?? Math.min(...reportsOf(r).map((x) => x.receivedAt.getTime()));
+}
+
+/** `<time>:<enrollment id>` of the last item served; opaque to the gateway. */
+function decodeListCursor(cursor: string): { t: number; id: string } | undefined {
+  const m = /^(\d{1,15}):(.+)$/.exec(cursor);
+  return m ? { t: Number(m[1]), id: m[2] } : undefined;
+}
+
+function renderReports(id: string, r: SimEnrollmentReports): ReportListItem {
+  const about = r.redemption?.report ?? r.completion?.report ?? r.certificate!.report;
+  const received = (x: { reference: string; receivedAt: Date }) => ({ reference: x.reference, received_at: formatWib(x.receivedAt) });
+  return {
+    enrollment_id: id,
+    voucher_code: about.voucherCode,
+    platform: about.platform,
+    redemption: r.redemption ? received(r.redemption) : null,
+    completion: r.completion ? { ...received(r.completion), outcome: r.completion.report.outcome } : null,
+    certificate: r.certificate ? received(r.certificate) : null,
+  };
 }
 
 /** MODELLED integer codes for `status` and `attendance_status`; prakerja.go.id does not publish its values. */
@@ -491,29 +527,24 @@ export function createPrakerjaSimulator(opts: PrakerjaSimulatorOptions) {
     else track.state = /fail/i.test(track.fileUrl ?? '') ? 'failed' : 'success';
   };
 
+  /** The participant's assignment and the provider's feedback on it take the same checks; each fills its own side of the task. */
+  function uploadTask<T extends TaskSubmissionBody>(clientCode: string, b: { success: true; data: T } | { success: false }, fill: (task: SimTask, b: T) => void): Reply {
+    if (!b.success) return refuse('Request tidak valid');
+    const refused = usableForTask(clientCode, b.data.redeem_code);
+    if (refused) return refused;
+    fill(state.taskOrNew(b.data.redeem_code, b.data.scope, b.data.sequence), b.data);
+    return ok(null);
+  }
+
   app.post(PRAKERJA_PATHS.taskSubmission, async (c) => {
     const body = c.get('body');
-    const reply = await record(c, body, () => {
-      const b = TaskSubmissionBody.safeParse(body);
-      if (!b.success) return refuse('Request tidak valid');
-      const refused = usableForTask(c.get('clientCode'), b.data.redeem_code);
-      if (refused) return refused;
-      submit(state.taskOrNew(b.data.redeem_code, b.data.scope, b.data.sequence).assignment, b.data.url_file);
-      return ok(null);
-    });
+    const reply = await record(c, body, () => uploadTask(c.get('clientCode'), TaskSubmissionBody.safeParse(body), (task, b) => submit(task.assignment, b.url_file)));
     return send(c, reply);
   });
 
   app.post(PRAKERJA_PATHS.taskFeedback, async (c) => {
     const body = c.get('body');
-    const reply = await record(c, body, () => {
-      const b = TaskFeedbackBody.safeParse(body);
-      if (!b.success) return refuse('Request tidak valid');
-      const refused = usableForTask(c.get('clientCode'), b.data.redeem_code);
-      if (refused) return refused;
-      submit(state.taskOrNew(b.data.redeem_code, b.data.scope, b.data.sequence).feedback, b.data.url_file, b.data.notes);
-      return ok(null);
-    });
+    const reply = await record(c, body, () => uploadTask(c.get('clientCode'), TaskFeedbackBody.safeParse(body), (task, b) => submit(task.feedback, b.url_file, b.notes)));
     return send(c, reply);
   });
 
@@ -563,6 +594,7 @@ export function createPrakerjaSimulator(opts: PrakerjaSimulatorOptions) {
       state.recordReport(b.enrollment_id, 'redemption', {
         ...r,
         receivedAt: now(),
+        clientCode: c.get('clientCode'),
         report: {
           enrollmentId: b.enrollment_id,
           voucherCode: b.voucher_code,
@@ -584,6 +616,7 @@ export function createPrakerjaSimulator(opts: PrakerjaSimulatorOptions) {
       state.recordReport(b.enrollment_id, 'completion', {
         ...r,
         receivedAt: now(),
+        clientCode: c.get('clientCode'),
         report: {
           enrollmentId: b.enrollment_id,
           voucherCode: b.voucher_code,
@@ -618,12 +651,53 @@ export function createPrakerjaSimulator(opts: PrakerjaSimulatorOptions) {
         reviewedAt: wib(b.reviewed_at),
         idempotencyKey: b.idempotency_key,
       };
-      state.recordReport(b.enrollment_id, 'certificate', { ...r, receivedAt: now(), report: applied });
+      state.recordReport(b.enrollment_id, 'certificate', { ...r, receivedAt: now(), report: applied, clientCode: c.get('clientCode') });
       return ok(r);
     });
     // Only a first delivery triggers prakerja.go.id's follow-up; a replay changes nothing.
     if (applied) background(c, afterCertificate(applied));
     return send(c, reply);
+  });
+
+  /**
+   * The sorted listing of the last query, reused while a client pages through it (a
+   * reconciliation asks for a hundred pages of one window); any new or removed report makes it stale.
+   */
+  let sorted: { key: string; rows: Array<{ t: number; id: string; r: SimEnrollmentReports }> } | undefined;
+  function listing(clientCode: string, from: number, to: number) {
+    const key = `${clientCode}|${from}|${to}|${state.reportsVersion}|${state.reports.size}`;
+    if (sorted?.key === key) return sorted.rows;
+    const rows: Array<{ t: number; id: string; r: SimEnrollmentReports }> = [];
+    for (const [id, r] of state.reports) {
+      const t = listedAt(r);
+      if (t >= from && t < to && reportsOf(r).some((x) => x.clientCode === clientCode)) rows.push({ t, id, r });
+    }
+    rows.sort((a, z) => a.t - z.t || (a.id < z.id ? -1 : a.id > z.id ? 1 : 0));
+    sorted = { key, rows };
+    return rows;
+  }
+
+  // A read, paged through by reconciliation thousands of times: not kept in state.calls.
+  app.post(PRAKERJA_PATHS.reportList, (c) => {
+    const b = ReportListBody.safeParse(c.get('body'));
+    if (!b.success) return send(c, refuse('Request tidak valid'));
+    const position = b.data.cursor === undefined ? undefined : decodeListCursor(b.data.cursor);
+    if (b.data.cursor !== undefined && !position) return send(c, refuse('Request tidak valid'));
+    const rows = listing(c.get('clientCode'), wib(b.data.redeemed_from).getTime(), wib(b.data.redeemed_to).getTime());
+    // First row after the cursor, by binary search over the (time, id) order.
+    let lo = 0;
+    if (position) {
+      let hi = rows.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const m = rows[mid];
+        if (m.t < position.t || (m.t === position.t && m.id <= position.id)) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    const page = rows.slice(lo, lo + (b.data.limit ?? PRAKERJA_REPORT_PAGE.default));
+    const last = page[page.length - 1];
+    return send(c, ok({ items: page.map(({ id, r }) => renderReports(id, r)), next_cursor: lo + page.length < rows.length ? `${last.t}:${last.id}` : null }));
   });
 
   /* ------------------------------------------------------------------ sandbox only ----------- */

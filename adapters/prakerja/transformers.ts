@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Participant } from '../../src/domain/types.js';
-import type { Certificate, PrakerjaAdapter, PrakerjaRedemptionReport, RedeemCodeStatus, TaskState, TaskSubmission, VerificationUrl } from '../types.js';
+import type { Certificate, PrakerjaAdapter, PrakerjaRedemptionReport, PrakerjaReportView, RedeemCodeStatus, TaskState, TaskSubmission, VerificationUrl } from '../types.js';
 import { PRAKERJA_COURSE_TYPES, PRAKERJA_TASK_STATES } from './status.js';
 import { formatWib, parseWib, parseWibRange } from './time.js';
 import type {
@@ -10,6 +10,7 @@ import type {
   ParticipantData,
   RedeemCodeStatusData,
   RedemptionReportBody,
+  ReportListItem,
   TaskFeedbackBody,
   TaskStatusData,
   TaskSubmissionBody,
@@ -112,4 +113,10 @@ export function certificateReportBody(r: CertificateReport): CertificateReportBo
 /** Wire certificate → canonical; the sandbox uses it to keep what it received in canonical terms. */
 export function fromCertificateWire(c: z.output<typeof CertificateWire>): Certificate {
   return { number: c.number, issuedAt: parseWib(c.issued_at)!, url: c.url, sha256: c.sha256 };
+}
+
+/** The furthest report prakerja.go.id holds decides its view of the enrollment. */
+export function toReportView(i: ReportListItem): PrakerjaReportView {
+  const state = i.certificate ? 'reported' : i.completion ? (i.completion.outcome === 'passed' ? 'completed' : 'failed') : 'redeemed';
+  return { enrollmentId: i.enrollment_id, voucherCode: i.voucher_code, platform: i.platform, state };
 }

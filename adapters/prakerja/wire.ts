@@ -156,6 +156,34 @@ export type CertificateReportBody = z.infer<typeof CertificateReportBody>;
 export const ReportReceiptData = z.object({ reference: z.string().min(1) });
 export type ReportReceiptData = z.infer<typeof ReportReceiptData>;
 
+/**
+ * MODELLED: the report listing, for reconciliation. Enrollments whose redemption (by its
+ * `redeemed_at`; without one, by the first report received) falls in [redeemed_from,
+ * redeemed_to), keyset-paged with an opaque cursor.
+ */
+export const ReportListBody = z.object({
+  redeemed_from: WibDateTime,
+  redeemed_to: WibDateTime,
+  cursor: z.string().min(1).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+});
+export type ReportListBody = z.infer<typeof ReportListBody>;
+
+const Received = z.object({ reference: z.string(), received_at: WibDateTime });
+
+export const ReportListItem = z.object({
+  enrollment_id: z.string().min(1),
+  voucher_code: z.string().min(1),
+  platform: Platform,
+  redemption: Received.nullable(),
+  completion: Received.extend({ outcome: z.enum(['passed', 'failed']) }).nullable(),
+  certificate: Received.nullable(),
+});
+export type ReportListItem = z.infer<typeof ReportListItem>;
+
+export const ReportListData = z.object({ items: z.array(ReportListItem), next_cursor: z.string().nullable() });
+export type ReportListData = z.infer<typeof ReportListData>;
+
 /* ------------------------------------------------------ callbacks (MODELLED, whole section) -- */
 
 /** `data` is left open here: its shape depends on `event`, and an unknown event keeps whatever it has. */

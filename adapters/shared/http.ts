@@ -87,6 +87,24 @@ export function errorFromTable(
   return new AdapterError(row.kind, platform, message ?? code!, { httpStatus: res.status, platformCode: code, retryable: row.retry });
 }
 
+/**
+ * An adapter's `failure(res)`: trouble on the platform's side (429, 408, 5xx) first, whatever the
+ * body says; otherwise the code `readError` finds in the platform's error body, looked up in the
+ * adapter's error table.
+ */
+export function tableFailure(
+  platform: string,
+  table: Record<string, { kind: AdapterErrorKind; retry: boolean }>,
+  readError: (res: WireResponse) => { code?: string; message?: string },
+): (res: WireResponse) => AdapterError {
+  return (res) => {
+    const transport = transportError(platform, res);
+    if (transport) return transport;
+    const { code, message } = readError(res);
+    return errorFromTable(platform, table, res, code, message);
+  };
+}
+
 /** Parses a success body with the adapter's wire schema; a body that does not fit is the platform's fault, not ours. */
 export function parseWire<T>(platform: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } } }, res: WireResponse): T {
   const r = schema.safeParse(res.json);

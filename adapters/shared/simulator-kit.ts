@@ -1,4 +1,5 @@
-import type { EnrollmentState, PlatformId } from '../../src/domain/types.js';
+import { z } from 'zod';
+import { ENROLLMENT_STATES, type EnrollmentState, type PlatformId } from '../../src/domain/types.js';
 
 /**
  * The state every sandbox simulator keeps, in canonical terms; each simulator renders it in its
@@ -52,6 +53,23 @@ export type CallbackSigner = (event: SimCallbackEvent, opts?: { eventId?: string
 
 export type SimRedeemRefusal = 'not_found' | 'card_mismatch' | 'refunded' | 'expired' | 'already_redeemed';
 
+export type SimCompletionRefusal = 'not_found' | 'not_redeemed' | 'already_completed' | 'expired' | 'refunded';
+
+/** Which states take a completion (null) and, for the rest, why not. */
+const COMPLETION_REFUSALS = {
+  purchased: 'not_redeemed',
+  redeemed: null,
+  in_progress: null,
+  completed: 'already_completed',
+  failed: 'already_completed',
+  reviewed: 'already_completed',
+  certified: 'already_completed',
+  reported: 'already_completed',
+  expired: 'expired',
+  refunded: 'refunded',
+  revoked: 'refunded',
+} as const satisfies Record<EnrollmentState, Exclude<SimCompletionRefusal, 'not_found'> | null>;
+
 /** Sandbox signatures accept a timestamp within ±5 minutes, like the real schemes they model. */
 export const SIM_TIMESTAMP_TOLERANCE_MS = 5 * 60 * 1000;
 
@@ -64,6 +82,21 @@ export interface ReceivedCall {
   /** False when the call was a replay answered from the idempotency store. */
   applied: boolean;
 }
+
+/**
+ * A voucher's place in SimulatorState.changedBetween's order. A listing cursor that carries the
+ * last voucher served rather than an offset stays right while vouchers change: one that changes
+ * while a client pages through moves to the end, and with an offset the ones behind it would
+ * shift back and one would be skipped. Each simulator encodes it in its platform's own cursor.
+ */
+export interface SimListPosition {
+  t: number;
+  c: string;
+}
+
+export const SimListPositionJson = z.object({ t: z.number().int(), c: z.string() });
+
+export const listPosition = (v: SimVoucher): SimListPosition => ({ t: (v.updatedAt ?? v.purchasedAt).getTime(), c: v.code });
 
 export class SimulatorState {
   readonly vouchers = new Map<string, SimVoucher>();
@@ -111,12 +144,59 @@ export class SimulatorState {
     return { ok: true, voucher: v };
   }
 
-  /** Vouchers changed in [from, to), oldest first: what a platform's listing endpoint pages through. */
-  changedBetween(from: Date, to: Date): SimVoucher[] {
+  /**
+   * The platform-side completion rule, in canonical terms: only a voucher redeemed and not yet
+   * finished takes an outcome, and one that has an outcome keeps it, unless the platform lets the
+   * caller replace it (`replacing`). Each simulator words a refusal in its dialect.
+   */
+  complete(
+    code: string,
+    completion: NonNullable<SimVoucher['completion']>,
+    now: Date,
+    opts: { replacing?: boolean } = {},
+  ): { ok: true; voucher: SimVoucher } | { ok: false; reason: 'not_found' } | { ok: false; reason: Exclude<SimCompletionRefusal, 'not_found'>; voucher: SimVoucher } {
+    const v = this.vouchers.get(code);
+    if (!v) return { ok: false, reason: 'not_found' };
+    const refusal = COMPLETION_REFUSALS[v.state];
+    if (refusal && !(refusal === 'already_completed' && opts.replacing)) return { ok: false, reason: refusal, voucher: v };
+    v.state = completion.outcome === 'passed' ? 'completed' : 'failed';
+    v.completion = completion;
+    v.updatedAt = now;
+    return { ok: true, voucher: v };
+  }
+
+  /**
+   * The platform-side effect of an event, before the platform tells anyone: a purchase adds its
+   * voucher, a review, refund or expiry moves one, and any event about a voucher marks it changed
+   * at `now`. A completion verdict changes nothing else here; a simulator that keeps verdicts
+   * records them itself. False when the event names a voucher the state does not hold.
+   */
+  applyEvent(event: SimCallbackEvent, now: Date): boolean {
+    if (event.kind === 'raw') return true;
+    if (event.kind === 'purchase.made') {
+      this.addVoucher({ ...event.voucher, updatedAt: event.voucher.updatedAt ?? now });
+      return true;
+    }
+    const v = this.vouchers.get(event.voucherCode);
+    if (!v) return false;
+    if (event.kind === 'review.submitted') {
+      v.state = 'reviewed';
+      v.review = { rating: event.rating, review: event.review, reviewedAt: event.reviewedAt };
+    } else if (event.kind === 'voucher.refunded') v.state = 'refunded';
+    else if (event.kind === 'voucher.expired') v.state = 'expired';
+    v.updatedAt = now;
+    return true;
+  }
+
+  /**
+   * Vouchers changed in [from, to), oldest first (ties by code): what a platform's listing endpoint
+   * pages through. With `after`, only those that come after that position in the same order.
+   */
+  changedBetween(from: Date, to: Date, after?: SimListPosition): SimVoucher[] {
     return [...this.vouchers.values()]
       .filter((v) => {
         const t = (v.updatedAt ?? v.purchasedAt).getTime();
-        return t >= from.getTime() && t < to.getTime();
+        return t >= from.getTime() && t < to.getTime() && (!after || t > after.t || (t === after.t && v.code.localeCompare(after.c) > 0));
       })
       .sort((a, b) => (a.updatedAt ?? a.purchasedAt).getTime() - (b.updatedAt ?? b.purchasedAt).getTime() || a.code.localeCompare(b.code));
   }
@@ -124,6 +204,19 @@ export class SimulatorState {
   appliedCount(pathIncludes: string): number {
     return this.received.filter((r) => r.applied && r.path.includes(pathIncludes)).length;
   }
+}
+
+/**
+ * Inverts a platform's word→kind event table so a simulator can speak the platform's words. A kind
+ * the table has no word for throws `unsupported(kind)`: a simulator never invents a word.
+ */
+export function eventWords<W extends string>(table: Record<W, string>, unsupported: (kind: string) => Error): (kind: string) => W {
+  const words = new Map(Object.entries(table).map(([word, kind]) => [kind as string, word as W]));
+  return (kind) => {
+    const w = words.get(kind);
+    if (!w) throw unsupported(kind);
+    return w;
+  };
 }
 
 /**
@@ -135,4 +228,94 @@ export function invertStatusMap(map: Record<string | number, EnrollmentState>): 
   const out = new Map<EnrollmentState, string>();
   for (const [platformStatus, canonical] of Object.entries(map)) if (!out.has(canonical)) out.set(canonical, platformStatus);
   return out;
+}
+
+/* ------------------------------------------------------------------ sandbox emit door ----- */
+
+const IsoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+const Id = z.string().min(1);
+
+/**
+ * A SimCallbackEvent as JSON, dates as ISO-8601 strings with an offset: the body of every platform
+ * simulator's `/_sandbox/emit`. A purchase names the voucher it creates; read it with
+ * `simCallbackEvent`, which dates a purchase without `purchasedAt` to the moment of the emit.
+ */
+export const SimCallbackEventJson = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('purchase.made'),
+    voucher: z.object({
+      code: Id,
+      cardNumber: Id,
+      buyerName: Id,
+      buyerEmail: z.string(),
+      courseId: Id,
+      courseTitle: z.string(),
+      providerId: Id,
+      state: z.enum(ENROLLMENT_STATES).default('purchased'),
+      purchasedAt: IsoDate.optional(),
+      expiresAt: IsoDate,
+      redeemedAt: IsoDate.optional(),
+      updatedAt: IsoDate.optional(),
+    }),
+  }),
+  z.object({ kind: z.literal('review.submitted'), voucherCode: Id, rating: z.number().int().min(1).max(5), review: z.string(), reviewedAt: IsoDate }),
+  z.object({ kind: z.literal('voucher.refunded'), voucherCode: Id, at: IsoDate }),
+  z.object({ kind: z.literal('voucher.expired'), voucherCode: Id, at: IsoDate }),
+  z.object({ kind: z.literal('completion.accepted'), voucherCode: Id, at: IsoDate }),
+  z.object({ kind: z.literal('completion.rejected'), voucherCode: Id, reason: Id, at: IsoDate }),
+  z.object({ kind: z.literal('raw'), platformType: Id, payload: z.record(z.string(), z.unknown()) }),
+]);
+
+/** What else `/_sandbox/emit` may carry beside the event: the event id to sign with, for a test that replays one. */
+export const SimEmitOptionsJson = z.object({ eventId: Id.optional() });
+
+/** The event SimCallbackEventJson read; a purchase without `purchasedAt` was made `now`. */
+export function simCallbackEvent(json: z.output<typeof SimCallbackEventJson>, now: Date): SimCallbackEvent {
+  return json.kind === 'purchase.made' ? { kind: 'purchase.made', voucher: { ...json.voucher, purchasedAt: json.voucher.purchasedAt ?? now } } : json;
+}
+
+/** Where a simulator delivers the callbacks it emits: the gateway's callback URL, and how to reach it. */
+export interface SimCallbackTarget {
+  url: string;
+  fetch: (r: Request) => Promise<Response>;
+}
+
+/** What an emit answers: the gateway's status for a delivered callback, or the signed callback itself. */
+export type EmitResult = { eventId: string; gatewayStatus: number } | SignedCallback;
+
+/**
+ * POSTs a signed callback to `target` and answers with the gateway's status; without a target,
+ * answers with the signed callback for the caller to send. Throws when the gateway cannot be
+ * reached, leaving each simulator to word the failure in its dialect.
+ */
+export async function deliverOrReturn(target: SimCallbackTarget | undefined, signed: SignedCallback): Promise<EmitResult> {
+  if (!target) return signed;
+  const res = await target.fetch(new Request(target.url, { method: 'POST', headers: signed.headers, body: signed.body }));
+  await res.body?.cancel();
+  return { eventId: signed.eventId, gatewayStatus: res.status };
+}
+
+/**
+ * Emits as a platform that words an event before acting on it: a new voucher is stamped first, so
+ * its callback shows the updatedAt the listing will, and a `sign` that throws for an event the
+ * platform has no word for does so before anything changes. Then the event is applied to `state`
+ * and delivered to `target`, or returned signed.
+ */
+export async function signApplyDeliver(
+  sim: { state: SimulatorState; sign: CallbackSigner; target: SimCallbackTarget | undefined; now: () => Date },
+  event: SimCallbackEvent,
+  eventId?: string,
+): Promise<EmitResult | { error: 'voucher_not_found' }> {
+  const stamped: SimCallbackEvent = event.kind === 'purchase.made' ? { ...event, voucher: { ...event.voucher, updatedAt: event.voucher.updatedAt ?? sim.now() } } : event;
+  const signed = await sim.sign(stamped, { eventId });
+  if (!sim.state.applyEvent(stamped, sim.now())) return { error: 'voucher_not_found' };
+  return deliverOrReturn(sim.target, signed);
+}
+
+/** Thrown by a simulator asked to sign an event its platform has no callback for; the message is the platform's. */
+export class UnsupportedSimEvent extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedSimEvent';
+  }
 }

@@ -1,4 +1,4 @@
-import { errorFromTable, parseWire, send, transportError, type WireResponse } from '../shared/http.js';
+import { parseWire, send, tableFailure } from '../shared/http.js';
 import type { AdapterContext, CompletionReport, DeliveryReceipt, PlatformAdapter, RedeemRequest, RedeemResult } from '../types.js';
 import { verifyTokopediaCallback } from './callbacks.js';
 import { TOKOPEDIA_ERRORS } from './errors.js';
@@ -19,13 +19,12 @@ export type { TokopediaConfig } from './http.js';
 
 const PLATFORM = 'tokopedia';
 
-function failure(res: WireResponse) {
-  const transport = transportError(PLATFORM, res);
-  if (transport) return transport;
+/** Tokopedia reports errors as a list; the first one names the failure. */
+const failure = tableFailure(PLATFORM, TOKOPEDIA_ERRORS, (res) => {
   const body = TokopediaErrorBody.safeParse(res.json);
   const first = body.success ? body.data.errors[0] : undefined;
-  return errorFromTable(PLATFORM, TOKOPEDIA_ERRORS, res, first?.code, first?.message);
-}
+  return { code: first?.code, message: first?.message };
+});
 
 export function createTokopediaAdapter(cfg: TokopediaConfig, ctx: AdapterContext): PlatformAdapter {
   const now = ctx.now ?? (() => new Date());

@@ -1,25 +1,35 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { ENROLLMENT_STATES, type EnrollmentState } from '../../src/domain/types.js';
 import { timingSafeEqual } from '../shared/crypto.js';
 import {
+  eventWords,
   invertStatusMap,
+  listPosition,
   SIM_TIMESTAMP_TOLERANCE_MS,
+  SimCallbackEventJson,
+  simCallbackEvent,
+  SimEmitOptionsJson,
+  SimListPositionJson,
+  signApplyDeliver,
   SimulatorState,
+  UnsupportedSimEvent,
   type CallbackSigner,
+  type EmitResult,
   type SimCallbackEvent,
+  type SimCallbackTarget,
+  type SimCompletionRefusal,
+  type SimListPosition,
   type SimRedeemRefusal,
   type SimVoucher,
 } from '../shared/simulator-kit.js';
 import type { TokopediaErrorCode } from './errors.js';
-import { TOKOPEDIA_EVENT_MAP, type KnownEventKind, type TokopediaEventType } from './events.js';
+import { TOKOPEDIA_EVENT_MAP } from './events.js';
 import { TOKOPEDIA_MAX_PAGE, TOKOPEDIA_PATHS, TOKOPEDIA_WEBHOOK_HEADERS, tokopediaSignature, tokopediaWebhookSignature, type TokopediaConfig } from './http.js';
 import { TOKOPEDIA_OUTCOMES, TOKOPEDIA_STATUS_MAP, type TokopediaStatus } from './status.js';
 import { TokopediaCompletionBody, type TokopediaEventPayload, type TokopediaVoucher } from './wire.js';
 
 const STATUS_OF = invertStatusMap(TOKOPEDIA_STATUS_MAP);
 const OUTCOME_OF = { PASSED: 'passed', FAILED: 'failed' } as const satisfies Record<(typeof TOKOPEDIA_OUTCOMES)[keyof typeof TOKOPEDIA_OUTCOMES], 'passed' | 'failed'>;
-const WORD_OF = new Map(Object.entries(TOKOPEDIA_EVENT_MAP).map(([word, kind]) => [kind, word])) as Map<KnownEventKind, TokopediaEventType>;
 
 /** `reported` is the gateway's own step towards prakerja.go.id; Tokopedia never sees it and still shows the certificate. */
 const statusWord = (v: SimVoucher): TokopediaStatus => STATUS_OF.get(v.state === 'reported' ? 'certified' : v.state) as TokopediaStatus;
@@ -32,23 +42,14 @@ const REFUSALS = {
   already_redeemed: [409, 'VOUCHER_ALREADY_REDEEMED'],
 } as const satisfies Record<SimRedeemRefusal, readonly [number, TokopediaErrorCode]>;
 
-/**
- * Which vouchers take a completion report: only those redeemed and not yet finished. A voucher
- * that already has an outcome keeps it; a second report under a new key is refused, not merged.
- */
+/** How Tokopedia refuses a completion report; a second report under a new key is refused, not merged. */
 const COMPLETION_REFUSALS = {
-  purchased: [409, 'VOUCHER_NOT_REDEEMED'],
-  redeemed: null,
-  in_progress: null,
-  completed: [409, 'COMPLETION_ALREADY_REPORTED'],
-  failed: [409, 'COMPLETION_ALREADY_REPORTED'],
-  reviewed: [409, 'COMPLETION_ALREADY_REPORTED'],
-  certified: [409, 'COMPLETION_ALREADY_REPORTED'],
-  reported: [409, 'COMPLETION_ALREADY_REPORTED'],
+  not_found: [404, 'VOUCHER_NOT_FOUND'],
+  not_redeemed: [409, 'VOUCHER_NOT_REDEEMED'],
+  already_completed: [409, 'COMPLETION_ALREADY_REPORTED'],
   expired: [410, 'VOUCHER_EXPIRED'],
   refunded: [410, 'VOUCHER_REFUNDED'],
-  revoked: [410, 'VOUCHER_REFUNDED'],
-} as const satisfies Record<EnrollmentState, readonly [number, TokopediaErrorCode] | null>;
+} as const satisfies Record<SimCompletionRefusal, readonly [number, TokopediaErrorCode]>;
 
 function render(v: SimVoucher): TokopediaVoucher {
   return {
@@ -78,37 +79,20 @@ const fail = (code: TokopediaErrorCode, message: string) => ({ errors: [{ code, 
 
 /* ----------------------------------------------------------------- listing cursor ------- */
 
-/**
- * The cursor is the (updatedAt, code) of the last voucher served, not an offset: a voucher that
- * changes while a client pages through moves to the end of the order, and with an offset the
- * ones behind it would shift back and one would be skipped.
- */
-interface ListPosition {
-  t: number;
-  c: string;
-}
-
+/** Tokopedia's cursor: the keyset position of the last voucher served, as base64url JSON. */
 function encodeCursor(v: SimVoucher): string {
-  const bytes = new TextEncoder().encode(JSON.stringify({ t: (v.updatedAt ?? v.purchasedAt).getTime(), c: v.code } satisfies ListPosition));
+  const bytes = new TextEncoder().encode(JSON.stringify(listPosition(v)));
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-const ListPositionSchema = z.object({ t: z.number().int(), c: z.string() });
-
-function decodeCursor(cursor: string): ListPosition | undefined {
+function decodeCursor(cursor: string): SimListPosition | undefined {
   try {
     const bin = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
-    const parsed = ListPositionSchema.safeParse(JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0)))));
+    const parsed = SimListPositionJson.safeParse(JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0)))));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
-}
-
-/** Same order as SimulatorState.changedBetween, so "after the cursor" means "not yet served". */
-function isAfter(v: SimVoucher, p: ListPosition): boolean {
-  const t = (v.updatedAt ?? v.purchasedAt).getTime();
-  return t > p.t || (t === p.t && v.code.localeCompare(p.c) > 0);
 }
 
 const IsoDateTime = z.iso.datetime({ offset: true });
@@ -122,48 +106,10 @@ const ListQuery = z.object({
 
 /* ----------------------------------------------------------------- sandbox trigger ------ */
 
-const IsoDate = IsoDateTime.transform((s) => new Date(s));
+/** For a canonical event Tokopedia has no webhook for (e.g. Kemnaker's completion verdicts). */
+const unsupported = (kind: string) => new UnsupportedSimEvent(`tokopedia sends no webhook for ${kind}`);
 
-/** A SimCallbackEvent as JSON, dates as ISO strings; a purchase names the voucher it creates. */
-const EmitEvent = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('purchase.made'),
-    voucher: z.object({
-      code: z.string().min(1),
-      cardNumber: z.string().min(1),
-      buyerName: z.string().min(1),
-      buyerEmail: z.string(),
-      courseId: z.string().min(1),
-      courseTitle: z.string(),
-      providerId: z.string().min(1),
-      state: z.enum(ENROLLMENT_STATES).default('purchased'),
-      purchasedAt: IsoDate.optional(),
-      expiresAt: IsoDate,
-      redeemedAt: IsoDate.optional(),
-    }),
-  }),
-  z.object({ kind: z.literal('review.submitted'), voucherCode: z.string().min(1), rating: z.number().int().min(1).max(5), review: z.string(), reviewedAt: IsoDate }),
-  z.object({ kind: z.literal('voucher.refunded'), voucherCode: z.string().min(1), at: IsoDate }),
-  z.object({ kind: z.literal('voucher.expired'), voucherCode: z.string().min(1), at: IsoDate }),
-  z.object({ kind: z.literal('completion.accepted'), voucherCode: z.string().min(1), at: IsoDate }),
-  z.object({ kind: z.literal('completion.rejected'), voucherCode: z.string().min(1), reason: z.string(), at: IsoDate }),
-  z.object({ kind: z.literal('raw'), platformType: z.string().min(1), payload: z.record(z.string(), z.unknown()) }),
-]);
-const EmitOptions = z.object({ eventId: z.string().min(1).optional() });
-
-/** Thrown for a canonical event Tokopedia has no webhook for (e.g. Kemnaker's completion verdicts). */
-export class UnsupportedSimEvent extends Error {
-  constructor(kind: string) {
-    super(`tokopedia sends no webhook for ${kind}`);
-    this.name = 'UnsupportedSimEvent';
-  }
-}
-
-function word(kind: KnownEventKind): TokopediaEventType {
-  const w = WORD_OF.get(kind);
-  if (!w) throw new UnsupportedSimEvent(kind);
-  return w;
-}
+const word = eventWords(TOKOPEDIA_EVENT_MAP, unsupported);
 
 /** A canonical event in Tokopedia's webhook words: `{ type, data }`. */
 function toWebhookBody(event: SimCallbackEvent): { type: string; data: unknown } {
@@ -186,9 +132,9 @@ function toWebhookBody(event: SimCallbackEvent): { type: string; data: unknown }
     }
     case 'completion.accepted':
     case 'completion.rejected':
-      throw new UnsupportedSimEvent(event.kind);
+      throw unsupported(event.kind);
     default:
-      throw new UnsupportedSimEvent((event satisfies never as { kind: string }).kind);
+      throw unsupported((event satisfies never as { kind: string }).kind);
   }
 }
 
@@ -199,10 +145,10 @@ export interface TokopediaSimulatorOptions {
   /** Secrets the gateway accepts; the simulator signs with the first, as Tokopedia signs with its newest. */
   webhookSecrets?: string[];
   /** Where `/_sandbox/emit` delivers callbacks; without it the signed callback is returned instead. */
-  callback?: { url: string; fetch: (r: Request) => Promise<Response> };
+  callback?: SimCallbackTarget;
 }
 
-export type EmitResult = { eventId: string; gatewayStatus: number } | { eventId: string; headers: Record<string, string>; body: string };
+export { UnsupportedSimEvent, type EmitResult };
 
 const randomId = () => `msg_${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
 
@@ -238,39 +184,11 @@ export function createTokopediaSimulator(
     };
   };
 
-  /** The platform-side effect of an event, before Tokopedia tells anyone. False when the voucher is unknown. */
-  function apply(event: SimCallbackEvent): boolean {
-    const at = now();
-    if (event.kind === 'purchase.made') {
-      state.addVoucher({ ...event.voucher, updatedAt: event.voucher.updatedAt ?? at });
-      return true;
-    }
-    if (event.kind === 'raw') return true;
-    const v = state.vouchers.get(event.voucherCode);
-    if (!v) return false;
-    if (event.kind === 'review.submitted') {
-      v.state = 'reviewed';
-      v.review = { rating: event.rating, review: event.review, reviewedAt: event.reviewedAt };
-    } else if (event.kind === 'voucher.refunded') v.state = 'refunded';
-    else if (event.kind === 'voucher.expired') v.state = 'expired';
-    v.updatedAt = at;
-    return true;
-  }
-
   /**
    * Applies the event and delivers it to `opts.callback`, or returns it signed. Throws
    * UnsupportedSimEvent for an event Tokopedia has no word for, before changing anything.
    */
-  async function emit(event: SimCallbackEvent, o: { eventId?: string } = {}): Promise<EmitResult | { error: 'voucher_not_found' }> {
-    // A new voucher is stamped before signing, so the webhook shows the updated_at the listing will.
-    const stamped: SimCallbackEvent = event.kind === 'purchase.made' ? { ...event, voucher: { ...event.voucher, updatedAt: event.voucher.updatedAt ?? now() } } : event;
-    const signed = await callback(stamped, { eventId: o.eventId });
-    if (!apply(stamped)) return { error: 'voucher_not_found' };
-    if (!opts.callback) return signed;
-    const res = await opts.callback.fetch(new Request(opts.callback.url, { method: 'POST', headers: signed.headers, body: signed.body }));
-    await res.body?.cancel();
-    return { eventId: signed.eventId, gatewayStatus: res.status };
-  }
+  const emit = (event: SimCallbackEvent, o: { eventId?: string } = {}) => signApplyDeliver({ state, sign: callback, target: opts.callback, now }, event, o.eventId);
 
   app.use('/prakerja/*', async (c, next) => {
     const ts = c.req.header('x-tokopedia-timestamp') ?? '';
@@ -291,7 +209,7 @@ export function createTokopediaSimulator(
     if (!q.success) return c.json(fail('INVALID_REQUEST', `bad listing query: ${q.error.issues.map((i) => i.path.join('.')).join(', ')}`), 400);
     const position = q.data.cursor === undefined ? undefined : decodeCursor(q.data.cursor);
     if (q.data.cursor !== undefined && !position) return c.json(fail('INVALID_REQUEST', 'cursor is not one this API issued'), 400);
-    const rest = state.changedBetween(new Date(q.data.updated_from), new Date(q.data.updated_to)).filter((v) => !position || isAfter(v, position));
+    const rest = state.changedBetween(new Date(q.data.updated_from), new Date(q.data.updated_to), position);
     const page = rest.slice(0, q.data.limit);
     return c.json({ data: page.map(render), next_cursor: rest.length > page.length ? encodeCursor(page[page.length - 1]) : null });
   });
@@ -327,14 +245,13 @@ export function createTokopediaSimulator(
     if (!key) return c.json(fail('INVALID_REQUEST', 'Idempotency-Key is required'), 400);
     const body = parsed.data;
     const reply = await state.once({ method: 'POST', path: c.req.path, idempotencyKey: key, body: raw }, () => {
-      const v = state.vouchers.get(c.req.param('code'));
-      if (!v) return { status: 404, body: fail('VOUCHER_NOT_FOUND', 'voucher not found') };
-      const refusal = COMPLETION_REFUSALS[v.state];
-      if (refusal) return { status: refusal[0], body: fail(refusal[1], `voucher is ${statusWord(v)}`) };
-      const outcome = OUTCOME_OF[body.outcome];
-      v.state = outcome === 'passed' ? 'completed' : 'failed';
-      v.completion = { outcome, score: body.score, completedAt: new Date(body.completed_at), certificateNumber: body.certificate?.number };
-      v.updatedAt = now();
+      const completion = { outcome: OUTCOME_OF[body.outcome], score: body.score, completedAt: new Date(body.completed_at), certificateNumber: body.certificate?.number };
+      const r = state.complete(c.req.param('code'), completion, now());
+      if (!r.ok) {
+        const [status, code] = COMPLETION_REFUSALS[r.reason];
+        return { status, body: fail(code, r.reason === 'not_found' ? 'voucher not found' : `voucher is ${statusWord(r.voucher)}`) };
+      }
+      const v = r.voucher;
       return { status: 200, body: { data: { voucher_code: v.code, status: statusWord(v), completion_id: `TKP-CMP-${v.code}` } } };
     });
     return c.json(reply.body as object, reply.status as 200);
@@ -343,13 +260,11 @@ export function createTokopediaSimulator(
   // Sandbox only, outside /prakerja/ and so unsigned: the real Tokopedia has no such door.
   app.post('/_sandbox/emit', async (c) => {
     const json = await c.req.json().catch(() => undefined);
-    const parsed = EmitEvent.safeParse(json);
-    const options = EmitOptions.safeParse(json);
+    const parsed = SimCallbackEventJson.safeParse(json);
+    const options = SimEmitOptionsJson.safeParse(json);
     if (!parsed.success || !options.success) return c.json(fail('INVALID_REQUEST', `not a SimCallbackEvent: ${(parsed.error ?? options.error)!.message.slice(0, 300)}`), 400);
     const { eventId } = options.data;
-    const event: SimCallbackEvent =
-      parsed.data.kind === 'purchase.made' ? { kind: 'purchase.made', voucher: { ...parsed.data.voucher, purchasedAt: parsed.data.voucher.purchasedAt ?? now() } } : parsed.data;
-    return answerEmit(c, () => emit(event, { eventId }));
+    return answerEmit(c, () => emit(simCallbackEvent(parsed.data, now()), { eventId }));
   });
 
   return { app, state, callback, emit };

@@ -23,6 +23,18 @@ export interface AppDeps {
     taskPollMs: number;
   };
   now(): Date;
+  /**
+   * The in-process dispatcher's circuit breakers (DestinationBreakers.snapshot()), when this
+   * process runs one; GET /v1/ops/platforms estimates the circuit from the outbox otherwise.
+   */
+  breakers?: () => BreakerSnapshot[];
+}
+
+export interface BreakerSnapshot {
+  destination: string;
+  state: string;
+  failures: number;
+  successes: number;
 }
 
 export type AppEnv = {

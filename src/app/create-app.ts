@@ -3,12 +3,16 @@ import { Scalar } from '@scalar/hono-api-reference';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { maskDigitRuns } from '../lib/mask.js';
 import { problemResponse, problems } from '../lib/problem.js';
 import { enrollmentRoutes } from '../routes/enrollments.js';
 import { callbackRoutes } from '../routes/callbacks.js';
 import { completionBatchRoutes } from '../routes/completions-batch.js';
 import { healthRoutes } from '../routes/health.js';
 import { opsRoutes } from '../routes/ops.js';
+import { opsActionRoutes } from '../routes/ops-actions.js';
+import { opsPlatformRoutes } from '../routes/ops-platforms.js';
+import { opsReconciliationRoutes } from '../routes/ops-reconciliation.js';
 import { taskRoutes } from '../routes/tasks.js';
 import { redeemCodeRoutes } from '../routes/redeem-codes.js';
 import { redemptionRoutes } from '../routes/redemptions.js';
@@ -42,7 +46,7 @@ export function createApp(deps: AppDeps | (() => AppDeps)) {
     c.set('log', d.logger.child({ reqId: c.var.requestId }));
     const started = performance.now();
     await next();
-    c.var.log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    c.var.log.info({ method: c.req.method, path: maskDigitRuns(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined }));
   app.use('/v1/*', (c, next) =>
@@ -71,6 +75,9 @@ export function createApp(deps: AppDeps | (() => AppDeps)) {
   app.route('/', taskRoutes);
   app.route('/', callbackRoutes);
   app.route('/', opsRoutes);
+  app.route('/', opsReconciliationRoutes);
+  app.route('/', opsActionRoutes);
+  app.route('/', opsPlatformRoutes);
 
   app.doc31('/openapi.json', OPENAPI_INFO);
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Prakerja Partner Gateway' }));

@@ -7,11 +7,49 @@ import * as schema from './schema.js';
 /** Postgres through postgres.js: works on Node and, via Hyperdrive, on Workers. */
 export function openPostgres(url: string, opts: { max?: number } = {}): Database {
   const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare: true });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(preparingRepeats(client), { schema }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
     ping: async () => void (await db.execute(sql`select 1`)),
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** Statement texts remembered for the second-sighting rule below; forgotten all at once when full. */
+const SEEN_MAX = 2_000;
+
+/**
+ * drizzle asks postgres.js for an unnamed statement unless a query was `.prepare(name)`d, and
+ * postgres.js describes every unnamed statement with parameters before running it: two round
+ * trips per query. Here a statement text seen before runs as a named prepared statement (one
+ * round trip once the connection knows it), inside transactions too. Texts seen once, such as
+ * queries with inlined values, stay unnamed, so the statements a connection keeps stay few.
+ */
+function preparingRepeats(client: postgres.Sql): postgres.Sql {
+  const seen = new Set<string>();
+  const wrap = (sql: postgres.Sql): postgres.Sql =>
+    new Proxy(sql, {
+      get(target, prop, receiver) {
+        if (prop === 'unsafe') {
+          return (query: string, params?: unknown[], options: postgres.UnsafeQueryOptions = {}) => {
+            let prepare = options.prepare;
+            if (!prepare && seen.has(query)) prepare = true;
+            else if (!prepare) {
+              if (seen.size >= SEEN_MAX) seen.clear();
+              seen.add(query);
+            }
+            return target.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare });
+          };
+        }
+        if (prop === 'begin' || prop === 'savepoint') {
+          return (...args: unknown[]) => {
+            const fn = args.pop() as (tx: postgres.Sql) => unknown;
+            return (Reflect.get(target, prop) as (...a: unknown[]) => unknown)(...args, (tx: postgres.Sql) => fn(wrap(tx)));
+          };
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+  return wrap(client);
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -249,4 +249,117 @@ export const tasks = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.redeemCode, t.scope, t.sequence] })],
+);
+
+/* ------------------------------------------------------------ operations (issue 4) ---------- */
+
+/**
+ * Every operator action: who (the ops token's operator), what, on which target, and why. Written
+ * in the same transaction as the action, so an action without its audit row cannot exist.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    operator: text('operator').notNull(),
+    action: text('action').notNull(),
+    /** `discrepancy:12`, `enrollment:<uuid>`, `outbox:34`, `recon_run:5`. */
+    target: text('target').notNull(),
+    reason: text('reason').notNull(),
+    detail: jsonb('detail').notNull().default(sql`'{}'::jsonb`),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_target_idx').on(t.target, t.id)],
+);
+
+/** A reconciliation run: what was compared (platform, window), with what settings, and what it found. */
+export const reconRuns = pgTable('recon_runs', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /** null: every platform. */
+  platform: text('platform'),
+  windowFrom: timestamp('window_from', { withTimezone: true }).notNull(),
+  windowTo: timestamp('window_to', { withTimezone: true }).notNull(),
+  status: text('status', { enum: ['running', 'succeeded', 'failed'] }).notNull().default('running'),
+  requestedBy: text('requested_by').notNull(),
+  /** Thresholds in force for this run (no-review hours, expiring-within days), so a finding can be explained later. */
+  settings: jsonb('settings').notNull().default(sql`'{}'::jsonb`),
+  /** Staged rows per source and findings per kind. */
+  counts: jsonb('counts').notNull().default(sql`'{}'::jsonb`),
+  /** The run's "now": ages (7×24 h, no review, expiring) are measured from it. */
+  asOf: timestamp('as_of', { withTimezone: true }).notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  error: text('error'),
+});
+
+/**
+ * The platforms' listings for one run, streamed in page by page, so the comparison can be one
+ * SQL join instead of a loop in JavaScript. Transient: dropped when the run ends (the findings
+ * keep the views they are about).
+ */
+export const reconStagedVouchers = pgTable(
+  'recon_staged_vouchers',
+  {
+    runId: bigint('run_id', { mode: 'number' }).notNull(),
+    platform: text('platform').notNull(),
+    code: text('code').notNull(),
+    state: text('state').notNull(),
+    platformStatus: text('platform_status').notNull(),
+    cardNumber: text('card_number').notNull(),
+    buyerName: text('buyer_name').notNull(),
+    courseId: text('course_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    purchasedAt: timestamp('purchased_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    redeemedAt: timestamp('redeemed_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.platform, t.code] })],
+);
+
+/** prakerja.go.id's view of the window's enrollments (what it was told), staged like the platforms'. */
+export const reconStagedPrakerja = pgTable(
+  'recon_staged_prakerja',
+  {
+    runId: bigint('run_id', { mode: 'number' }).notNull(),
+    enrollmentId: text('enrollment_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    platform: text('platform').notNull(),
+    voucherCode: text('voucher_code').notNull(),
+    /** redeemed | completed | failed | reported: the furthest report prakerja.go.id holds. */
+    state: text('state').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.enrollmentId] })],
+);
+
+/**
+ * What a run found. `subject` is what the finding is about (a voucher code, or `outbox:<id>` for a
+ * dead letter), so one run records a finding once.
+ */
+export const discrepancies = pgTable(
+  'discrepancies',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: bigint('run_id', { mode: 'number' })
+      .notNull()
+      .references(() => reconRuns.id),
+    kind: text('kind').notNull(),
+    platform: text('platform').notNull(),
+    subject: text('subject').notNull(),
+    voucherCode: text('voucher_code'),
+    enrollmentId: uuid('enrollment_id'),
+    outboxId: bigint('outbox_id', { mode: 'number' }),
+    /** Kept whole like everywhere in the database; every answer masks it. */
+    cardNumber: text('card_number'),
+    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+    status: text('status', { enum: ['open', 'resolved'] }).notNull().default('open'),
+    resolution: text('resolution'),
+    resolvedBy: text('resolved_by'),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('discrepancies_finding_uq').on(t.runId, t.kind, t.platform, t.subject),
+    index('discrepancies_enrollment_idx').on(t.enrollmentId),
+    index('discrepancies_status_idx').on(t.status, t.kind, t.id),
+  ],
 );

@@ -26,6 +26,8 @@ export async function assembleGateway(opts: { env: Env; database: Database; logg
 
   const gateway = createApp(deps);
   const dispatcher = env.DISPATCHER ? new Dispatcher(deps, { workerId: `gateway-${process.pid}`, leaseMs: env.DISPATCH_LEASE_MS, batchSize: env.DISPATCH_BATCH }) : undefined;
+  // Ops' platform view reads the live breakers of this process's dispatcher.
+  if (dispatcher) deps.breakers = () => dispatcher.breakers.snapshot();
   const metrics = gatewayMetrics(deps, dispatcher);
   const root = new Hono();
   root.use('*', metrics.registerMetrics);

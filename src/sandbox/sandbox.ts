@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
+import { z } from 'zod';
 import type { PartnerSettings } from '../../adapters/registry.js';
 import { BUKALAPAK_SANDBOX_WEBHOOK_SECRET, createBukalapakSimulator } from '../../adapters/bukalapak/simulator.js';
 import { createKariermuSimulator } from '../../adapters/kariermu/simulator.js';
@@ -9,7 +10,7 @@ import { SimulatorState } from '../../adapters/shared/simulator-kit.js';
 import { createTokopediaSimulator, TOKOPEDIA_SANDBOX_WEBHOOK_SECRET } from '../../adapters/tokopedia/simulator.js';
 import type { Db } from '../db/database.js';
 import { courses, providers } from '../db/schema.js';
-import type { PlatformId } from '../domain/types.js';
+import { PLATFORM_IDS, type PlatformId } from '../domain/types.js';
 import { DEMO_COURSES, DEMO_PARTICIPANTS, DEMO_PROVIDERS, DEMO_VOUCHERS, demoRedeemCodes, SANDBOX_SECRETS } from './demo-data.js';
 
 export const SANDBOX_CLIENT_ID = 'prakerja-gateway';
@@ -82,6 +83,24 @@ export function createSandbox(keys: SandboxKeys, opts: SandboxOptions = {}) {
   app.get('/sandbox/_stats', (c) => c.json(receivedStats([tokopedia.state, bukalapak.state, kemnaker.state, kariermu.state, prakerja.state.calls])));
 
   const platforms: Record<PlatformId, SimulatorState> = { tokopedia: tokopedia.state, bukalapak: bukalapak.state, kemnaker: kemnaker.state, kariermu: kariermu.state };
+  // Sandbox-only bulk seed (benchmarks, load tests): many purchased vouchers and registered participants in one call.
+  app.post('/sandbox/_seed', async (c) => {
+    const parsed = SeedBody.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) return c.json({ error: parsed.error.message }, 400);
+    const now = new Date();
+    const title = new Map<string, string>(DEMO_COURSES.map((x) => [x.id, x.title]));
+    for (const { platform, expiresInDays, courseTitle, ...v } of parsed.data.vouchers) {
+      platforms[platform].addVoucher({
+        ...v,
+        courseTitle: courseTitle ?? title.get(v.courseId) ?? v.courseId,
+        state: 'purchased',
+        purchasedAt: new Date(now.getTime() - 2 * 86_400_000),
+        expiresAt: new Date(now.getTime() + expiresInDays * 86_400_000),
+      });
+    }
+    for (const p of parsed.data.participants) prakerja.state.addParticipant(p);
+    return c.json({ vouchers: parsed.data.vouchers.length, participants: parsed.data.participants.length });
+  });
   const callbacks = { tokopedia: tokopedia.callback, bukalapak: bukalapak.callback, kemnaker: kemnaker.callback, kariermu: kariermu.callback, prakerja: prakerja.callback };
   return { app, platforms, prakerja: prakerja.state, callbacks };
 }
@@ -103,6 +122,26 @@ function receivedStats(states: SimulatorState[]) {
   }
   return { byKey };
 }
+
+/** `POST /sandbox/_seed`: vouchers bought `purchasedAt` two days ago, expiring `expiresInDays` from now. */
+const SeedBody = z.object({
+  vouchers: z
+    .array(
+      z.object({
+        platform: z.enum(PLATFORM_IDS),
+        code: z.string().min(1),
+        cardNumber: z.string().min(1),
+        buyerName: z.string().min(1),
+        buyerEmail: z.string(),
+        courseId: z.string().min(1),
+        courseTitle: z.string().optional(),
+        providerId: z.string().min(1),
+        expiresInDays: z.number().default(30),
+      }),
+    )
+    .default([]),
+  participants: z.array(z.object({ cardNumber: z.string().min(1), name: z.string().min(1), status: z.enum(['active', 'revoked']).default('active') })).default([]),
+});
 
 export type Sandbox = ReturnType<typeof createSandbox>;
 

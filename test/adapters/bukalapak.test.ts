@@ -6,8 +6,9 @@ import { createBukalapakSimulator } from '../../adapters/bukalapak/simulator.js'
 import { BUKALAPAK_PATHS, bukalapakBasicAuth, bukalapakRequest, bukalapakTokenRequest, bukalapakWebhookSignature, TOKEN_EXPIRY_MARGIN_MS } from '../../adapters/bukalapak/http.js';
 import { BUKALAPAK_STATUS_MAP, BUKALAPAK_STATUSES } from '../../adapters/bukalapak/status.js';
 import type { SignedCallback } from '../../adapters/shared/simulator-kit.js';
-import { AdapterError, CallbackRejected, type AdapterContext, type CallbackRequest, type CompletionReport } from '../../adapters/types.js';
+import { AdapterError, type AdapterContext, type CallbackRequest, type CompletionReport } from '../../adapters/types.js';
 import { ENROLLMENT_STATES } from '../../src/domain/types.js';
+import { callbackVerdict, completionVerdicts, gatewayStub, pageAll, sandboxEmit as emit, unreachableGateway } from '../support/adapter-tests.js';
 import { forwardTo, mockNetwork } from '../support/msw.js';
 import { simVoucher } from '../support/sim-data.js';
 
@@ -21,7 +22,6 @@ const server = mockNetwork(forwardTo(BASE, { fetch: (r) => sim.app.fetch(r) }));
 let adapter = createBukalapakAdapter({ baseUrl: BASE, ...creds, webhookSecret: WEBHOOK_SECRET }, ctx);
 
 const asRequest = (s: SignedCallback, receivedAt = new Date()): CallbackRequest => ({ path: '/v1/callbacks/bukalapak', headers: new Headers(s.headers), rawBody: s.body, receivedAt });
-const rejection = (p: Promise<unknown>) => p.then(() => 'accepted', (e) => (e instanceof CallbackRejected ? e.reason : `threw ${e}`));
 
 const tokenCalls = () => sim.state.received.filter((r) => r.path === BUKALAPAK_PATHS.token).length;
 const redeemReq = { voucherCode: 'BL0000000001', cardNumber: '5201123456780001', participantName: 'Siti', participantEmail: 's@x.id', idempotencyKey: 'k1' };
@@ -287,46 +287,46 @@ describe('bukalapak callbacks', () => {
       occurredAt: new Date('2026-01-01T00:00:00Z'),
       event: { kind: 'voucher.expired', voucherCode: 'BL0000000001', at: new Date('2026-01-01T00:00:00Z') },
     });
-    await expect(rejection(adapter.verifyCallback(vector(`sha256=${VECTOR_HEX.toUpperCase()}`)))).resolves.toBe('accepted');
+    await expect(callbackVerdict(adapter.verifyCallback(vector(`sha256=${VECTOR_HEX.toUpperCase()}`)))).resolves.toBe('accepted');
   });
 
   it('refuses a body with one byte changed, a bare hex signature, and another secret', async () => {
-    await expect(rejection(adapter.verifyCallback(vector(`sha256=${VECTOR_HEX}`, VECTOR_BODY.replace('1767225600', '1767225601'))))).resolves.toBe('bad_signature');
-    await expect(rejection(adapter.verifyCallback(vector(VECTOR_HEX)))).resolves.toBe('bad_signature');
+    await expect(callbackVerdict(adapter.verifyCallback(vector(`sha256=${VECTOR_HEX}`, VECTOR_BODY.replace('1767225600', '1767225601'))))).resolves.toBe('bad_signature');
+    await expect(callbackVerdict(adapter.verifyCallback(vector(VECTOR_HEX)))).resolves.toBe('bad_signature');
     const stranger = createBukalapakSimulator(creds, undefined, undefined, { webhookSecret: 'someone-else' });
-    await expect(rejection(adapter.verifyCallback(asRequest(await stranger.callback({ kind: 'voucher.expired', voucherCode: 'BL0000000001', at: new Date() }))))).resolves.toBe('bad_signature');
+    await expect(callbackVerdict(adapter.verifyCallback(asRequest(await stranger.callback({ kind: 'voucher.expired', voucherCode: 'BL0000000001', at: new Date() }))))).resolves.toBe('bad_signature');
     const unconfigured = createBukalapakAdapter({ baseUrl: BASE, ...creds }, ctx);
-    await expect(rejection(unconfigured.verifyCallback(vector(`sha256=${VECTOR_HEX}`)))).resolves.toBe('bad_signature');
+    await expect(callbackVerdict(unconfigured.verifyCallback(vector(`sha256=${VECTOR_HEX}`)))).resolves.toBe('bad_signature');
   });
 
   it('refuses a timestamp more than five minutes off, either way, even when signed', async () => {
     const ev = { kind: 'voucher.expired', voucherCode: 'BL0000000001', at: new Date() } as const;
     const now = new Date();
-    await expect(rejection(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() - 6 * 60_000) }), now)))).resolves.toBe('stale_timestamp');
-    await expect(rejection(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() + 6 * 60_000) }), now)))).resolves.toBe('stale_timestamp');
-    await expect(rejection(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() - 4 * 60_000) }), now)))).resolves.toBe('accepted');
+    await expect(callbackVerdict(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() - 6 * 60_000) }), now)))).resolves.toBe('stale_timestamp');
+    await expect(callbackVerdict(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() + 6 * 60_000) }), now)))).resolves.toBe('stale_timestamp');
+    await expect(callbackVerdict(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() - 4 * 60_000) }), now)))).resolves.toBe('accepted');
   });
 
   it('refuses a captured callback replayed under a fresh event id', async () => {
     const req = vector(`sha256=${VECTOR_HEX}`);
     req.headers.set('X-Bukalapak-Event-Id', 'evt-0002');
-    await expect(rejection(adapter.verifyCallback(req))).resolves.toBe('bad_signature');
+    await expect(callbackVerdict(adapter.verifyCallback(req))).resolves.toBe('bad_signature');
   });
 
   it('refuses a callback missing any of the three headers', async () => {
     for (const name of ['X-Bukalapak-Event-Id', 'X-Bukalapak-Timestamp', 'X-Bukalapak-Signature']) {
       const req = vector(`sha256=${VECTOR_HEX}`);
       req.headers.delete(name);
-      await expect(rejection(adapter.verifyCallback(req)), name).resolves.toBe('missing_signature');
+      await expect(callbackVerdict(adapter.verifyCallback(req)), name).resolves.toBe('missing_signature');
     }
   });
 
   it('calls a correctly signed body that is not a webhook, or a known event with a bad payload, malformed', async () => {
     const signed = async (body: string) => vector(`sha256=${await bukalapakWebhookSignature(WEBHOOK_SECRET, 'evt-0001', '1767225600', body)}`, body);
-    await expect(rejection(adapter.verifyCallback(await signed('{"event":')))).resolves.toBe('malformed');
-    await expect(rejection(adapter.verifyCallback(await signed('{"type":"voucher.expired","data":{}}')))).resolves.toBe('malformed');
+    await expect(callbackVerdict(adapter.verifyCallback(await signed('{"event":')))).resolves.toBe('malformed');
+    await expect(callbackVerdict(adapter.verifyCallback(await signed('{"type":"voucher.expired","data":{}}')))).resolves.toBe('malformed');
     // ISO time where Bukalapak sends epoch seconds.
-    await expect(rejection(adapter.verifyCallback(await signed('{"event":"voucher.expired","payload":{"voucher_code":"BL0000000001","expired_at":"2026-01-01T00:00:00Z"}}')))).resolves.toBe('malformed');
+    await expect(callbackVerdict(adapter.verifyCallback(await signed('{"event":"voucher.expired","payload":{"voucher_code":"BL0000000001","expired_at":"2026-01-01T00:00:00Z"}}')))).resolves.toBe('malformed');
   });
 
   it('returns an event word it does not know as unknown, not as an error', async () => {
@@ -374,21 +374,9 @@ describe('bukalapak callbacks', () => {
 });
 
 describe('bukalapak sandbox trigger (/_sandbox/emit)', () => {
-  const emit = (s: { app: { fetch(r: Request): Response | Promise<Response> } }, body: unknown) =>
-    s.app.fetch(new Request('http://sim/_sandbox/emit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
-
   it('applies a refund to the state and delivers the signed callback to the gateway', async () => {
-    const delivered: CallbackRequest[] = [];
-    const target = createBukalapakSimulator(creds, sim.state, undefined, {
-      webhookSecret: WEBHOOK_SECRET,
-      callback: {
-        url: 'http://gateway.test/v1/callbacks/bukalapak',
-        fetch: async (r) => {
-          delivered.push({ path: new URL(r.url).pathname, headers: r.headers, rawBody: await r.text(), receivedAt: new Date() });
-          return new Response('{"ok":true}', { status: 200 });
-        },
-      },
-    });
+    const { callback, delivered } = gatewayStub('http://gateway.test/v1/callbacks/bukalapak', 200);
+    const target = createBukalapakSimulator(creds, sim.state, undefined, { webhookSecret: WEBHOOK_SECRET, callback });
     const res = await emit(target, { kind: 'voucher.refunded', voucherCode: 'BL0000000001', at: '2026-02-01T10:00:00Z' });
     expect(res.status).toBe(200);
     const { eventId, gatewayStatus } = (await res.json()) as { eventId: string; gatewayStatus: number };
@@ -413,6 +401,24 @@ describe('bukalapak sandbox trigger (/_sandbox/emit)', () => {
     expect((await emit(sim, { kind: 'nonsense' })).status).toBe(400);
     expect((await emit(sim, { kind: 'completion.accepted', voucherCode: 'BL0000000001', at: '2026-02-01T10:00:00Z' })).status).toBe(400);
     expect(sim.state.vouchers.get('BL0000000001')!.state).toBe('purchased');
+  });
+
+  it('stamps a purchase before signing it, so the webhook shows the updated_at the listing will', async () => {
+    const res = await emit(sim, {
+      kind: 'purchase.made',
+      voucher: { code: 'BL0000000200', cardNumber: '5201000000000003', buyerName: 'Ani Lestari', buyerEmail: 'ani@x.id', courseId: 'CRS-1', courseTitle: 'Kursus', providerId: 'prv-1', purchasedAt: '2026-02-01T10:00:00Z', expiresAt: '2026-12-31T00:00:00Z' },
+    });
+    const sent = JSON.parse(((await res.json()) as SignedCallback).body) as { payload: { updated_at: number; paid_at: number } };
+    expect(sent.payload.paid_at).toBe(1769940000);
+    expect(sent.payload.updated_at).toBe(Math.floor(sim.state.vouchers.get('BL0000000200')!.updatedAt!.getTime() / 1000));
+  });
+
+  it('changes the state even when the gateway cannot be reached, and answers 502', async () => {
+    const target = createBukalapakSimulator(creds, sim.state, undefined, { webhookSecret: WEBHOOK_SECRET, callback: unreachableGateway('http://gateway.test/v1/callbacks/bukalapak') });
+    const res = await emit(target, { kind: 'voucher.expired', voucherCode: 'BL0000000001', at: '2026-02-01T10:00:00Z' });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toEqual({ error: { code: 50201, reason: 'callback undelivered: connection refused' } });
+    expect(sim.state.vouchers.get('BL0000000001')!.state).toBe('expired');
   });
 });
 
@@ -461,6 +467,22 @@ describe('bukalapak completion reports', () => {
     await expect(adapter.reportCompletion({ ...report, idempotencyKey: 'other' })).rejects.toMatchObject({ kind: 'invalid_request', detail: { platformCode: '40903' } });
   });
 
+  it('takes a completion only for a voucher redeemed and not yet finished', async () => {
+    expect(await completionVerdicts(sim.state, adapter, report, (_, i) => `BL40000000${String(i).padStart(2, '0')}`)).toEqual({
+      purchased: '409 40902',
+      redeemed: 'accepted',
+      in_progress: 'accepted',
+      completed: '409 40903',
+      failed: '409 40903',
+      reviewed: '409 40903',
+      certified: '409 40903',
+      reported: '409 40903',
+      expired: '410 41001',
+      refunded: '410 41002',
+      revoked: '410 41002',
+    });
+  });
+
   it('retries after a 401 and still applies once', async () => {
     await adapter.redeemVoucher(redeemReq);
     sim.expireTokens();
@@ -489,18 +511,7 @@ describe('bukalapak voucher listing', () => {
     sim.state.addVoucher(simVoucher({ code: 'BL2000000003', updatedAt: new Date(to.getTime() + 60_000) }));
   });
 
-  async function all(limit?: number, window = { from, to }) {
-    const codes: string[] = [];
-    const sizes: number[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await adapter.listVouchers({ ...window, cursor, limit });
-      codes.push(...page.items.map((v) => v.code));
-      sizes.push(page.items.length);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return { codes, sizes };
-  }
+  const all = (limit?: number, window = { from, to }) => pageAll(adapter, { ...window, limit });
 
   it('pages through 25 vouchers ten at a time, each exactly once, inside [from, to)', async () => {
     const { codes, sizes } = await all(10);

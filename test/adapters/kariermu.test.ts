@@ -9,7 +9,6 @@ import { KARIERMU_STATUS_MAP, KARIERMU_STATUSES } from '../../adapters/kariermu/
 import type { SignedCallback, SimCallbackEvent } from '../../adapters/shared/simulator-kit.js';
 import {
   AdapterError,
-  CallbackRejected,
   type AdapterContext,
   type CallbackRequest,
   type CanonicalEvent,
@@ -18,6 +17,7 @@ import {
   type VerifiedCallback,
 } from '../../adapters/types.js';
 import { ENROLLMENT_STATES } from '../../src/domain/types.js';
+import { callbackRejection, callbackRequestTo, completionVerdicts, gatewayStub, pageAll, sandboxEmit, unreachableGateway } from '../support/adapter-tests.js';
 import { forwardTo, mockNetwork } from '../support/msw.js';
 import { simVoucher } from '../support/sim-data.js';
 
@@ -230,19 +230,7 @@ describe('kariermu adapter: vouchers', () => {
 
 /* ------------------------------------------------------------------------------------------ */
 
-const asCallback = (s: SignedCallback, over: Partial<CallbackRequest> = {}): CallbackRequest => ({
-  path: '/v1/callbacks/kariermu',
-  headers: new Headers(s.headers),
-  rawBody: s.body,
-  receivedAt: new Date(),
-  ...over,
-});
-
-async function rejection(p: Promise<unknown>): Promise<CallbackRejected> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(e).toBeInstanceOf(CallbackRejected);
-  return e as CallbackRejected;
-}
+const asCallback = callbackRequestTo('/v1/callbacks/kariermu');
 
 /** Signs any bytes with Karier.mu's sandbox key, to reach the checks that come after the signature. */
 async function signRaw(body: string, opts: { at?: Date; privateKeyPem?: string; kid?: string } = {}): Promise<CallbackRequest> {
@@ -273,7 +261,7 @@ describe('kariermu callbacks (verifyCallback)', () => {
 
   it('refuses a JWS made with another key, even one claiming Karier.mu’s kid', async () => {
     const forged = await signRaw(JSON.stringify({ id: 'evt-1', event: 'voucher.expired', data: { voucherCode: CODE, expiredAt: new Date().toISOString() } }), { privateKeyPem: otherPrivateKeyPem });
-    const r = await rejection(adapter.verifyCallback(forged));
+    const r = await callbackRejection(adapter.verifyCallback(forged));
     expect(r.reason).toBe('bad_signature');
   });
 
@@ -281,18 +269,18 @@ describe('kariermu callbacks (verifyCallback)', () => {
     const signed = await sim.callback(expired());
     const tampered = signed.body.replace(CODE, 'KMU-A1B2C3D5');
     expect(tampered).not.toBe(signed.body);
-    expect((await rejection(adapter.verifyCallback(asCallback(signed, { rawBody: tampered })))).reason).toBe('bad_signature');
+    expect((await callbackRejection(adapter.verifyCallback(asCallback(signed, { rawBody: tampered })))).reason).toBe('bad_signature');
     // Re-serialising is a change too: JWS signs bytes, not JSON meaning.
-    expect((await rejection(adapter.verifyCallback(asCallback(signed, { rawBody: JSON.stringify(JSON.parse(signed.body), null, 2) })))).reason).toBe('bad_signature');
+    expect((await callbackRejection(adapter.verifyCallback(asCallback(signed, { rawBody: JSON.stringify(JSON.parse(signed.body), null, 2) })))).reason).toBe('bad_signature');
   });
 
   it('refuses a missing, non-detached or under-specified signature header', async () => {
     const signed = await sim.callback(expired());
-    expect((await rejection(adapter.verifyCallback(asCallback(signed, { headers: new Headers() })))).reason).toBe('missing_signature');
+    expect((await callbackRejection(adapter.verifyCallback(asCallback(signed, { headers: new Headers() })))).reason).toBe('missing_signature');
     const [prot, sig] = signed.headers['x-kariermu-signature'].split('..');
     const compact = `${prot}.${base64url.encode(signed.body)}.${sig}`;
     for (const bad of [compact, 'garbage', `${base64url.encode('{"alg":"RS256","kid":"kmu-2026-01"}')}..${sig}`, `${base64url.encode('{"alg":"none","kid":"kmu-2026-01","iat":1}')}..${sig}`, `${base64url.encode('{"alg":"RS256","kid":"kmu-2026-01","iat":1,"b64":false,"crit":["b64"]}')}..${sig}`]) {
-      const r = await rejection(adapter.verifyCallback(asCallback(signed, { headers: new Headers({ 'x-kariermu-signature': bad }) })));
+      const r = await callbackRejection(adapter.verifyCallback(asCallback(signed, { headers: new Headers({ 'x-kariermu-signature': bad }) })));
       expect(r.reason, bad).toBe('bad_signature');
     }
   });
@@ -300,7 +288,7 @@ describe('kariermu callbacks (verifyCallback)', () => {
   it('refuses an iat more than 5 minutes from receipt, either way', async () => {
     for (const skew of [6 * 60_000, -6 * 60_000]) {
       const signed = await sim.callback(expired(), { at: new Date(Date.now() + skew) });
-      expect((await rejection(adapter.verifyCallback(asCallback(signed)))).reason).toBe('stale_timestamp');
+      expect((await callbackRejection(adapter.verifyCallback(asCallback(signed)))).reason).toBe('stale_timestamp');
     }
     const fresh = await sim.callback(expired(), { at: new Date(Date.now() - 4 * 60_000) });
     await expect(adapter.verifyCallback(asCallback(fresh))).resolves.toMatchObject({ platformType: 'voucher.expired' });
@@ -308,7 +296,7 @@ describe('kariermu callbacks (verifyCallback)', () => {
 
   it('calls a validly signed but unparseable body malformed', async () => {
     for (const body of ['{"id":', '{"event":"voucher.expired"}', '{"id":"e1","event":"purchase.refunded","data":{"voucherCode":"KMU-A1B2C3D4","refundedAt":"kemarin"}}']) {
-      expect((await rejection(adapter.verifyCallback(await signRaw(body)))).reason, body).toBe('malformed');
+      expect((await callbackRejection(adapter.verifyCallback(await signRaw(body)))).reason, body).toBe('malformed');
     }
   });
 
@@ -384,7 +372,7 @@ describe('kariermu JWKS: caching and rotation', () => {
 
     // Within the minute the cached set is trusted: the unknown kid is refused, not fetched for.
     at(10_000);
-    const early = await rejection(rotating.verifyCallback(await signedAtClock()));
+    const early = await callbackRejection(rotating.verifyCallback(await signedAtClock()));
     expect(early.reason).toBe('bad_signature');
     expect(early.message).toContain(kid);
     expect(jwksFetches).toBe(1);
@@ -404,7 +392,7 @@ describe('kariermu JWKS: caching and rotation', () => {
     for (let i = 0; i < 5; i++) {
       at(i * 1000);
       const forged = await signRaw('{"id":"x","event":"voucher.expired","data":{}}', { kid: `made-up-${i}`, at: clock });
-      expect((await rejection(rotating.verifyCallback({ ...forged, receivedAt: clock }))).reason).toBe('bad_signature');
+      expect((await callbackRejection(rotating.verifyCallback({ ...forged, receivedAt: clock }))).reason).toBe('bad_signature');
     }
     expect(jwksFetches).toBe(1);
   });
@@ -488,6 +476,22 @@ describe('kariermu completion (reportCompletion)', () => {
     expect(sim.state.vouchers.get('KMU-UNREDEEM')!.state).toBe('purchased');
   });
 
+  it('takes a completion only for an enrollment not yet finished', async () => {
+    expect(await completionVerdicts(sim.state, adapter, report, (_, i) => `KMU-STATE${String(i).padStart(3, '0')}`)).toEqual({
+      purchased: '409 voucher_not_enrolled',
+      redeemed: 'accepted',
+      in_progress: 'accepted',
+      completed: '409 completion_already_reported',
+      failed: '409 completion_already_reported',
+      reviewed: '409 completion_already_reported',
+      certified: '409 completion_already_reported',
+      reported: '409 completion_already_reported',
+      expired: '409 voucher_not_enrolled',
+      refunded: '410 voucher_refunded',
+      revoked: '410 voucher_refunded',
+    });
+  });
+
   it('reports a 500 as a retryable platform_unavailable', async () => {
     server.use(http.post(`${BASE}${KARIERMU_PATHS.completion(CODE)}`, () => HttpResponse.json({ error: 'internal' }, { status: 500 })));
     const err = (await adapter.reportCompletion(report).catch((e) => e)) as AdapterError;
@@ -497,26 +501,18 @@ describe('kariermu completion (reportCompletion)', () => {
 });
 
 describe('kariermu sandbox emit', () => {
-  const emit = (body: unknown) => sim.app.fetch(new Request(`${BASE}/_sandbox/emit`, { method: 'POST', body: JSON.stringify(body) }));
+  const emit = (body: unknown) => sandboxEmit(sim, body);
 
   it('applies the event and delivers the signed callback to the gateway', async () => {
-    const received: VerifiedCallback[] = [];
-    sim = newSim({
-      callback: {
-        url: 'https://gateway.test/v1/callbacks/kariermu',
-        fetch: async (r) => {
-          received.push(await adapter.verifyCallback({ path: new URL(r.url).pathname, headers: r.headers, rawBody: await r.text(), receivedAt: new Date() }));
-          return new Response(null, { status: 200 });
-        },
-      },
-    });
+    const { callback, delivered } = gatewayStub('https://gateway.test/v1/callbacks/kariermu', 200);
+    sim = newSim({ callback });
     sim.state.addVoucher(simVoucher({ code: CODE }));
     const reviewedAt = new Date('2026-01-12T01:00:00Z');
     const res = await emit({ kind: 'review.submitted', voucherCode: CODE, rating: 5, review: 'Mantap', reviewedAt: reviewedAt.toISOString() });
     expect(res.status).toBe(200);
     const answer = (await res.json()) as { eventId: string; gatewayStatus: number };
     expect(answer.gatewayStatus).toBe(200);
-    expect(received).toEqual([{ eventId: answer.eventId, platformType: 'enrollment.reviewed', occurredAt: reviewedAt, event: { kind: 'review.submitted', voucherCode: CODE, rating: 5, review: 'Mantap', reviewedAt } }]);
+    expect(await Promise.all(delivered.map((d) => adapter.verifyCallback(d)))).toEqual([{ eventId: answer.eventId, platformType: 'enrollment.reviewed', occurredAt: reviewedAt, event: { kind: 'review.submitted', voucherCode: CODE, rating: 5, review: 'Mantap', reviewedAt } }]);
     expect(sim.state.vouchers.get(CODE)).toMatchObject({ state: 'reviewed', review: { rating: 5, review: 'Mantap', reviewedAt } });
   });
 
@@ -531,6 +527,15 @@ describe('kariermu sandbox emit', () => {
     expect((await emit({ kind: 'completion.accepted', voucherCode: CODE, at: new Date().toISOString() })).status).toBe(422);
     expect((await emit({ kind: 'voucher.expired', voucherCode: 'KMU-ZZZZZZZZ', at: new Date().toISOString() })).status).toBe(404);
     expect((await emit({ kind: 'voucher.expired', voucherCode: CODE })).status).toBe(400);
+  });
+
+  it('changes the state even when the gateway cannot be reached, and answers 502', async () => {
+    sim = newSim({ callback: unreachableGateway('https://gateway.test/v1/callbacks/kariermu') });
+    sim.state.addVoucher(simVoucher({ code: CODE }));
+    const res = await emit({ kind: 'voucher.expired', voucherCode: CODE, at: new Date().toISOString() });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toEqual({ eventId: expect.stringMatching(/^evt_/), error: 'gateway unreachable: connection refused' });
+    expect(sim.state.vouchers.get(CODE)!.state).toBe('expired');
   });
 });
 
@@ -550,33 +555,19 @@ describe('kariermu listing (listVouchers)', () => {
   it('pages through 25 vouchers 10 at a time, each exactly once, inside the window', async () => {
     const urls: URL[] = [];
     server.use(http.get(`${BASE}${KARIERMU_PATHS.vouchers}`, ({ request }) => (urls.push(new URL(request.url)), sim.app.fetch(request))));
-    const seen: string[] = [];
-    const sizes: number[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await adapter.listVouchers({ from, to, cursor, limit: 10 });
-      sizes.push(page.items.length);
-      seen.push(...page.items.map((v) => v.code));
-      cursor = page.nextCursor;
-    } while (cursor);
+    const { codes, sizes } = await pageAll(adapter, { from, to, limit: 10 });
     expect(sizes).toEqual([10, 10, 5]);
-    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => code(i)));
+    expect(codes).toEqual(Array.from({ length: 25 }, (_, i) => code(i)));
     expect(Object.fromEntries(urls[0].searchParams)).toEqual({ updatedFrom: '2026-03-01T00:00:00.000Z', updatedTo: '2026-03-01T00:00:25.000Z', limit: '10' });
     expect(urls[1].searchParams.get('cursor')).toBeTruthy();
   });
 
   it('does not skip a voucher when an earlier one changes between pages (keyset cursor)', async () => {
-    const first = await adapter.listVouchers({ from, to, limit: 10 });
-    // An already-listed voucher changes now and leaves the window; offsets would shift, keys do not.
-    sim.state.vouchers.get(code(0))!.updatedAt = new Date();
-    const rest: string[] = [];
-    let cursor = first.nextCursor;
-    while (cursor) {
-      const page = await adapter.listVouchers({ from, to, cursor, limit: 10 });
-      rest.push(...page.items.map((v) => v.code));
-      cursor = page.nextCursor;
-    }
-    expect(rest).toEqual(Array.from({ length: 15 }, (_, i) => code(i + 10)));
+    const { codes } = await pageAll(adapter, { from, to, limit: 10 }, (page) => {
+      // An already-listed voucher changes now and leaves the window; offsets would shift, keys do not.
+      if (page === 1) sim.state.vouchers.get(code(0))!.updatedAt = new Date();
+    });
+    expect(codes.slice(10)).toEqual(Array.from({ length: 15 }, (_, i) => code(i + 10)));
   });
 
   it('refuses a cursor Karier.mu did not issue', async () => {

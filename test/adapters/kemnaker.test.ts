@@ -19,7 +19,8 @@ import {
 import { KEMNAKER_STATUS_MAP, KEMNAKER_STATUSES } from '../../adapters/kemnaker/status.js';
 import { formatSnapTimestamp, formatWibDateTime, parseWibDateTime } from '../../adapters/kemnaker/transformers.js';
 import type { SignedCallback, SimCallbackEvent } from '../../adapters/shared/simulator-kit.js';
-import { AdapterError, CallbackRejected, type AdapterContext, type CallbackRequest, type CanonicalEvent, type CompletionReport, type VerifiedCallback } from '../../adapters/types.js';
+import { AdapterError, type AdapterContext, type CallbackRequest, type CanonicalEvent, type CompletionReport, type VerifiedCallback } from '../../adapters/types.js';
+import { callbackRejection, callbackRequestTo, completionVerdicts, gatewayStub, pageAll, sandboxEmit, unreachableGateway } from '../support/adapter-tests.js';
 import { forwardTo, mockNetwork } from '../support/msw.js';
 import { simVoucher } from '../support/sim-data.js';
 
@@ -311,19 +312,7 @@ describe('kemnaker adapter', () => {
 
 /* ------------------------------------------------------------------------------------------ */
 
-const asCallback = (s: SignedCallback, over: Partial<CallbackRequest> = {}): CallbackRequest => ({
-  path: KEMNAKER_CALLBACK_PATH,
-  headers: new Headers(s.headers),
-  rawBody: s.body,
-  receivedAt: new Date(),
-  ...over,
-});
-
-async function rejection(p: Promise<unknown>): Promise<CallbackRejected> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(e).toBeInstanceOf(CallbackRejected);
-  return e as CallbackRejected;
-}
+const asCallback = callbackRequestTo(KEMNAKER_CALLBACK_PATH);
 
 describe('kemnaker notifications (verifyCallback)', () => {
   // Computed independently with openssl:
@@ -358,17 +347,17 @@ describe('kemnaker notifications (verifyCallback)', () => {
   it('refuses a body with one byte changed, a changed signature or another path', async () => {
     const tampered = BODY.replace('09:30:00', '09:30:01');
     expect(tampered).not.toBe(BODY);
-    expect((await rejection(adapter.verifyCallback(vectorRequest({ rawBody: tampered })))).reason).toBe('bad_signature');
+    expect((await callbackRejection(adapter.verifyCallback(vectorRequest({ rawBody: tampered })))).reason).toBe('bad_signature');
     const sig = new Headers(vectorHeaders);
     sig.set('x-signature', (VECTOR[0] === 'A' ? 'B' : 'A') + VECTOR.slice(1));
-    expect((await rejection(adapter.verifyCallback(vectorRequest({ headers: sig })))).reason).toBe('bad_signature');
-    expect((await rejection(adapter.verifyCallback(vectorRequest({ path: '/v1/callbacks/tokopedia' })))).reason).toBe('bad_signature');
+    expect((await callbackRejection(adapter.verifyCallback(vectorRequest({ headers: sig })))).reason).toBe('bad_signature');
+    expect((await callbackRejection(adapter.verifyCallback(vectorRequest({ path: '/v1/callbacks/tokopedia' })))).reason).toBe('bad_signature');
   });
 
   it('refuses a notification for another X-PARTNER-ID, even when correctly signed', async () => {
     const other = createKemnakerSimulator({ partnerId: 'SOMEONE-ELSE', clientSecret: creds.clientSecret });
     const signed = await other.callback({ kind: 'voucher.expired', voucherCode: 'SK-2026-000001', at: new Date() });
-    const r = await rejection(adapter.verifyCallback(asCallback(signed)));
+    const r = await callbackRejection(adapter.verifyCallback(asCallback(signed)));
     expect(r.reason).toBe('bad_signature');
     expect(r.message).toContain('X-PARTNER-ID');
   });
@@ -376,20 +365,20 @@ describe('kemnaker notifications (verifyCallback)', () => {
   it('refuses an X-TIMESTAMP more than 5 minutes from receipt, either way', async () => {
     const received = new Date('2026-01-02T02:30:05Z');
     for (const skew of [6 * 60_000, -6 * 60_000]) {
-      const r = await rejection(adapter.verifyCallback(vectorRequest({ receivedAt: new Date(received.getTime() + skew) })));
+      const r = await callbackRejection(adapter.verifyCallback(vectorRequest({ receivedAt: new Date(received.getTime() + skew) })));
       expect(r.reason).toBe('stale_timestamp');
     }
     for (const skew of [4 * 60_000, -4 * 60_000]) await expect(adapter.verifyCallback(vectorRequest({ receivedAt: new Date(received.getTime() + skew) }))).resolves.toBeDefined();
     // The simulator's own clock, signing 6 minutes ago: the same rule.
     const stale = await sim.callback({ kind: 'voucher.expired', voucherCode: 'SK-2026-000001', at: new Date() }, { at: new Date(Date.now() - 6 * 60_000) });
-    expect((await rejection(adapter.verifyCallback(asCallback(stale)))).reason).toBe('stale_timestamp');
+    expect((await callbackRejection(adapter.verifyCallback(asCallback(stale)))).reason).toBe('stale_timestamp');
   });
 
   it('refuses a notification missing any of its headers', async () => {
     for (const name of ['x-timestamp', 'x-partner-id', 'x-external-id', 'x-signature']) {
       const headers = new Headers(vectorHeaders);
       headers.delete(name);
-      const r = await rejection(adapter.verifyCallback(vectorRequest({ headers })));
+      const r = await callbackRejection(adapter.verifyCallback(vectorRequest({ headers })));
       expect(r.reason, name).toBe('missing_signature');
       expect(r.message).toContain(name.toUpperCase());
     }
@@ -403,11 +392,11 @@ describe('kemnaker notifications (verifyCallback)', () => {
         rawBody,
         receivedAt: new Date(),
       });
-    expect((await rejection(signedRaw('{"jenisEvent":'))).reason).toBe('malformed');
-    expect((await rejection(signedRaw('{"data":{}}'))).reason).toBe('malformed');
-    expect((await rejection(signedRaw('{"jenisEvent":"ULASAN","data":{"voucherCode":"SK-2026-000001","rating":9,"ulasan":"x","tanggalUlasan":"02-01-2026 09:30:00"}}'))).reason).toBe('malformed');
-    expect((await rejection(signedRaw('{"jenisEvent":"PENGEMBALIAN_DANA","data":{"voucherCode":"SK-2026-000001","tanggalPengembalian":"2026-01-02T09:30:00Z"}}'))).reason).toBe('malformed');
-    expect((await rejection(signedRaw('{"jenisEvent":"X","data":{}}', '02-01-2026 09:30:00'))).reason).toBe('malformed');
+    expect((await callbackRejection(signedRaw('{"jenisEvent":'))).reason).toBe('malformed');
+    expect((await callbackRejection(signedRaw('{"data":{}}'))).reason).toBe('malformed');
+    expect((await callbackRejection(signedRaw('{"jenisEvent":"ULASAN","data":{"voucherCode":"SK-2026-000001","rating":9,"ulasan":"x","tanggalUlasan":"02-01-2026 09:30:00"}}'))).reason).toBe('malformed');
+    expect((await callbackRejection(signedRaw('{"jenisEvent":"PENGEMBALIAN_DANA","data":{"voucherCode":"SK-2026-000001","tanggalPengembalian":"2026-01-02T09:30:00Z"}}'))).reason).toBe('malformed');
+    expect((await callbackRejection(signedRaw('{"jenisEvent":"X","data":{}}', '02-01-2026 09:30:00'))).reason).toBe('malformed');
   });
 
   it('passes an event word it does not know through as unknown, not as an error', async () => {
@@ -526,6 +515,22 @@ describe('kemnaker grade (reportCompletion)', () => {
     expect(sim.state.vouchers.get('SK-2026-000002')!.state).toBe('purchased');
   });
 
+  it('takes a grade only for a voucher redeemed and not yet graded', async () => {
+    expect(await completionVerdicts(sim.state, adapter, report, (_, i) => `SK-2026-${String(300 + i).padStart(6, '0')}`)).toEqual({
+      purchased: '403 4032615',
+      redeemed: 'accepted',
+      in_progress: 'accepted',
+      completed: '409 4092603',
+      failed: '409 4092603',
+      reviewed: '409 4092603',
+      certified: '409 4092603',
+      reported: '409 4092603',
+      expired: '403 4032615',
+      refunded: '404 4042604',
+      revoked: '404 4042604',
+    });
+  });
+
   it('reports a 500 as a retryable platform_unavailable', async () => {
     server.use(http.post(`${BASE}${KEMNAKER_PATHS.grade}`, () => HttpResponse.json({ responseCode: '5002600', responseMessage: 'General Error' }, { status: 500 })));
     const err = (await adapter.reportCompletion(report).catch((e) => e)) as AdapterError;
@@ -534,26 +539,15 @@ describe('kemnaker grade (reportCompletion)', () => {
   });
 
   it('is accepted the next day through a NILAI_DITERIMA notification to the gateway', async () => {
-    const received: VerifiedCallback[] = [];
-    const gatewayUrl = 'https://gateway.test/v1/callbacks/kemnaker';
-    sim = createKemnakerSimulator(creds, sim.state, undefined, {
-      callback: {
-        url: gatewayUrl,
-        fetch: async (r) => {
-          const v = await adapter.verifyCallback({ path: new URL(r.url).pathname, headers: r.headers, rawBody: await r.text(), receivedAt: new Date() }).catch((e: CallbackRejected) => e);
-          if (v instanceof CallbackRejected) return new Response(v.reason, { status: 401 });
-          received.push(v);
-          return new Response(null, { status: 204 });
-        },
-      },
-    });
+    const { callback, delivered } = gatewayStub('https://gateway.test/v1/callbacks/kemnaker', 204);
+    sim = createKemnakerSimulator(creds, sim.state, undefined, { callback });
     const receipt = await adapter.reportCompletion(report);
     const acceptedAt = new Date('2026-01-11T02:00:00Z');
-    const res = await sim.app.fetch(new Request(`${BASE}/_sandbox/emit`, { method: 'POST', body: JSON.stringify({ kind: 'completion.accepted', voucherCode: 'SK-2026-000001', at: acceptedAt.toISOString() }) }));
+    const res = await sandboxEmit(sim, { kind: 'completion.accepted', voucherCode: 'SK-2026-000001', at: acceptedAt.toISOString() });
     expect(res.status).toBe(200);
     const answer = (await res.json()) as { eventId: string; gatewayStatus: number };
     expect(answer.gatewayStatus).toBe(204);
-    expect(received).toEqual([{ eventId: answer.eventId, platformType: 'NILAI_DITERIMA', occurredAt: acceptedAt, event: { kind: 'completion.accepted', voucherCode: 'SK-2026-000001', at: acceptedAt } }]);
+    expect(await Promise.all(delivered.map((d) => adapter.verifyCallback(d)))).toEqual([{ eventId: answer.eventId, platformType: 'NILAI_DITERIMA', occurredAt: acceptedAt, event: { kind: 'completion.accepted', voucherCode: 'SK-2026-000001', at: acceptedAt } }]);
     expect(sim.gradeDecisions.get('SK-2026-000001')).toEqual({ decision: 'accepted', at: acceptedAt });
     expect(sim.state.vouchers.get('SK-2026-000001')!.state).toBe('completed');
     expect(receipt.reference).toMatch(/^SK-NLI-/);
@@ -561,7 +555,7 @@ describe('kemnaker grade (reportCompletion)', () => {
 
   it('takes a new grade after Sisnaker rejects one, with the reason in NILAI_DITOLAK', async () => {
     await adapter.reportCompletion(report);
-    const res = await sim.app.fetch(new Request(`${BASE}/_sandbox/emit`, { method: 'POST', body: JSON.stringify({ kind: 'completion.rejected', voucherCode: 'SK-2026-000001', reason: 'Tanggal selesai sebelum jadwal', at: new Date().toISOString() }) }));
+    const res = await sandboxEmit(sim, { kind: 'completion.rejected', voucherCode: 'SK-2026-000001', reason: 'Tanggal selesai sebelum jadwal', at: new Date().toISOString() });
     const signed = (await res.json()) as SignedCallback;
     const v = await adapter.verifyCallback(asCallback(signed));
     expect(v.event).toMatchObject({ kind: 'completion.rejected', voucherCode: 'SK-2026-000001', reason: 'Tanggal selesai sebelum jadwal' });
@@ -574,7 +568,7 @@ describe('kemnaker sandbox emit', () => {
   it('applies the event, bumps updatedAt and answers with the signed notification when no gateway is set', async () => {
     const before = new Date(Date.now() - 1000);
     const reviewedAt = new Date('2026-01-12T01:00:00Z');
-    const res = await sim.app.fetch(new Request(`${BASE}/_sandbox/emit`, { method: 'POST', body: JSON.stringify({ kind: 'review.submitted', voucherCode: 'SK-2026-000001', rating: 4, review: 'Bagus', reviewedAt: reviewedAt.toISOString() }) }));
+    const res = await sandboxEmit(sim, { kind: 'review.submitted', voucherCode: 'SK-2026-000001', rating: 4, review: 'Bagus', reviewedAt: reviewedAt.toISOString() });
     expect(res.status).toBe(200);
     const signed = (await res.json()) as SignedCallback;
     expect(Object.keys(signed.headers).sort()).toEqual(['content-type', 'x-external-id', 'x-partner-id', 'x-signature', 'x-timestamp']);
@@ -588,7 +582,7 @@ describe('kemnaker sandbox emit', () => {
   it('adds a purchased voucher, marks refunds and expiries', async () => {
     const purchasedAt = new Date('2026-01-01T00:00:00Z');
     const voucher = { ...simVoucher({ code: 'SK-2026-000050' }), purchasedAt: purchasedAt.toISOString(), expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
-    const emit = (body: unknown) => sim.app.fetch(new Request(`${BASE}/_sandbox/emit`, { method: 'POST', body: JSON.stringify(body) }));
+    const emit = (body: unknown) => sandboxEmit(sim, body);
     expect((await emit({ kind: 'purchase.made', voucher })).status).toBe(200);
     expect(sim.state.vouchers.get('SK-2026-000050')).toMatchObject({ state: 'purchased', purchasedAt });
     expect((await emit({ kind: 'voucher.refunded', voucherCode: 'SK-2026-000050', at: new Date().toISOString() })).status).toBe(200);
@@ -598,6 +592,14 @@ describe('kemnaker sandbox emit', () => {
     expect((await emit({ kind: 'voucher.expired', voucherCode: 'SK-2026-999999', at: new Date().toISOString() })).status).toBe(404);
     expect((await emit({ kind: 'voucher.expired', voucherCode: 'SK-2026-000001', at: 'yesterday' })).status).toBe(400);
     expect((await emit({ kind: 'nonsense' })).status).toBe(400);
+  });
+
+  it('changes the state even when the gateway cannot be reached, and answers 502', async () => {
+    sim = createKemnakerSimulator(creds, sim.state, undefined, { callback: unreachableGateway('https://gateway.test/v1/callbacks/kemnaker') });
+    const res = await sandboxEmit(sim, { kind: 'voucher.expired', voucherCode: 'SK-2026-000001', at: new Date().toISOString() });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toEqual({ eventId: expect.stringMatching(/^\d+$/), error: 'gateway unreachable: connection refused' });
+    expect(sim.state.vouchers.get('SK-2026-000001')!.state).toBe('expired');
   });
 });
 
@@ -615,17 +617,9 @@ describe('kemnaker listing (listVouchers)', () => {
   });
 
   it('pages through 25 vouchers 10 at a time, each exactly once, inside the window', async () => {
-    const seen: string[] = [];
-    const pageSizes: number[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await adapter.listVouchers({ from, to, cursor, limit: 10 });
-      pageSizes.push(page.items.length);
-      seen.push(...page.items.map((v) => v.code));
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(pageSizes).toEqual([10, 10, 5]);
-    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => code(i)));
+    const { codes, sizes } = await pageAll(adapter, { from, to, limit: 10 });
+    expect(sizes).toEqual([10, 10, 5]);
+    expect(codes).toEqual(Array.from({ length: 25 }, (_, i) => code(i)));
     expect(JSON.parse(await sent[0].text())).toEqual({ startDate: '01-03-2026 07:00:00', endDate: '01-03-2026 07:00:25', pageNo: 1, pageSize: 10 });
     expect(JSON.parse(await sent[2].text())).toMatchObject({ pageNo: 3, pageSize: 10 });
   });

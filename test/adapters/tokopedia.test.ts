@@ -5,7 +5,8 @@ import { TOKOPEDIA_EVENT_MAP, TOKOPEDIA_EVENT_TYPES } from '../../adapters/tokop
 import { createTokopediaAdapter } from '../../adapters/tokopedia/index.js';
 import { createTokopediaSimulator } from '../../adapters/tokopedia/simulator.js';
 import { tokopediaSignature, tokopediaWebhookSignature } from '../../adapters/tokopedia/http.js';
-import { AdapterError, CallbackRejected, type CallbackRequest, type CompletionReport } from '../../adapters/types.js';
+import { AdapterError, type CallbackRequest, type CompletionReport } from '../../adapters/types.js';
+import { callbackVerdict, completionVerdicts, gatewayStub, pageAll, sandboxEmit as emit, unreachableGateway } from '../support/adapter-tests.js';
 import { forwardTo, mockNetwork } from '../support/msw.js';
 import { simVoucher } from '../support/sim-data.js';
 
@@ -24,7 +25,6 @@ const adapter = createTokopediaAdapter(
 );
 
 const asRequest = (s: SignedCallback, receivedAt = new Date()): CallbackRequest => ({ path: '/v1/callbacks/tokopedia', headers: new Headers(s.headers), rawBody: s.body, receivedAt });
-const rejection = (p: Promise<unknown>) => p.then(() => 'accepted', (e) => (e instanceof CallbackRejected ? e.reason : `threw ${e}`));
 
 beforeEach(() => {
   sim = createTokopediaSimulator(creds, undefined, undefined, simOpts);
@@ -113,59 +113,59 @@ describe('tokopedia callbacks (Standard Webhooks)', () => {
   });
 
   it('accepts any one valid signature: a secret being rotated out, or one of several signatures', async () => {
-    await expect(rejection(adapter.verifyCallback(vector(`v1,${VECTOR_PREVIOUS}`)))).resolves.toBe('accepted');
-    await expect(rejection(adapter.verifyCallback(vector(`v1a,ignored v1,${'A'.repeat(43)}= v1,${VECTOR_CURRENT}`)))).resolves.toBe('accepted');
+    await expect(callbackVerdict(adapter.verifyCallback(vector(`v1,${VECTOR_PREVIOUS}`)))).resolves.toBe('accepted');
+    await expect(callbackVerdict(adapter.verifyCallback(vector(`v1a,ignored v1,${'A'.repeat(43)}= v1,${VECTOR_CURRENT}`)))).resolves.toBe('accepted');
     const rotated = createTokopediaSimulator(creds, undefined, undefined, { webhookSecrets: [WEBHOOK_PREVIOUS] });
     await expect(adapter.verifyCallback(asRequest(await rotated.callback({ kind: 'voucher.expired', voucherCode: 'TKPA1B2C3D4E', at: new Date() })))).resolves.toMatchObject({ event: { kind: 'voucher.expired' } });
     const stranger = createTokopediaSimulator(creds, undefined, undefined, { webhookSecrets: ['someone-else'] });
-    await expect(rejection(adapter.verifyCallback(asRequest(await stranger.callback({ kind: 'voucher.expired', voucherCode: 'TKPA1B2C3D4E', at: new Date() }))))).resolves.toBe('bad_signature');
+    await expect(callbackVerdict(adapter.verifyCallback(asRequest(await stranger.callback({ kind: 'voucher.expired', voucherCode: 'TKPA1B2C3D4E', at: new Date() }))))).resolves.toBe('bad_signature');
   });
 
   it('refuses a body with one byte changed, and a signature over re-serialised JSON', async () => {
-    await expect(rejection(adapter.verifyCallback(vector(`v1,${VECTOR_CURRENT}`, VECTOR_BODY.replace('TKPA1B2C3D4E', 'TKPA1B2C3D4F'))))).resolves.toBe('bad_signature');
-    await expect(rejection(adapter.verifyCallback(vector(`v1,${VECTOR_CURRENT}`, JSON.stringify(JSON.parse(VECTOR_BODY), null, 1))))).resolves.toBe('bad_signature');
-    await expect(rejection(adapter.verifyCallback(vector('v1,')))).resolves.toBe('bad_signature');
-    await expect(rejection(adapter.verifyCallback(vector(`v2,${VECTOR_CURRENT}`)))).resolves.toBe('bad_signature');
+    await expect(callbackVerdict(adapter.verifyCallback(vector(`v1,${VECTOR_CURRENT}`, VECTOR_BODY.replace('TKPA1B2C3D4E', 'TKPA1B2C3D4F'))))).resolves.toBe('bad_signature');
+    await expect(callbackVerdict(adapter.verifyCallback(vector(`v1,${VECTOR_CURRENT}`, JSON.stringify(JSON.parse(VECTOR_BODY), null, 1))))).resolves.toBe('bad_signature');
+    await expect(callbackVerdict(adapter.verifyCallback(vector('v1,')))).resolves.toBe('bad_signature');
+    await expect(callbackVerdict(adapter.verifyCallback(vector(`v2,${VECTOR_CURRENT}`)))).resolves.toBe('bad_signature');
   });
 
   it('refuses a signature for another event id (the id is signed)', async () => {
     const req = vector(`v1,${VECTOR_CURRENT}`);
     req.headers.set('webhook-id', 'msg_other');
-    await expect(rejection(adapter.verifyCallback(req))).resolves.toBe('bad_signature');
+    await expect(callbackVerdict(adapter.verifyCallback(req))).resolves.toBe('bad_signature');
   });
 
   it('refuses a timestamp more than five minutes off, either way, even when signed', async () => {
     const ev = { kind: 'voucher.expired', voucherCode: 'TKPA1B2C3D4E', at: new Date() } as const;
     const now = new Date();
-    await expect(rejection(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() - 6 * 60_000) }), now)))).resolves.toBe('stale_timestamp');
-    await expect(rejection(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() + 6 * 60_000) }), now)))).resolves.toBe('stale_timestamp');
-    await expect(rejection(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() - 4 * 60_000) }), now)))).resolves.toBe('accepted');
-    await expect(rejection(adapter.verifyCallback({ ...vector(`v1,${VECTOR_CURRENT}`), receivedAt: new Date('2026-01-01T00:06:00Z') }))).resolves.toBe('stale_timestamp');
+    await expect(callbackVerdict(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() - 6 * 60_000) }), now)))).resolves.toBe('stale_timestamp');
+    await expect(callbackVerdict(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() + 6 * 60_000) }), now)))).resolves.toBe('stale_timestamp');
+    await expect(callbackVerdict(adapter.verifyCallback(asRequest(await sim.callback(ev, { at: new Date(now.getTime() - 4 * 60_000) }), now)))).resolves.toBe('accepted');
+    await expect(callbackVerdict(adapter.verifyCallback({ ...vector(`v1,${VECTOR_CURRENT}`), receivedAt: new Date('2026-01-01T00:06:00Z') }))).resolves.toBe('stale_timestamp');
   });
 
   it('refuses a callback missing any of the three headers', async () => {
     for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature']) {
       const req = vector(`v1,${VECTOR_CURRENT}`);
       req.headers.delete(name);
-      await expect(rejection(adapter.verifyCallback(req)), name).resolves.toBe('missing_signature');
+      await expect(callbackVerdict(adapter.verifyCallback(req)), name).resolves.toBe('missing_signature');
     }
   });
 
   it('refuses everything when no webhook secret is configured', async () => {
     const unconfigured = createTokopediaAdapter({ baseUrl: BASE, ...creds }, { fetch: (i, init) => fetch(i, init), timeoutMs: 500 });
-    await expect(rejection(unconfigured.verifyCallback(vector(`v1,${VECTOR_CURRENT}`)))).resolves.toBe('bad_signature');
+    await expect(callbackVerdict(unconfigured.verifyCallback(vector(`v1,${VECTOR_CURRENT}`)))).resolves.toBe('bad_signature');
   });
 
   it('calls a correctly signed body that is not a webhook, or a known type with bad data, malformed', async () => {
     const signed = async (body: string): Promise<CallbackRequest> => ({
       ...vector(`v1,${await tokopediaWebhookSignature(WEBHOOK_CURRENT, 'msg_2Lh9KxYf', '1767225600', body)}`, body),
     });
-    await expect(rejection(adapter.verifyCallback(await signed('not json')))).resolves.toBe('malformed');
-    await expect(rejection(adapter.verifyCallback(await signed('{"data":{}}')))).resolves.toBe('malformed');
-    await expect(rejection(adapter.verifyCallback(await signed('{"type":"voucher.reviewed","data":{"voucher_code":"X","rating":7,"review":"","reviewed_at":"2026-01-01T00:00:00Z"}}')))).resolves.toBe('malformed');
+    await expect(callbackVerdict(adapter.verifyCallback(await signed('not json')))).resolves.toBe('malformed');
+    await expect(callbackVerdict(adapter.verifyCallback(await signed('{"data":{}}')))).resolves.toBe('malformed');
+    await expect(callbackVerdict(adapter.verifyCallback(await signed('{"type":"voucher.reviewed","data":{"voucher_code":"X","rating":7,"review":"","reviewed_at":"2026-01-01T00:00:00Z"}}')))).resolves.toBe('malformed');
     const ts = vector(`v1,${VECTOR_CURRENT}`);
     ts.headers.set('webhook-timestamp', '2026-01-01T00:00:00Z');
-    await expect(rejection(adapter.verifyCallback(ts))).resolves.toBe('malformed');
+    await expect(callbackVerdict(adapter.verifyCallback(ts))).resolves.toBe('malformed');
   });
 
   it('returns an event type it does not know as unknown, not as an error', async () => {
@@ -214,21 +214,9 @@ describe('tokopedia callbacks (Standard Webhooks)', () => {
 });
 
 describe('tokopedia sandbox trigger (/_sandbox/emit)', () => {
-  const emit = (s: { app: { fetch(r: Request): Response | Promise<Response> } }, body: unknown) =>
-    s.app.fetch(new Request('http://sim/_sandbox/emit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
-
   it('applies a review to the state and delivers the signed callback to the gateway', async () => {
-    const delivered: CallbackRequest[] = [];
-    const target = createTokopediaSimulator(creds, sim.state, undefined, {
-      ...simOpts,
-      callback: {
-        url: 'http://gateway.test/v1/callbacks/tokopedia',
-        fetch: async (r) => {
-          delivered.push({ path: new URL(r.url).pathname, headers: r.headers, rawBody: await r.text(), receivedAt: new Date() });
-          return new Response(null, { status: 204 });
-        },
-      },
-    });
+    const { callback, delivered } = gatewayStub('http://gateway.test/v1/callbacks/tokopedia', 204);
+    const target = createTokopediaSimulator(creds, sim.state, undefined, { ...simOpts, callback });
     const before = Date.now();
     const res = await emit(target, { kind: 'review.submitted', voucherCode: 'TKPA1B2C3D4E', rating: 4, review: 'Bagus', reviewedAt: '2026-02-01T10:00:00Z', eventId: 'msg_fixed' });
     expect(res.status).toBe(200);
@@ -261,6 +249,23 @@ describe('tokopedia sandbox trigger (/_sandbox/emit)', () => {
     const res = await emit(sim, { kind: 'voucher.refunded', voucherCode: 'TKPA1B2C3D4E', at: '2026-02-01T10:00:00Z' });
     expect(res.status).toBe(200);
     expect(sim.state.vouchers.get('TKPA1B2C3D4E')!.state).toBe('refunded');
+  });
+
+  it('stamps a purchase before signing it, so the webhook shows the updated_at the listing will', async () => {
+    const res = await emit(sim, {
+      kind: 'purchase.made',
+      voucher: { code: 'TKPNEW000003', cardNumber: '5201000000000003', buyerName: 'Ani', buyerEmail: 'ani@x.id', courseId: 'CRS-1', courseTitle: 'Kursus', providerId: 'prv-1', expiresAt: '2026-12-31T00:00:00Z' },
+    });
+    const sent = JSON.parse(((await res.json()) as SignedCallback).body) as { data: { updated_at: string } };
+    expect(sent.data.updated_at).toBe(sim.state.vouchers.get('TKPNEW000003')!.updatedAt!.toISOString());
+  });
+
+  it('changes the state even when the gateway cannot be reached, and answers 502', async () => {
+    const target = createTokopediaSimulator(creds, sim.state, undefined, { ...simOpts, callback: unreachableGateway('http://gateway.test/v1/callbacks/tokopedia') });
+    const res = await emit(target, { kind: 'voucher.expired', voucherCode: 'TKPA1B2C3D4E', at: '2026-02-01T10:00:00Z' });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toEqual({ errors: [{ code: 'CALLBACK_UNDELIVERED', message: 'connection refused' }] });
+    expect(sim.state.vouchers.get('TKPA1B2C3D4E')!.state).toBe('expired');
   });
 });
 
@@ -312,6 +317,22 @@ describe('tokopedia completion reports', () => {
     expect(sim.state.appliedCount('/completion')).toBe(0);
   });
 
+  it('takes a completion only for a voucher redeemed and not yet finished', async () => {
+    expect(await completionVerdicts(sim.state, adapter, report, (_, i) => `TKPSTATE${String(i).padStart(4, '0')}`)).toEqual({
+      purchased: '409 VOUCHER_NOT_REDEEMED',
+      redeemed: 'accepted',
+      in_progress: 'accepted',
+      completed: '409 COMPLETION_ALREADY_REPORTED',
+      failed: '409 COMPLETION_ALREADY_REPORTED',
+      reviewed: '409 COMPLETION_ALREADY_REPORTED',
+      certified: '409 COMPLETION_ALREADY_REPORTED',
+      reported: '409 COMPLETION_ALREADY_REPORTED',
+      expired: '410 VOUCHER_EXPIRED',
+      refunded: '410 VOUCHER_REFUNDED',
+      revoked: '410 VOUCHER_REFUNDED',
+    });
+  });
+
   it('turns a platform 500 into a retryable error', async () => {
     server.use(http.post(`${BASE}/*`, () => new HttpResponse('oops', { status: 500 })));
     const err = (await adapter.reportCompletion(report).catch((e) => e)) as AdapterError;
@@ -333,19 +354,7 @@ describe('tokopedia voucher listing', () => {
     sim.state.addVoucher(simVoucher({ code: 'TKPAFTER0001', updatedAt: new Date(to.getTime() + 60_000) }));
   });
 
-  async function all(limit: number, between?: (page: number) => void) {
-    const codes: string[] = [];
-    const sizes: number[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await adapter.listVouchers({ from, to, cursor, limit });
-      codes.push(...page.items.map((v) => v.code));
-      sizes.push(page.items.length);
-      cursor = page.nextCursor;
-      between?.(sizes.length);
-    } while (cursor);
-    return { codes, sizes };
-  }
+  const all = (limit: number, between?: (page: number) => void) => pageAll(adapter, { from, to, limit }, between);
 
   it('pages through 25 vouchers ten at a time, each exactly once, inside [from, to)', async () => {
     const { codes, sizes } = await all(10);

@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import type { CanonicalEvent } from '../types.js';
+
+/**
+ * Event tables for platforms whose callbacks carry an event word and a data object: each adapter
+ * keeps its own table of words (its dialect) built from these rows.
+ */
+
+export type KnownEventKind = Exclude<CanonicalEvent['kind'], 'unknown'>;
+type EventOf<K extends KnownEventKind> = Extract<CanonicalEvent, { kind: K }>;
+
+export type DecodedEvent = { ok: true; event: CanonicalEvent; at?: Date } | { ok: false; message: string };
+
+/**
+ * One row per event word. The `data` schema, its translation and the canonical kind sit side by
+ * side so they cannot drift apart. `read` is built here so that a caller holding a union of rows
+ * needs no cast.
+ */
+export function eventRow<K extends KnownEventKind, S extends z.ZodType>(kind: K, data: S, decode: (d: z.output<S>) => { event: EventOf<K>; at: Date }) {
+  return {
+    kind,
+    data,
+    read(raw: unknown): DecodedEvent {
+      const parsed = data.safeParse(raw);
+      return parsed.success ? { ok: true, ...decode(parsed.data) } : { ok: false, message: parsed.error.message.slice(0, 300) };
+    },
+  };
+}
+
+/** A word outside the table is an `unknown` event, never an error: a platform may add words before we do. */
+export function decodeEvent(table: Record<string, { read(raw: unknown): DecodedEvent }>, word: string, data: unknown): DecodedEvent {
+  // hasOwn, because a plain lookup would find words like "constructor" on Object.prototype.
+  if (!Object.hasOwn(table, word)) return { ok: true, event: { kind: 'unknown', platformType: word } };
+  return table[word].read(data);
+}

@@ -1,0 +1,55 @@
+import { z } from '@hono/zod-openapi';
+import { requireCaller } from '../app/auth.js';
+import type { AppEnv } from '../app/context.js';
+import { problems } from '../lib/problem.js';
+import { once } from '../services/idempotency.js';
+import { sendAnswer } from './respond.js';
+import { authProblems, bearerSecurity, IdempotencyHeaders, problemContent } from './schemas.js';
+
+/** What every /v1/ops route shares: an ops token (a provider's is a 403), its tag and security. */
+const opsOnly = requireCaller('ops');
+export const opsRoute = { tags: ['Operations'], security: bearerSecurity, middleware: [opsOnly] as [typeof opsOnly] };
+
+export function operatorOf(c: { var: AppEnv['Variables'] }): string {
+  const caller = c.var.caller;
+  if (caller.kind !== 'ops') throw problems.forbidden('This route needs an ops token.');
+  return caller.operator;
+}
+
+/** Every manual action says why; the reason goes to the audit log with the operator's name. */
+export const Reason = z
+  .string({ error: 'reason is required: say why, it goes to the audit log' })
+  .trim()
+  .min(3, 'must explain the action (3 characters or more)')
+  .max(1000)
+  .openapi({ description: 'Why; written to the audit log with the operator’s name.', example: 'Participant confirmed by phone; platform account name is a nickname.' });
+
+export const ReasonBody = z.object({ reason: Reason }).openapi('OpsReason');
+
+export const IdParam = (description: string) =>
+  z.object({ id: z.coerce.number({ error: 'must be a number' }).int('must be an integer').positive('must be positive').openapi({ param: { name: 'id', in: 'path' }, description }) });
+
+export const Limit = z.coerce.number().int().min(1).max(500).default(50).openapi({ description: 'Page size (1–500).' });
+export const Cursor = z.string().min(1).max(200).optional().openapi({ description: 'Opaque; the previous page’s nextCursor.' });
+export const NextCursor = z.string().nullable().openapi({ description: 'Pass back as `cursor` for the next page; null on the last page.' });
+
+export const IsoDateTime = z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time' });
+
+export const opsMutation = { headers: IdempotencyHeaders };
+export const opsProblems = { 400: problemContent('Invalid request; errors[] names each field'), ...authProblems };
+
+/**
+ * Runs an ops action once per Idempotency-Key, scoped to the operator, as every mutating route
+ * of the gateway does: a retried click replays the first answer instead of acting twice.
+ */
+export async function opsOnce(
+  c: { var: AppEnv['Variables']; req: { header(name: string): string | undefined } },
+  route: string,
+  body: unknown,
+  work: (operator: string) => Promise<{ status: number; body: unknown }>,
+) {
+  const operator = operatorOf(c);
+  const deps = c.var.deps;
+  const answer = await once(deps.database.db, { scope: `ops:${operator}`, route, key: c.req.header('idempotency-key')!, body, waitMs: deps.config.idempotencyWaitMs }, () => work(operator));
+  return sendAnswer(answer);
+}

@@ -1,0 +1,202 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../db/database.js';
+import {
+  NOT_REPORTED_AFTER_HOURS,
+  platformAgreementTable,
+  prakerjaAgreementTable,
+  REDEEMED_AT_PLATFORM,
+  type DiscrepancyKind,
+  type ReconSettings,
+} from '../../domain/reconciliation.js';
+
+/**
+ * The comparison: one INSERT ... SELECT per discrepancy kind, joining the staged listings with
+ * the gateway's own tables. Nothing is loaded into JavaScript; the database does the joins with
+ * its own memory management, so a run over a million enrollments costs what the joins cost.
+ */
+export interface CompareScope {
+  runId: number;
+  /** null: every platform. */
+  platform: string | null;
+  from: Date;
+  to: Date;
+  /** The run's "now". */
+  asOf: Date;
+  settings: ReconSettings;
+  /** Providers whose prakerja.go.id view was fetched; the others' enrollments are not compared with it. */
+  prakerjaProviders: string[];
+}
+
+const lit = (v: string | number | boolean) => (typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : String(v));
+
+/** The pure agreement rules (domain/reconciliation.ts) as VALUES lists the SQL joins against. */
+function valuesOf(rows: Array<Array<string | number | boolean>>, columns: string): SQL {
+  return sql.raw(`(values ${rows.map((r) => `(${r.map(lit).join(', ')})`).join(', ')}) as t(${columns})`);
+}
+const PLATFORM_AGREES = valuesOf(platformAgreementTable(), 'state, outcome, reviewed, completion');
+const PRAKERJA_AGREES = valuesOf(prakerjaAgreementTable(), 'view, outcome, redemption, completion, certificate');
+const REDEEMED_STATES = sql.raw(`(${REDEEMED_AT_PLATFORM.map(lit).join(', ')})`);
+
+const PROGRESS_WORD = sql.raw(`(array['none', 'in_flight', 'delivered'])`);
+
+function rules(s: CompareScope): Record<DiscrepancyKind, SQL[]> {
+  const onPlatform = (col: SQL) => sql`(${s.platform}::text is null or ${col} = ${s.platform})`;
+  const inWindow = sql`(e.redeemed_at >= ${s.from.toISOString()}::timestamptz and e.redeemed_at < ${s.to.toISOString()}::timestamptz)`;
+  const fetched = sql`(select jsonb_array_elements_text(${JSON.stringify(s.prakerjaProviders)}::jsonb))`;
+  const asOf = sql`${s.asOf.toISOString()}::timestamptz`;
+  const noEnrollment = (platform: SQL, code: SQL) => sql`not exists (select 1 from enrollments e2 where e2.platform = ${platform} and e2.voucher_code = ${code})`;
+  const insert = sql`insert into discrepancies (run_id, kind, platform, subject, voucher_code, enrollment_id, outbox_id, card_number, details)`;
+
+  return {
+    status_differs: [
+      sql`
+      with d as (
+        select o.enrollment_id,
+          coalesce(max(case when o.kind = 'platform.completion' then case when o.status = 'delivered' then 2 else 1 end end), 0) as platform_completion,
+          coalesce(max(case when o.kind = 'prakerja.redemption' then case when o.status = 'delivered' then 2 else 1 end end), 0) as redemption,
+          coalesce(max(case when o.kind = 'prakerja.completion' then case when o.status = 'delivered' then 2 else 1 end end), 0) as completion,
+          coalesce(max(case when o.kind = 'prakerja.certificate' then case when o.status = 'delivered' then 2 else 1 end end), 0) as certificate
+        from outbox o
+        where o.enrollment_id is not null and o.kind in ('platform.completion', 'prakerja.redemption', 'prakerja.completion', 'prakerja.certificate')
+        group by o.enrollment_id
+      ),
+      c as (
+        select e.id, e.platform, e.voucher_code, e.card_number, e.state as gateway_state, coalesce(e.outcome, 'none') as outcome, e.reviewed_at is not null as reviewed,
+          s.state as platform_state, s.platform_status,
+          ${inWindow} and e.provider_id in ${fetched} as prakerja_compared,
+          coalesce(k.state, 'none') as prakerja_state,
+          coalesce(d.platform_completion, 0) as pc, coalesce(d.redemption, 0) as kr, coalesce(d.completion, 0) as kc, coalesce(d.certificate, 0) as kx
+        from enrollments e
+        left join recon_staged_vouchers s on s.run_id = ${s.runId}::bigint and s.platform = e.platform and s.code = e.voucher_code
+        left join recon_staged_prakerja k on k.run_id = ${s.runId}::bigint and k.enrollment_id = e.id::text
+        left join d on d.enrollment_id = e.id
+        where ${onPlatform(sql`e.platform`)} and (s.code is not null or ${inWindow})
+      ),
+      v as (
+        select c.*,
+          c.platform_state is null or exists (select 1 from ${PLATFORM_AGREES} where t.state = c.platform_state and t.outcome = c.outcome and t.reviewed = c.reviewed and t.completion = c.pc) as platform_ok,
+          not c.prakerja_compared or exists (select 1 from ${PRAKERJA_AGREES} where t.view = c.prakerja_state and t.outcome = c.outcome and t.redemption = c.kr and t.completion = c.kc and t.certificate = c.kx) as prakerja_ok
+        from c
+      )
+      ${insert}
+      select ${s.runId}::bigint, 'status_differs', v.platform, v.voucher_code, v.voucher_code, v.id, null, v.card_number,
+        jsonb_build_object(
+          'gateway', jsonb_build_object('state', v.gateway_state, 'outcome', nullif(v.outcome, 'none'), 'reviewed', v.reviewed),
+          'platform', case when v.platform_state is null then null else jsonb_build_object('state', v.platform_state, 'status', v.platform_status) end,
+          'prakerja', case when v.prakerja_compared then jsonb_build_object('state', v.prakerja_state) else null end,
+          'disagreeing', to_jsonb(array_remove(array[case when not v.platform_ok then 'platform' end, case when not v.prakerja_ok then 'prakerja' end], null)),
+          'deliveries', jsonb_build_object(
+            'platform.completion', ${PROGRESS_WORD}[v.pc + 1], 'prakerja.redemption', ${PROGRESS_WORD}[v.kr + 1],
+            'prakerja.completion', ${PROGRESS_WORD}[v.kc + 1], 'prakerja.certificate', ${PROGRESS_WORD}[v.kx + 1]))
+      from v
+      where not (v.platform_ok and v.prakerja_ok)`,
+    ],
+
+    missing_at_platform: [
+      sql`${insert}
+      select ${s.runId}::bigint, 'missing_at_platform', e.platform, e.voucher_code, e.voucher_code, e.id, null, e.card_number,
+        jsonb_build_object(
+          'gateway', jsonb_build_object('state', e.state, 'redeemedAt', e.redeemed_at, 'platformReference', e.platform_reference),
+          'platform', null,
+          'prakerja', case when e.provider_id in ${fetched} then jsonb_build_object('state', coalesce(k.state, 'none')) else null end)
+      from enrollments e
+      left join recon_staged_prakerja k on k.run_id = ${s.runId}::bigint and k.enrollment_id = e.id::text
+      where ${onPlatform(sql`e.platform`)} and ${inWindow}
+        and not exists (select 1 from recon_staged_vouchers s where s.run_id = ${s.runId}::bigint and s.platform = e.platform and s.code = e.voucher_code)`,
+    ],
+
+    missing_at_gateway: [
+      sql`${insert}
+      select ${s.runId}::bigint, 'missing_at_gateway', s.platform, s.code, s.code, null, null, s.card_number,
+        jsonb_build_object(
+          'platform', jsonb_build_object('state', s.state, 'status', s.platform_status, 'redeemedAt', s.redeemed_at, 'buyerName', s.buyer_name, 'courseId', s.course_id, 'providerId', s.provider_id),
+          'gateway', case when vc.id is null then null else jsonb_build_object('claim', vc.status, 'claimedAt', vc.created_at, 'providerId', vc.provider_id) end)
+      from recon_staged_vouchers s
+      left join voucher_claims vc on vc.platform = s.platform and vc.voucher_code = s.code
+      where s.run_id = ${s.runId}::bigint and (s.state in ${REDEEMED_STATES} or s.redeemed_at is not null)
+        and ${noEnrollment(sql`s.platform`, sql`s.code`)}`,
+    ],
+
+    name_mismatch_pending: [
+      sql`${insert}
+      select ${s.runId}::bigint, 'name_mismatch_pending', e.platform, e.voucher_code, e.voucher_code, e.id, null, e.card_number,
+        jsonb_build_object(
+          'decision', e.name_decision, 'score', e.name_score, 'explanation', e.name_explanation,
+          'names', jsonb_build_object('provider', e.participant_name, 'platform', e.platform_buyer_name, 'prakerja', e.prakerja_name),
+          'heldSince', e.created_at, 'state', e.state)
+      from enrollments e
+      where ${onPlatform(sql`e.platform`)} and e.name_decision <> 'match' and e.name_accepted_at is null`,
+    ],
+
+    completed_not_reported_7d: [
+      sql`${insert}
+      select ${s.runId}::bigint, 'completed_not_reported_7d', e.platform, e.voucher_code, e.voucher_code, e.id, null, e.card_number,
+        jsonb_build_object(
+          'state', e.state, 'completedAt', e.completed_at,
+          'hoursSinceCompletion', floor(extract(epoch from (${asOf} - e.completed_at)) / 3600),
+          'reviewedAt', e.reviewed_at, 'certificate', e.certificate is not null,
+          'sisnakerAcceptedAt', e.sisnaker_accepted_at, 'sisnakerRejection', e.sisnaker_rejection,
+          'nameHeld', e.name_decision <> 'match' and e.name_accepted_at is null,
+          'certificateDelivery', (select jsonb_build_object('id', o.id, 'status', o.status, 'attempts', o.attempts, 'lastError', o.last_error) from outbox o where o.enrollment_id = e.id and o.kind = 'prakerja.certificate' limit 1))
+      from enrollments e
+      where ${onPlatform(sql`e.platform`)} and e.outcome = 'passed' and e.reported_at is null
+        and e.completed_at < ${asOf} - ${NOT_REPORTED_AFTER_HOURS} * interval '1 hour'`,
+    ],
+
+    completed_no_review: [
+      sql`${insert}
+      select ${s.runId}::bigint, 'completed_no_review', e.platform, e.voucher_code, e.voucher_code, e.id, null, e.card_number,
+        jsonb_build_object('state', e.state, 'completedAt', e.completed_at, 'hoursSinceCompletion', floor(extract(epoch from (${asOf} - e.completed_at)) / 3600), 'thresholdHours', ${s.settings.noReviewAfterHours}::int)
+      from enrollments e
+      where ${onPlatform(sql`e.platform`)} and e.outcome = 'passed' and e.reviewed_at is null
+        and e.completed_at < ${asOf} - ${s.settings.noReviewAfterHours}::int * interval '1 hour'`,
+    ],
+
+    dead_letter: [
+      sql`${insert}
+      select ${s.runId}::bigint, 'dead_letter', coalesce(e.platform, o.destination), 'outbox:' || o.id, e.voucher_code, o.enrollment_id, o.id, e.card_number,
+        jsonb_build_object('destination', o.destination, 'kind', o.kind, 'attempts', o.attempts, 'lastError', o.last_error, 'lastAttemptAt', o.errors -> -1 ->> 'at', 'createdAt', o.created_at)
+      from outbox o
+      left join enrollments e on e.id = o.enrollment_id
+      where o.status = 'dead' and (${s.platform}::text is null or o.destination = ${s.platform} or e.platform = ${s.platform})`,
+    ],
+
+    voucher_expiring_unredeemed: [
+      // The platforms' listings first: they are the freshest word on a voucher.
+      sql`${insert}
+      select ${s.runId}::bigint, 'voucher_expiring_unredeemed', s.platform, s.code, s.code, null, null, s.card_number,
+        jsonb_build_object('source', 'platform', 'state', s.state, 'status', s.platform_status, 'purchasedAt', s.purchased_at, 'expiresAt', s.expires_at,
+          'hoursLeft', floor(extract(epoch from (s.expires_at - ${asOf})) / 3600), 'courseId', s.course_id, 'providerId', s.provider_id, 'withinDays', ${s.settings.expiringWithinDays}::int)
+      from recon_staged_vouchers s
+      where s.run_id = ${s.runId}::bigint and s.state = 'purchased'
+        and s.expires_at > ${asOf} and s.expires_at <= ${asOf} + ${s.settings.expiringWithinDays}::int * interval '1 day'
+        and ${noEnrollment(sql`s.platform`, sql`s.code`)}
+        and not exists (select 1 from voucher_claims vc where vc.platform = s.platform and vc.voucher_code = s.code)
+      on conflict do nothing`,
+      // Then vouchers the gateway learnt of by callback, unless this run's listing says otherwise.
+      sql`${insert}
+      select ${s.runId}::bigint, 'voucher_expiring_unredeemed', kv.platform, kv.code, kv.code, null, null, kv.card_number,
+        jsonb_build_object('source', 'gateway', 'state', kv.state, 'purchasedAt', kv.purchased_at, 'expiresAt', kv.expires_at,
+          'hoursLeft', floor(extract(epoch from (kv.expires_at - ${asOf})) / 3600), 'courseId', kv.course_id, 'providerId', kv.provider_id, 'withinDays', ${s.settings.expiringWithinDays}::int)
+      from known_vouchers kv
+      where ${onPlatform(sql`kv.platform`)} and kv.state = 'purchased'
+        and kv.expires_at > ${asOf} and kv.expires_at <= ${asOf} + ${s.settings.expiringWithinDays}::int * interval '1 day'
+        and not exists (select 1 from recon_staged_vouchers s where s.run_id = ${s.runId}::bigint and s.platform = kv.platform and s.code = kv.code and s.state <> 'purchased')
+        and ${noEnrollment(sql`kv.platform`, sql`kv.code`)}
+        and not exists (select 1 from voucher_claims vc where vc.platform = kv.platform and vc.voucher_code = kv.code)
+      on conflict do nothing`,
+    ],
+  };
+}
+
+/** Runs every rule inside the caller's transaction; returns the findings per kind. */
+export async function compare(tx: Tx, scope: CompareScope): Promise<Record<string, number>> {
+  for (const statements of Object.values(rules(scope))) for (const statement of statements) await tx.execute(statement);
+  const rows = await tx.execute(sql`select kind, count(*)::int as n from discrepancies where run_id = ${scope.runId}::bigint group by kind order by kind`);
+  return Object.fromEntries(resultRows<{ kind: string; n: number }>(rows).map((r) => [r.kind, Number(r.n)]));
+}
+
+/** drizzle's execute answers an array (postgres.js) or `{ rows }` (PGlite). */
+export function resultRows<T>(r: unknown): T[] {
+  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
+}

@@ -1,0 +1,154 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { AppDeps } from '../../app/context.js';
+import { providers, reconRuns } from '../../db/schema.js';
+import { DEFAULT_RECON_SETTINGS, type ReconSettings } from '../../domain/reconciliation.js';
+import { PLATFORM_IDS, type PlatformId } from '../../domain/types.js';
+import { decodeIdCursor, idCursor } from '../../lib/cursor.js';
+import { maskDigitRuns } from '../../lib/mask.js';
+import { problems } from '../../lib/problem.js';
+import { compare } from './compare.js';
+import { dropStaging, pages, stagePrakerjaViews, stageVouchers } from './stage.js';
+
+/** What a run needs from the gateway: the database, the partners' listings, and a clock. */
+export type ReconDeps = Pick<AppDeps, 'database' | 'platforms' | 'prakerja' | 'prakerjaCredentials' | 'logger' | 'now'>;
+
+export interface RunRequest {
+  platform?: PlatformId;
+  from: Date;
+  to: Date;
+  requestedBy: string;
+  settings?: Partial<ReconSettings>;
+  /** Listing page size asked of each partner (each clamps it to its own maximum). */
+  pageSize?: number;
+}
+
+type RunRow = typeof reconRuns.$inferSelect;
+
+/** Page size asked of the partners' listings; each clamps it to its own maximum. */
+const DEFAULT_PAGE_SIZE = 1000;
+
+export interface RunCounts {
+  staged?: Record<string, number>;
+  prakerja?: { staged: number; providers: string[]; unavailable: string[] };
+  discrepancies?: Record<string, number>;
+  total?: number;
+}
+
+/**
+ * Records a run as `running` and returns it. Split from executeRun so the work can move to a
+ * background worker (claiming `running` rows) without changing what a run is.
+ */
+export async function createRun(deps: ReconDeps, req: RunRequest): Promise<RunRow> {
+  const settings: ReconSettings = { ...DEFAULT_RECON_SETTINGS, ...req.settings };
+  const [row] = await deps.database.db
+    .insert(reconRuns)
+    .values({ platform: req.platform ?? null, windowFrom: req.from, windowTo: req.to, requestedBy: req.requestedBy, settings, asOf: deps.now(), startedAt: deps.now(), status: 'running' })
+    .returning();
+  return row;
+}
+
+/** Pulls the listings into staging, compares in SQL, records the counts; a partner failure fails the run, never half-compares it. */
+export async function executeRun(deps: ReconDeps, run: RunRow, opts: { pageSize?: number } = {}): Promise<RunRow> {
+  const db = deps.database.db;
+  const log = deps.logger.child({ reconRun: run.id });
+  const window = { from: run.windowFrom, to: run.windowTo };
+  // Asked of every partner; each clamps it to the page size its contract allows.
+  const limit = opts.pageSize ?? DEFAULT_PAGE_SIZE;
+  const counts: RunCounts = { staged: {} };
+  let t = performance.now();
+  const lap = () => Math.round(-t + (t = performance.now()));
+  try {
+    const platforms = run.platform ? [run.platform as PlatformId] : [...PLATFORM_IDS];
+    for (const p of platforms) {
+      const adapter = deps.platforms[p];
+      counts.staged![p] = await stageVouchers(db, run.id, pages((cursor) => adapter.listVouchers({ ...window, cursor, limit })));
+      log.info({ platform: p, staged: counts.staged![p], ms: lap() }, 'platform listing staged');
+    }
+    counts.prakerja = await stagePrakerja(deps, run, limit);
+    log.info({ staged: counts.prakerja.staged, ms: lap() }, 'prakerja.go.id listing staged');
+
+    const settings = { ...DEFAULT_RECON_SETTINGS, ...(run.settings as Partial<ReconSettings>) };
+    counts.discrepancies = await db.transaction((tx) =>
+      compare(tx, { runId: run.id, platform: run.platform, from: run.windowFrom, to: run.windowTo, asOf: run.asOf, settings, prakerjaProviders: counts.prakerja!.providers }),
+    );
+    counts.total = Object.values(counts.discrepancies).reduce((a, b) => a + b, 0);
+    log.info({ discrepancies: counts.discrepancies, ms: lap() }, 'compared');
+    await dropStaging(db, run.id);
+    const [done] = await db.update(reconRuns).set({ status: 'succeeded', counts, finishedAt: deps.now() }).where(eq(reconRuns.id, run.id)).returning();
+    log.info({ total: counts.total }, 'reconciliation run finished');
+    return done;
+  } catch (err) {
+    const message = maskDigitRuns(err instanceof Error ? err.message : String(err));
+    log.error({ err }, 'reconciliation run failed');
+    await dropStaging(db, run.id).catch(() => undefined);
+    const [failed] = await db.update(reconRuns).set({ status: 'failed', counts, error: message, finishedAt: deps.now() }).where(eq(reconRuns.id, run.id)).returning();
+    return failed;
+  }
+}
+
+/**
+ * prakerja.go.id lists only what was reported under the caller's own client code, so its view is
+ * pulled once per provider. A provider without credentials here is named in the run, and its
+ * enrollments are not compared with prakerja.go.id rather than all reported as missing there.
+ */
+async function stagePrakerja(deps: ReconDeps, run: RunRow, pageSize: number): Promise<NonNullable<RunCounts['prakerja']>> {
+  const out = { staged: 0, providers: [] as string[], unavailable: [] as string[] };
+  const all = await deps.database.db.select({ id: providers.id }).from(providers).orderBy(providers.id);
+  for (const { id } of all) {
+    const creds = await deps.prakerjaCredentials(id);
+    if (!creds) {
+      out.unavailable.push(id);
+      continue;
+    }
+    const listing = pages((cursor) => deps.prakerja.listReports(creds, { from: run.windowFrom, to: run.windowTo, cursor, limit: pageSize }));
+    out.staged += await stagePrakerjaViews(deps.database.db, run.id, id, onlyPlatform(listing, run.platform));
+    out.providers.push(id);
+  }
+  return out;
+}
+
+async function* onlyPlatform<T extends { platform: string }>(source: AsyncIterable<T[]>, platform: string | null): AsyncGenerator<T[]> {
+  for await (const items of source) yield platform ? items.filter((i) => i.platform === platform) : items;
+}
+
+/** Create and execute in one go: what POST /v1/ops/reconciliation/runs does while runs are sandbox-sized. */
+export async function runReconciliation(deps: ReconDeps, req: RunRequest): Promise<RunRow> {
+  return executeRun(deps, await createRun(deps, req), { pageSize: req.pageSize });
+}
+
+export function runView(r: RunRow) {
+  return {
+    id: r.id,
+    platform: r.platform,
+    from: r.windowFrom.toISOString(),
+    to: r.windowTo.toISOString(),
+    status: r.status,
+    requestedBy: r.requestedBy,
+    settings: r.settings as ReconSettings,
+    counts: r.counts as RunCounts,
+    asOf: r.asOf.toISOString(),
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    durationMs: r.finishedAt ? r.finishedAt.getTime() - r.startedAt.getTime() : null,
+    error: r.error,
+  };
+}
+
+export async function getRun(deps: Pick<AppDeps, 'database'>, id: number) {
+  const [row] = await deps.database.db.select().from(reconRuns).where(eq(reconRuns.id, id));
+  if (!row) throw problems.notFound(`Reconciliation run ${id}`);
+  return runView(row);
+}
+
+/** Newest first. */
+export async function listRuns(deps: Pick<AppDeps, 'database'>, q: { status?: RunRow['status']; cursor?: string; limit: number }) {
+  const before = decodeIdCursor(q.cursor);
+  const rows = await deps.database.db
+    .select()
+    .from(reconRuns)
+    .where(and(q.status ? eq(reconRuns.status, q.status) : undefined, before !== undefined ? lt(reconRuns.id, before) : undefined))
+    .orderBy(desc(reconRuns.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  return { items: page.map(runView), nextCursor: rows.length > q.limit ? idCursor(page[page.length - 1].id) : null };
+}
