@@ -242,3 +242,21 @@ describe('GET /v1/vouchers/{code}', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('borderline names', () => {
+  it('redeems a borderline name but flags it, and holds the reports to prakerja.go.id until an operator accepts it', async () => {
+    // A single given name on the platform account against the full registered name: the same person, probably.
+    w.sandbox.platforms.tokopedia.addVoucher(simVoucher({ code: 'TKPREVIEW001', buyerName: 'Siti' }));
+    const res = await w.post('/v1/redemptions', { ...siti, voucherCode: 'TKPREVIEW001' });
+    expect(res.status).toBe(201);
+    const e = await res.json();
+    expect(e.nameCheck.decision).toBe('review');
+    expect(e.timeline.map((t: { type: string }) => t.type)).toContain('name_review_required');
+
+    const now = new Date(Date.now() + 1000).toISOString();
+    const done = await w.post(`/v1/enrollments/${e.id}/completion`, { outcome: 'passed', score: 90, completedAt: now, certificate: { number: 'C-REV-1', issuedAt: now, url: 'https://lpk.example/c.pdf', sha256: 'b'.repeat(64) } });
+    const after = await done.json();
+    expect(after.deliveries.map((d: { kind: string }) => d.kind).sort()).toEqual(['platform.completion', 'prakerja.redemption']);
+    expect(after.certificateBlockers).toContain('the participant’s name is held for review');
+  });
+});
