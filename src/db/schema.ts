@@ -248,7 +248,7 @@ export const tasks = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.redeemCode, t.scope, t.sequence] })],
+  (t) => [primaryKey({ columns: [t.providerId, t.redeemCode, t.scope, t.sequence] })],
 );
 
 /* ------------------------------------------------------------ operations (issue 4) ---------- */

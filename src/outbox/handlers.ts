@@ -101,13 +101,13 @@ export const HANDLERS: Record<string, Handler> = {
     const c = await creds(deps, row.providerId);
     if (t.notes !== undefined) await deps.prakerja.submitTaskFeedback(c, { ...t, notes: t.notes });
     else await deps.prakerja.submitTask(c, t);
-    return { kind: 'delivered', receipt: 'submitted', record: (tx) => recordTaskState(tx, t, { [t.notes !== undefined ? 'feedback' : 'assignment']: 'pending' }, { pollAfterMs: deps.config.taskPollMs, providerId: row.providerId }) };
+    return { kind: 'delivered', receipt: 'submitted', record: (tx) => recordTaskState(tx, row.providerId, t, { [t.notes !== undefined ? 'feedback' : 'assignment']: 'pending' }, { pollAfterMs: deps.config.taskPollMs }) };
   }),
   'prakerja.task.status': refusalsAreFinal(async (deps, row) => {
     const t = row.payload as { redeemCode: string; scope: TaskScope; sequence: number };
     const s = await deps.prakerja.taskStatus(await creds(deps, row.providerId), t);
     const settled = s.assignment !== 'pending' && s.feedback !== 'pending';
-    const record = (tx: Tx) => recordTaskState(tx, t, s);
+    const record = (tx: Tx) => recordTaskState(tx, row.providerId, t, s);
     return settled ? { kind: 'delivered', receipt: `assignment=${s.assignment} feedback=${s.feedback}`, record } : { kind: 'poll_again', afterMs: deps.config.taskPollMs, record };
   }),
 };

@@ -13,7 +13,10 @@ export interface TaskRef {
   sequence: number;
 }
 
-const byRef = (t: TaskRef) => and(eq(tasks.redeemCode, t.redeemCode), eq(tasks.scope, t.scope), eq(tasks.sequence, t.sequence));
+// Tasks are the provider's own: another provider submitting for the same code gets a row of its own
+// (which prakerja.go.id will refuse), never a hold on the owner's.
+const byRef = (providerId: string, t: TaskRef) =>
+  and(eq(tasks.providerId, providerId), eq(tasks.redeemCode, t.redeemCode), eq(tasks.scope, t.scope), eq(tasks.sequence, t.sequence));
 
 /**
  * A provider submits a practical task (or its feedback): the call to prakerja.go.id goes through
@@ -24,8 +27,7 @@ export async function submitTask(deps: AppDeps, providerId: string, t: TaskRef &
   const part = t.notes === undefined ? 'assignment' : 'feedback';
   const content = (await sha256Hex(`${t.fileUrl}\n${t.notes ?? ''}`)).slice(0, 16);
   await deps.database.db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(tasks).where(byRef(t)).for('update');
-    if (existing && existing.providerId !== providerId) throw problems.notFound('Task');
+    const [existing] = await tx.select().from(tasks).where(byRef(providerId, t)).for('update');
     // After prakerja.go.id failed this part, submitting it again (even the same file) is a new
     // submission: it gets its own key, or it would be deduplicated against the failed one and never sent.
     const resubmission = existing?.[part] === 'failed' ? `:after-${existing.updatedAt.getTime()}` : '';
@@ -36,17 +38,17 @@ export async function submitTask(deps: AppDeps, providerId: string, t: TaskRef &
       await tx
         .update(tasks)
         .set({ fileUrl: t.fileUrl, ...(t.notes !== undefined ? { notes: t.notes } : {}), ...(resubmission ? { [part]: 'not_submitted' } : {}), updatedAt: sql`now()` })
-        .where(byRef(t));
+        .where(byRef(providerId, t));
     }
-    const key = `task:${t.redeemCode}:${t.scope}:${t.sequence}:${part}:${content}${resubmission}`;
+    const key = `task:${providerId}:${t.redeemCode}:${t.scope}:${t.sequence}:${part}:${content}${resubmission}`;
     await enqueue(tx, [{ destination: 'prakerja', kind: 'prakerja.task.submit', providerId, payload: { ...t }, idempotencyKey: key }]);
   });
   return getTask(deps, providerId, t);
 }
 
 export async function getTask(deps: AppDeps, providerId: string, t: TaskRef) {
-  const [row] = await deps.database.db.select().from(tasks).where(byRef(t));
-  if (!row || row.providerId !== providerId) throw problems.notFound('Task');
+  const [row] = await deps.database.db.select().from(tasks).where(byRef(providerId, t));
+  if (!row) throw problems.notFound('Task');
   return {
     redeemCode: row.redeemCode,
     scope: row.scope,
@@ -62,20 +64,21 @@ export async function getTask(deps: AppDeps, providerId: string, t: TaskRef) {
 /** Records what prakerja.go.id says of a task and, after a submission, schedules the status poll. */
 export async function recordTaskState(
   tx: Tx,
+  providerId: string,
   t: TaskRef,
   states: Partial<Record<'assignment' | 'feedback', TaskState>>,
-  poll?: { pollAfterMs: number; providerId: string },
+  poll?: { pollAfterMs: number },
 ): Promise<void> {
-  await tx.update(tasks).set({ ...states, updatedAt: sql`now()` }).where(byRef(t));
+  await tx.update(tasks).set({ ...states, updatedAt: sql`now()` }).where(byRef(providerId, t));
   if (poll) {
     const part = states.feedback ? 'feedback' : 'assignment';
     await enqueue(tx, [
       {
         destination: 'prakerja',
         kind: 'prakerja.task.status',
-        providerId: poll.providerId,
+        providerId,
         payload: { redeemCode: t.redeemCode, scope: t.scope, sequence: t.sequence },
-        idempotencyKey: `task-status:${t.redeemCode}:${t.scope}:${t.sequence}:${part}:${Date.now()}`,
+        idempotencyKey: `task-status:${providerId}:${t.redeemCode}:${t.scope}:${t.sequence}:${part}:${Date.now()}`,
         notBefore: new Date(Date.now() + poll.pollAfterMs),
       },
     ]);

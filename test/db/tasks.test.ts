@@ -144,22 +144,23 @@ describe('POST /v1/tasks — practical tasks through prakerja.go.id', () => {
     expect(w.sandbox.prakerja.task('RC-SPL-0001', 'tpm', 3)?.feedback).toMatchObject({ state: 'success', notes: 'Rapi dan lengkap; perbaiki rumus VLOOKUP.' });
   });
 
-  it('another provider cannot read a task, submit feedback on it, or resubmit it (404), and nothing reaches prakerja.go.id', async () => {
+  it('another provider cannot read a task or submit feedback on it (404); its own submission for the code is refused by prakerja.go.id and never touches the owner’s task', async () => {
     const ref: Ref = { redeemCode: 'RC-SPL-0001', scope: 'uk', sequence: 4 };
     expect((await w.post('/v1/tasks', { ...ref, fileUrl: 'https://lpk.example/tugas/uk4.pdf' })).status).toBe(202);
     await settle(ref);
-    const before = callsAbout(ref).all.length;
 
     const read = await w.get(taskPath(ref), { providerId: OTHER_PROVIDER });
     expect(read.status).toBe(404);
     expect(await read.json()).toMatchObject({ code: 'not_found' });
     const feedback = await w.post('/v1/tasks/feedback', { ...ref, fileUrl: 'https://evil.example/f.pdf', notes: 'x' }, { providerId: OTHER_PROVIDER });
     expect(feedback.status).toBe(404);
-    const resubmit = await w.post('/v1/tasks', { ...ref, fileUrl: 'https://evil.example/t.pdf' }, { providerId: OTHER_PROVIDER });
-    expect(resubmit.status).toBe(404);
+    const squat = await w.post('/v1/tasks', { ...ref, fileUrl: 'https://evil.example/t.pdf' }, { providerId: OTHER_PROVIDER });
+    expect(squat.status).toBe(202);
 
     await w.dispatcher.drain();
-    expect(callsAbout(ref).all).toHaveLength(before);
+    expect(await (await w.get(taskPath(ref), { providerId: OTHER_PROVIDER })).json()).toMatchObject({ fileUrl: 'https://evil.example/t.pdf', assignment: 'not_submitted' });
+    const [dead] = await w.deps.database.db.select().from(outbox).where(and(eq(outbox.providerId, OTHER_PROVIDER), eq(outbox.kind, 'prakerja.task.submit'), eq(outbox.status, 'dead')));
+    expect(dead.lastError).toContain('bukan milik');
     expect(await (await w.get(taskPath(ref))).json()).toMatchObject({ fileUrl: 'https://lpk.example/tugas/uk4.pdf', notes: null, assignment: 'success', feedback: 'not_submitted' });
   });
 

@@ -1,0 +1,2 @@
+ALTER TABLE "tasks" DROP CONSTRAINT "tasks_redeem_code_scope_sequence_pk";--> statement-breakpoint
+ALTER TABLE "tasks" ADD CONSTRAINT "tasks_provider_id_redeem_code_scope_sequence_pk" PRIMARY KEY("provider_id","redeem_code","scope","sequence");
