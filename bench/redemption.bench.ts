@@ -1,0 +1,197 @@
+/**
+ * Redemption under load: `POST /v1/redemptions` with autocannon on loopback (keep-alive, every
+ * request a distinct voucher and Idempotency-Key), the sandbox simulators in a process of their
+ * own, the gateway in another (real Postgres; PGlite as a second row). In the same run, on the
+ * same sandbox: the bare baseline server (bench/baseline-server.ts) and the upstream call alone
+ * (Tokopedia's redeem, signed by the adapter's own helper, straight at the sandbox).
+ */
+import { join } from 'node:path';
+import { TOKOPEDIA_PATHS, tokopediaRequest } from '../adapters/tokopedia/http.js';
+import { openDatabase } from '../src/node/database.js';
+import { SANDBOX_SECRETS } from '../src/sandbox/demo-data.js';
+import { failures, load, round, type LoadResult, type PreparedRequest } from './lib/load.js';
+import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from './lib/pg.js';
+import { answers, freePort, MB, startNode, type Child } from './lib/proc.js';
+import { makeVouchers, providerToken, scratchDir, seedSandbox, startGateway, startSandbox, type BenchVoucher } from './lib/world.js';
+import type { BenchOptions, BenchRow } from './types.js';
+
+const GROUP = 'redemption';
+const BASELINE = 'bare node:http + postgres.js';
+
+interface Sizes {
+  connections: number;
+  warmup: number;
+  requests: number;
+  /** Requests of the one-connection latency run. */
+  serial: number;
+}
+
+interface Measured {
+  loaded: LoadResult;
+  serial: LoadResult;
+  peakRss?: number;
+  /** RSS once started, before any load. */
+  idleRss?: number;
+}
+
+export async function run(opts: BenchOptions): Promise<BenchRow[]> {
+  const sizes: Sizes = opts.smoke ? { connections: 8, warmup: 40, requests: 300, serial: 60 } : { connections: 16, warmup: 500, requests: 6_000, serial: 1_000 };
+  const perTarget = sizes.warmup + sizes.requests + sizes.serial + 2 * sizes.connections;
+  const scratch = scratchDir('redemption');
+  const databases: ScratchDatabase[] = [];
+  const children: Child[] = [];
+  const withPostgres = await postgresAvailable();
+  if (!withPostgres) process.stderr.write('redemption: no Postgres at TEST_DATABASE_URL / 127.0.0.1:5432; measuring PGlite only, without the baseline\n');
+
+  try {
+    const sandbox = await startSandbox(scratch.dataDir);
+    children.push(sandbox.child);
+    const token = await providerToken();
+    const pools = {
+      upstream: makeVouchers('TU', '51', perTarget),
+      baseline: makeVouchers('TB', '52', perTarget),
+      postgres: makeVouchers('TG', '53', perTarget),
+      pglite: makeVouchers('TL', '54', perTarget),
+    };
+    await seedSandbox(sandbox.url, Object.values(pools).flat());
+
+    /* ------------------------------------------------ the upstream call alone -------------- */
+    const upstream = await measure(sandbox.url, sizes, await upstreamRequests(pools.upstream));
+
+    /* ------------------------------------------------ the baseline server ----------------- */
+    let baseline: Measured | undefined;
+    if (withPostgres) {
+      const db = await createScratchDatabase('baseline');
+      databases.push(db);
+      const migrated = await openDatabase({ url: db.url, dataDir: '' });
+      await migrated.close();
+      const port = await freePort();
+      const server = await startNode({
+        name: 'baseline',
+        script: 'bench/baseline-server.ts',
+        env: { PORT: String(port), DATABASE_URL: db.url, SANDBOX_URL: sandbox.url },
+        ready: () => answers(`http://127.0.0.1:${port}/healthz`),
+      });
+      children.push(server);
+      const idleRss = server.rss();
+      baseline = await measure(`http://127.0.0.1:${port}`, sizes, gatewayRequests(pools.baseline, token, '/redeem'));
+      baseline.peakRss = server.peakRss();
+      baseline.idleRss = idleRss;
+      await server.stop();
+    }
+
+    /* ------------------------------------------------ the gateway, per database ----------- */
+    const gateways: Array<{ target: 'postgres' | 'pglite'; m: Measured }> = [];
+    for (const target of withPostgres ? (['postgres', 'pglite'] as const) : (['pglite'] as const)) {
+      let databaseUrl: string | undefined;
+      if (target === 'postgres') {
+        const db = await createScratchDatabase('gateway');
+        databases.push(db);
+        databaseUrl = db.url;
+      }
+      const profile = opts.profileDir && target === 'postgres' ? ['--cpu-prof', '--cpu-prof-dir', join(opts.profileDir, 'redemption-gateway-postgres')] : [];
+      const gw = await startGateway({ name: `gateway-${target}`, dataDir: join(scratch.dir, `pglite-${target}`), sandboxUrl: sandbox.url, databaseUrl, nodeArgs: profile });
+      children.push(gw.child);
+      const idleRss = gw.child.rss();
+      const m = await measure(gw.url, sizes, gatewayRequests(pools[target], token, '/v1/redemptions'));
+      m.peakRss = gw.child.peakRss();
+      m.idleRss = idleRss;
+      await gw.child.stop();
+      gateways.push({ target, m });
+    }
+
+    return rows(sizes, upstream, baseline, gateways);
+  } finally {
+    for (const c of children.reverse()) await c.stop();
+    for (const d of databases) await d.drop().catch((e) => process.stderr.write(`could not drop ${d.name}: ${e}\n`));
+    scratch.remove();
+  }
+}
+
+/** Warm-up (not reported), the loaded run, then the one-connection latency run; each on vouchers of its own. */
+async function measure(url: string, s: Sizes, requests: PreparedRequest[]): Promise<Measured> {
+  let at = 0;
+  const take = (n: number) => requests.slice(at, (at += n));
+  await load({ url, connections: s.connections, requests: take(s.warmup) });
+  const loaded = await load({ url, connections: s.connections, requests: take(s.requests) });
+  const serial = await load({ url, connections: 1, requests: take(s.serial) });
+  return { loaded, serial };
+}
+
+function gatewayRequests(vouchers: BenchVoucher[], token: string, path: string): PreparedRequest[] {
+  return vouchers.map((v) => ({
+    method: 'POST',
+    path,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+    body: JSON.stringify({ voucherCode: v.code, cardNumber: v.cardNumber, participant: { name: v.name, email: v.email } }),
+  }));
+}
+
+/** Tokopedia's redeem exactly as the adapter signs it (timestamps stay within the sandbox's ±5 minutes). */
+async function upstreamRequests(vouchers: BenchVoucher[]): Promise<PreparedRequest[]> {
+  // Only the path is used: autocannon sends it to the sandbox's own address.
+  const cfg = { baseUrl: 'http://sandbox/sandbox/tokopedia', clientId: 'prakerja-gateway', secret: SANDBOX_SECRETS.tokopedia };
+  const now = new Date();
+  return Promise.all(
+    vouchers.map(async (v) => {
+      const body = { prakerja_card_number: v.cardNumber, participant_name: v.name, participant_email: v.email };
+      const req = await tokopediaRequest(cfg, 'POST', TOKOPEDIA_PATHS.redeem(v.code), { body, idempotencyKey: `redeem:tokopedia:${v.code}`, now });
+      return { method: 'POST' as const, path: new URL(req.url).pathname, headers: Object.fromEntries(req.headers), body: await req.text() };
+    }),
+  );
+}
+
+function rows(s: Sizes, upstream: Measured, baseline: Measured | undefined, gateways: Array<{ target: 'postgres' | 'pglite'; m: Measured }>): BenchRow[] {
+  const out: BenchRow[] = [];
+  const c = `c=${s.connections}`;
+  const vs = (value: number, base: number | undefined, name = BASELINE) =>
+    base === undefined ? {} : { baseline: { name, value: round(base) }, ratio: round(value / base, 3) };
+
+  for (const { target, m } of gateways) {
+    const who = `gateway · ${target === 'postgres' ? 'Postgres' : 'PGlite'}`;
+    const b = baseline;
+    out.push(
+      { group: GROUP, name: `${who} · ${c} throughput`, value: round(m.loaded.rps, 1), unit: 'req/s', ...vs(m.loaded.rps, b?.loaded.rps), notes: `${m.loaded.responses} requests; goal ratio ≥ 0.6${target === 'pglite' ? ' (baseline is on Postgres)' : ''}` },
+      { group: GROUP, name: `${who} · ${c} p50`, value: round(m.loaded.p50), unit: 'ms', ...vs(m.loaded.p50, b?.loaded.p50) },
+      { group: GROUP, name: `${who} · ${c} p99`, value: round(m.loaded.p99), unit: 'ms', ...vs(m.loaded.p99, b?.loaded.p99) },
+      { group: GROUP, name: `${who} · ${c} p99.9`, value: round(m.loaded.p999), unit: 'ms', ...vs(m.loaded.p999, b?.loaded.p999) },
+      { group: GROUP, name: `${who} · errors (non-2xx)`, value: failures(m.loaded) + failures(m.serial), unit: 'count', notes: statusNote(m) },
+      { group: GROUP, name: `${who} · c=1 p50`, value: round(m.serial.p50), unit: 'ms', ...vs(m.serial.p50, upstream.serial.p50, 'upstream call alone') },
+      { group: GROUP, name: `${who} · c=1 p99`, value: round(m.serial.p99), unit: 'ms', ...vs(m.serial.p99, upstream.serial.p99, 'upstream call alone') },
+      {
+        group: GROUP,
+        name: `${who} · added p99 over upstream alone, c=1`,
+        value: round(m.serial.p99 - upstream.serial.p99),
+        unit: 'ms',
+        ...(b ? { baseline: { name: `${BASELINE}, same measure`, value: round(b.serial.p99 - upstream.serial.p99) } } : {}),
+        notes: 'goal < 2 ms; the gateway makes 3 upstream calls (voucher, participant, redeem) where the baseline makes 1',
+      },
+      { group: GROUP, name: `${who} · added p99 over upstream alone, ${c}`, value: round(m.loaded.p99 - upstream.loaded.p99), unit: 'ms', ...(b ? { baseline: { name: `${BASELINE}, same measure`, value: round(b.loaded.p99 - upstream.loaded.p99) } } : {}) },
+      { group: GROUP, name: `${who} · peak RSS`, value: MB(m.peakRss), unit: 'MB', ...(b?.peakRss ? { baseline: { name: BASELINE, value: MB(b.peakRss) }, ratio: round(MB(m.peakRss) / MB(b.peakRss), 2) } : {}), notes: `VmHWM of the gateway process after its runs; ${MB(m.idleRss)} MB once started` },
+    );
+  }
+  if (baseline) {
+    out.push(
+      { group: GROUP, name: `baseline · ${c} throughput`, value: round(baseline.loaded.rps, 1), unit: 'req/s', ...vs(baseline.loaded.rps, upstream.loaded.rps, 'upstream call alone'), notes: BASELINE },
+      { group: GROUP, name: `baseline · ${c} p50 / p99`, value: round(baseline.loaded.p50), unit: 'ms', notes: `p99 ${round(baseline.loaded.p99)} ms, p99.9 ${round(baseline.loaded.p999)} ms` },
+      { group: GROUP, name: `baseline · c=1 p99`, value: round(baseline.serial.p99), unit: 'ms', notes: `p50 ${round(baseline.serial.p50)} ms` },
+      { group: GROUP, name: 'baseline · errors (non-2xx)', value: failures(baseline.loaded) + failures(baseline.serial), unit: 'count', notes: statusNote(baseline) },
+      { group: GROUP, name: 'baseline · peak RSS', value: MB(baseline.peakRss), unit: 'MB', notes: `${MB(baseline.idleRss)} MB once started` },
+    );
+  }
+  out.push(
+    { group: GROUP, name: `upstream call alone · ${c} throughput`, value: round(upstream.loaded.rps, 1), unit: 'req/s', notes: 'Tokopedia redeem, signed, straight at the sandbox process' },
+    { group: GROUP, name: `upstream call alone · ${c} p50 / p99`, value: round(upstream.loaded.p50), unit: 'ms', notes: `p99 ${round(upstream.loaded.p99)} ms, p99.9 ${round(upstream.loaded.p999)} ms` },
+    { group: GROUP, name: 'upstream call alone · c=1 p50 / p99', value: round(upstream.serial.p50), unit: 'ms', notes: `p99 ${round(upstream.serial.p99)} ms; errors ${failures(upstream.loaded) + failures(upstream.serial)}` },
+  );
+  return out;
+}
+
+function statusNote(m: Measured): string | undefined {
+  const codes: Record<string, number> = {};
+  for (const r of [m.loaded, m.serial]) for (const [k, v] of Object.entries(r.statusCodes)) codes[k] = (codes[k] ?? 0) + v;
+  const bad = Object.entries(codes).filter(([k]) => !k.startsWith('2'));
+  const sockets = m.loaded.errors + m.serial.errors + m.loaded.timeouts + m.serial.timeouts;
+  const parts = [...bad.map(([k, v]) => `${v}× HTTP ${k}`), ...(sockets ? [`${sockets} socket errors/timeouts`] : [])];
+  return parts.length ? parts.join(', ') : undefined;
+}
