@@ -33,13 +33,22 @@ export async function releaseClaim(db: Db, id: string): Promise<void> {
   await db.delete(voucherClaims).where(and(eq(voucherClaims.id, id), eq(voucherClaims.status, 'claimed')));
 }
 
-/** The enrollment, its first events, the settled claim and the outbound reports it calls for: all or nothing. */
-export async function recordRedemption(db: Db, enrollment: NewEnrollment, events: NewEvent[], outbound: (row: EnrollmentRow) => OutboxMessage[]): Promise<void> {
-  await db.transaction(async (tx) => {
+/**
+ * The enrollment, its first events, the settled claim and the outbound reports it calls for: all
+ * or nothing. Answers with the rows as written, so the caller need not read them back.
+ */
+export async function recordRedemption(
+  db: Db,
+  enrollment: NewEnrollment,
+  events: NewEvent[],
+  outbound: (row: EnrollmentRow) => OutboxMessage[],
+): Promise<{ enrollment: EnrollmentRow; events: EnrollmentEventRow[]; deliveries: OutboxRowView[] }> {
+  return db.transaction(async (tx) => {
     const [row] = await tx.insert(enrollments).values(enrollment).returning();
-    await tx.insert(enrollmentEvents).values(events.map((e) => ({ ...e, enrollmentId: enrollment.id })));
+    const written = await tx.insert(enrollmentEvents).values(events.map((e) => ({ ...e, enrollmentId: enrollment.id }))).returning();
     await tx.update(voucherClaims).set({ status: 'redeemed' }).where(eq(voucherClaims.id, enrollment.id));
-    await enqueue(tx, outbound(row));
+    const deliveries = await enqueue(tx, outbound(row));
+    return { enrollment: row, events: written.sort((a, b) => a.id - b.id), deliveries };
   });
 }
 

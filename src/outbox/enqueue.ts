@@ -12,10 +12,10 @@ export interface OutboxMessage {
   notBefore?: Date;
 }
 
-/** Writes outbound calls in the caller's transaction; they are sent only if it commits. */
-export async function enqueue(tx: Tx, messages: OutboxMessage[]): Promise<number> {
-  if (messages.length === 0) return 0;
-  const rows = await tx
+/** Writes outbound calls in the caller's transaction; they are sent only if it commits. Returns the rows written. */
+export async function enqueue(tx: Tx, messages: OutboxMessage[]): Promise<Array<typeof outbox.$inferSelect>> {
+  if (messages.length === 0) return [];
+  return tx
     .insert(outbox)
     .values(
       messages.map((m) => ({
@@ -29,6 +29,5 @@ export async function enqueue(tx: Tx, messages: OutboxMessage[]): Promise<number
       })),
     )
     .onConflictDoNothing({ target: outbox.idempotencyKey })
-    .returning({ id: outbox.id });
-  return rows.length;
+    .returning();
 }

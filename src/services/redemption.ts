@@ -1,6 +1,6 @@
 import { AdapterError } from '../../adapters/types.js';
 import { findCourseTitle } from '../db/catalogue-store.js';
-import { recordRedemption, releaseClaim, takeClaim, findClaim, loadEnrollment } from '../db/enrollment-store.js';
+import { findClaim, recordRedemption, releaseClaim, takeClaim } from '../db/enrollment-store.js';
 import { checkNames } from '../domain/name-check.js';
 import { checkRedeemable, resolvePlatform, type RedemptionRefusal } from '../domain/redemption.js';
 import { PLATFORM_IDS, type PlatformId } from '../domain/types.js';
@@ -30,6 +30,10 @@ export async function redeemVoucher(deps: AppDeps, providerId: string, input: Re
   const earlier = await findClaim(db, platform, input.voucherCode);
   if (earlier) throw alreadyRedeemed(earlier.id);
 
+  // The two partner reads are independent: ask both at once. The voucher's verdict still comes
+  // first, so a provider learns of a wrong voucher before a problem with the card.
+  const participantLookup = lookupParticipant(deps, providerId, input.cardNumber);
+  participantLookup.catch(() => {}); // settled below; a voucher refusal must not leave it unhandled
   const voucher = await adapter.getVoucher(input.voucherCode).catch((e) => Promise.reject(platformProblem(e)));
   const refusal = checkRedeemable(voucher, { cardNumber: input.cardNumber, providerId, now: deps.now() });
   if (refusal) {
@@ -38,9 +42,7 @@ export async function redeemVoucher(deps: AppDeps, providerId: string, input: Re
     throw claim ? alreadyRedeemed(claim.id) : refusalProblem(refusal, platform);
   }
 
-  const creds = await deps.prakerjaCredentials(providerId);
-  if (!creds) throw new ProblemError(500, 'prakerja_credentials_missing', 'No prakerja.go.id credentials for this provider', { detail: 'Ask the gateway operators to configure your client code and key.' });
-  const participant = await deps.prakerja.lookupParticipant(creds, input.cardNumber).catch((e) => Promise.reject(platformProblem(e)));
+  const participant = await participantLookup;
   if (!participant) {
     throw new ProblemError(422, 'participant_not_registered', 'Card number not registered at prakerja.go.id', {
       errors: [{ field: 'cardNumber', rule: 'registered', message: 'no Kartu Prakerja participant has this card number' }],
@@ -79,7 +81,7 @@ export async function redeemVoucher(deps: AppDeps, providerId: string, input: Re
   }
 
   const at = deps.now();
-  await recordRedemption(
+  const saved = await recordRedemption(
     db,
     {
       id: enrollmentId,
@@ -108,8 +110,7 @@ export async function redeemVoucher(deps: AppDeps, providerId: string, input: Re
     ],
     (row) => [deliveryFor('prakerja.redemption', row)],
   );
-  const saved = await loadEnrollment(db, enrollmentId);
-  return enrollmentView(saved!.enrollment, saved!.events, saved!.deliveries);
+  return enrollmentView(saved.enrollment, saved.events, saved.deliveries);
 }
 
 function pickPlatform(deps: AppDeps, input: RedemptionInput): PlatformId {
@@ -152,4 +153,10 @@ function refusalProblem(r: RedemptionRefusal, platform: PlatformId): ProblemErro
     case 'voucher_already_redeemed':
       return new ProblemError(409, 'voucher_already_redeemed', 'Voucher already redeemed', { platform, platformState: r.state, errors: field('voucherCode', 'unredeemed', `the platform reports it as ${r.state}`) });
   }
+}
+
+async function lookupParticipant(deps: AppDeps, providerId: string, cardNumber: string) {
+  const creds = await deps.prakerjaCredentials(providerId);
+  if (!creds) throw new ProblemError(500, 'prakerja_credentials_missing', 'No prakerja.go.id credentials for this provider', { detail: 'Ask the gateway operators to configure your client code and key.' });
+  return deps.prakerja.lookupParticipant(creds, cardNumber).catch((e) => Promise.reject(platformProblem(e)));
 }
