@@ -4,38 +4,12 @@
  * (trim, collapse spaces, lower-case, equality) in the same run. Both also report how often they
  * agree with the corpus labels, which is what the extra time buys.
  */
-import { readFileSync } from 'node:fs';
 import { compareNames } from '../src/domain/names/index.js';
+import { loadCorpus } from '../test/names/corpus.js';
 import { round } from './lib/load.js';
-import { ROOT } from './lib/proc.js';
 import type { BenchOptions, BenchRow } from './types.js';
 
 const GROUP = 'names';
-
-/** Minimal RFC 4180 reader, as the corpus test's: quoted fields may hold commas and doubled quotes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      if (row.some((f) => f !== '')) rows.push(row);
-      (row = []), (field = '');
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
-}
 
 const trivial = (a: string, b: string) => a.trim().replace(/\s+/g, ' ').toLowerCase() === b.trim().replace(/\s+/g, ' ').toLowerCase();
 
@@ -59,10 +33,9 @@ function rate(pairs: Array<[string, string]>, fn: (a: string, b: string) => unkn
 }
 
 export async function run(opts: BenchOptions): Promise<BenchRow[]> {
-  const [header, ...body] = parseCsv(readFileSync(`${ROOT}test/names/corpus.csv`, 'utf8'));
-  if (header.join(',') !== 'a,b,same,phenomenon') throw new Error(`unexpected corpus header ${header.join(',')}`);
-  const pairs = body.map(([a, b]) => [a, b] as [string, string]);
-  const labels = body.map((r) => r[2] === '1');
+  const corpus = loadCorpus();
+  const pairs = corpus.map((r) => [r.a, r.b] as [string, string]);
+  const labels = corpus.map((r) => r.same);
   const minMs = opts.smoke ? 200 : 3_000;
 
   const scorer = rate(pairs, (a, b) => compareNames(a, b).decision === 'match', minMs);

@@ -1,48 +1,7 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareNames, type NameDecision } from '../../src/domain/names/index.js';
-
-interface Row {
-  a: string;
-  b: string;
-  same: boolean;
-  phenomenon: string;
-}
-
-/** Minimal RFC 4180 reader: quoted fields may hold commas and doubled quotes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      if (row.some((f) => f !== '')) rows.push(row);
-      (row = []), (field = '');
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
-}
-
-function loadCorpus(): Row[] {
-  const [header, ...body] = parseCsv(readFileSync(new URL('./corpus.csv', import.meta.url), 'utf8'));
-  expect(header).toEqual(['a', 'b', 'same', 'phenomenon']);
-  return body.map(([a, b, same, phenomenon]) => {
-    expect(['0', '1']).toContain(same);
-    return { a, b, same: same === '1', phenomenon };
-  });
-}
+import { loadCorpus } from './corpus.js';
 
 describe('labelled name corpus', () => {
   const corpus = loadCorpus();
