@@ -243,6 +243,15 @@ describe('actions, each audited', () => {
     expect(await audited('discrepancy.resolve', `discrepancy:${d.id}`)).toMatchObject({ operator: 'rina', reason: 'Refund confirmed by the platform; training continues.' });
     const audit = await (await ops.get(`/v1/ops/audit?target=discrepancy:${d.id}`)).json();
     expect(audit.items).toHaveLength(1);
+
+    // The next run meets the same, unchanged finding: it comes in resolved, naming the decision.
+    const next = await run();
+    const carried = (await allPages<Discrepancy>(ops.get, `/v1/ops/discrepancies?runId=${next.id}&kind=status_differs`)).find((x) => x.subject === d.subject);
+    expect(carried).toMatchObject({ status: 'resolved', resolvedBy: 'rina' });
+    expect(carried!.resolution).toBe(`unchanged since resolved in run ${r.id}: Refund confirmed by the platform; training continues.`);
+    const others = await allPages<Discrepancy>(ops.get, `/v1/ops/discrepancies?runId=${next.id}&kind=status_differs&status=open`);
+    expect(others.map((x) => x.subject)).not.toContain(d.subject);
+    expect(others.length).toBeGreaterThan(0);
   });
 
   it('accept-name releases the reports the held name blocked, and they are delivered', async () => {

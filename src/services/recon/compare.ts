@@ -189,9 +189,30 @@ function rules(s: CompareScope): Record<DiscrepancyKind, SQL[]> {
   };
 }
 
+/**
+ * An operator who resolved a finding should not meet it again at the next run while nothing about
+ * it changed: a finding identical to one resolved earlier (same kind, platform, subject and
+ * details) comes in resolved, naming the earlier decision. Anything that changed is raised anew.
+ */
+const CARRY_OVER_RESOLUTIONS = (runId: number) => sql`
+  update discrepancies d
+  set status = 'resolved',
+      resolution = 'unchanged since resolved in run ' || p.run_id || ': ' || p.resolution,
+      resolved_by = p.resolved_by,
+      resolved_at = now()
+  from (
+    select distinct on (kind, platform, subject, details) kind, platform, subject, details, run_id, resolution, resolved_by
+    from discrepancies
+    where run_id < ${runId}::bigint and status = 'resolved'
+    order by kind, platform, subject, details, run_id desc
+  ) p
+  where d.run_id = ${runId}::bigint and d.status = 'open'
+    and p.kind = d.kind and p.platform = d.platform and p.subject = d.subject and p.details = d.details`;
+
 /** Runs every rule inside the caller's transaction; returns the findings per kind. */
 export async function compare(tx: Tx, scope: CompareScope): Promise<Record<string, number>> {
   for (const statements of Object.values(rules(scope))) for (const statement of statements) await tx.execute(statement);
+  await tx.execute(CARRY_OVER_RESOLUTIONS(scope.runId));
   const rows = await tx.execute(sql`select kind, count(*)::int as n from discrepancies where run_id = ${scope.runId}::bigint group by kind order by kind`);
   return Object.fromEntries(resultRows<{ kind: string; n: number }>(rows).map((r) => [r.kind, Number(r.n)]));
 }
