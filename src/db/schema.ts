@@ -242,6 +242,8 @@ export const tasks = pgTable(
     sequence: integer('sequence').notNull(),
     providerId: text('provider_id').notNull(),
     fileUrl: text('file_url').notNull(),
+    /** The provider's feedback has a file of its own; it must not replace the participant's work. */
+    feedbackFileUrl: text('feedback_file_url'),
     notes: text('notes'),
     assignment: text('assignment').notNull().default('not_submitted'),
     feedback: text('feedback').notNull().default('not_submitted'),

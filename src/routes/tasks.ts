@@ -14,7 +14,7 @@ const Scope = z.enum(['tpm', 'uk']).openapi({ description: '`tpm` tugas praktik 
 const TaskBody = z.object({ redeemCode: z.string().trim().min(1).max(64), scope: Scope, sequence: Sequence, fileUrl: z.string().url().max(2048) });
 const TaskState = z.enum(['not_submitted', 'pending', 'success', 'failed']);
 const TaskSchema = z
-  .object({ redeemCode: z.string(), scope: Scope, sequence: z.number(), fileUrl: z.string(), notes: z.string().nullable(), assignment: TaskState, feedback: TaskState, updatedAt: z.string() })
+  .object({ redeemCode: z.string(), scope: Scope, sequence: z.number(), fileUrl: z.string(), feedbackFileUrl: z.string().nullable(), notes: z.string().nullable(), assignment: TaskState, feedback: TaskState, updatedAt: z.string() })
   .openapi('Task');
 
 const answer = (description: string) => ({ description, content: { 'application/json': { schema: TaskSchema } } });

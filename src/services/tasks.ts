@@ -37,7 +37,7 @@ export async function submitTask(deps: AppDeps, providerId: string, t: TaskRef &
     } else {
       await tx
         .update(tasks)
-        .set({ fileUrl: t.fileUrl, ...(t.notes !== undefined ? { notes: t.notes } : {}), ...(resubmission ? { [part]: 'not_submitted' } : {}), updatedAt: sql`now()` })
+        .set({ ...(part === 'feedback' ? { feedbackFileUrl: t.fileUrl, notes: t.notes } : { fileUrl: t.fileUrl }), ...(resubmission ? { [part]: 'not_submitted' } : {}), updatedAt: sql`now()` })
         .where(byRef(providerId, t));
     }
     const key = `task:${providerId}:${t.redeemCode}:${t.scope}:${t.sequence}:${part}:${content}${resubmission}`;
@@ -54,6 +54,7 @@ export async function getTask(deps: AppDeps, providerId: string, t: TaskRef) {
     scope: row.scope,
     sequence: row.sequence,
     fileUrl: row.fileUrl,
+    feedbackFileUrl: row.feedbackFileUrl,
     notes: row.notes,
     assignment: row.assignment as TaskState,
     feedback: row.feedback as TaskState,

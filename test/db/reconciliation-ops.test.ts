@@ -18,7 +18,7 @@ const N = 40;
 const times = { base: new Date(Date.now() - 10 * DAY), recent: new Date(Date.now() - HOUR) };
 const from = new Date(times.base.getTime() - DAY).toISOString();
 
-type Discrepancy = { id: number; kind: string; platform: string; subject: string; status: string; cardNumber: string | null; enrollmentId: string | null; outboxId: number | null; details: Record<string, unknown> };
+type Discrepancy = { id: number; kind: string; platform: string; subject: string; status: string; resolution?: string | null; resolvedBy?: string | null; cardNumber: string | null; enrollmentId: string | null; outboxId: number | null; details: Record<string, unknown> };
 
 async function run(body: Record<string, unknown> = {}) {
   const res = await ops.post('/v1/ops/reconciliation/runs', { from, ...body });

@@ -135,7 +135,7 @@ describe('POST /v1/tasks — practical tasks through prakerja.go.id', () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ notes: 'Rapi dan lengkap; perbaiki rumus VLOOKUP.', assignment: 'success', feedback: 'not_submitted' });
     const done = await settle(ref, 'feedback');
-    expect(done).toMatchObject({ assignment: 'success', feedback: 'success' });
+    expect(done).toMatchObject({ assignment: 'success', feedback: 'success', fileUrl: 'https://lpk.example/tugas/3.pdf', feedbackFileUrl: 'https://lpk.example/feedback/3.pdf' });
 
     const calls = callsAbout(ref);
     expect(calls.submissions).toHaveLength(1);
