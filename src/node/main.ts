@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { parseEnv } from '../env.js';
 import { runMain } from './process.js';
+import { startHousekeeping } from '../services/housekeeping.js';
 import { createLogger } from '../lib/logger.js';
 import { DEMO_PROVIDERS } from '../sandbox/demo-data.js';
 import { openDatabase } from './database.js';
@@ -15,10 +16,12 @@ async function main() {
   const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
   const { app, deps, dispatcher } = await assembleGateway({ env, database, logger, fetch: createOutboundFetch(), publicBase: publicBaseOf(env) });
 
+  let stopHousekeeping = () => {};
   const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, async (info) => {
     const base = `http://${env.HOST}:${info.port}`;
     logger.info({ url: base, database: database.kind, sandbox: env.SANDBOX, dispatcher: !!dispatcher }, 'gateway listening');
     dispatcher?.start();
+    stopHousekeeping = startHousekeeping(database.db, logger);
     if (env.SANDBOX) {
       const token = await deps.tokens.issue({ kind: 'provider', providerId: DEMO_PROVIDERS[0].id }, 30 * 86_400);
       const body = JSON.stringify({ voucherCode: 'TKPA1B2C3D4E', cardNumber: '5201123456780001', participant: { name: 'Siti Rahmawati', email: 'siti.r@example.id' } });
@@ -38,6 +41,7 @@ async function main() {
   });
 
   return async () => {
+    stopHousekeeping();
     server.close();
     await dispatcher?.stop();
     await database.close();

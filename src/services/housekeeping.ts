@@ -1,0 +1,27 @@
+import { and, eq, lt } from 'drizzle-orm';
+import type { Db } from '../db/database.js';
+import { idempotencyKeys } from '../db/schema.js';
+
+/** Stripe keeps idempotency keys 24 h; two days leaves room for a client retrying across a weekend night. */
+export const IDEMPOTENCY_KEEP_MS = 48 * 3_600_000;
+
+/**
+ * Forgets finished idempotency answers older than `keepMs`. Keys still in progress are kept: their
+ * first request may be running (or is taken over after it is abandoned).
+ */
+export async function purgeIdempotencyKeys(db: Db, keepMs = IDEMPOTENCY_KEEP_MS, now = new Date()): Promise<number> {
+  const gone = await db
+    .delete(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.status, 'done'), lt(idempotencyKeys.createdAt, new Date(now.getTime() - keepMs))))
+    .returning({ key: idempotencyKeys.key });
+  return gone.length;
+}
+
+/** Runs the housekeeping every `everyMs` until stopped; a failure is logged and tried again next time. */
+export function startHousekeeping(db: Db, log: { warn(obj: object, msg: string): void }, everyMs = 10 * 60_000): () => void {
+  const timer = setInterval(() => {
+    purgeIdempotencyKeys(db).catch((err) => log.warn({ err }, 'idempotency key purge failed'));
+  }, everyMs);
+  timer.unref?.();
+  return () => clearInterval(timer);
+}
