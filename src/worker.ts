@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Fetch } from '../adapters/types.js';
 import type { AppDeps } from './app/context.js';
 import { createApp } from './app/create-app.js';
+import { Dispatcher } from './outbox/dispatcher.js';
 import type { Database } from './db/database.js';
 import { openPostgres } from './db/postgres.js';
 import { buildDeps } from './deps.js';
@@ -85,15 +86,33 @@ let deps: Promise<AppDeps> | undefined;
 let resolved: AppDeps | undefined;
 const app = createApp(() => resolved!);
 
+/** Runs `work` with this invocation's own database connection, closed once the invocation is done. */
+async function withInvocationDatabase<T>(ctx: ExecutionContextLike, work: () => Promise<T>): Promise<T> {
+  const scope: { database?: Database } = {};
+  try {
+    return await requestDatabase.run(scope, work);
+  } finally {
+    if (scope.database) ctx.waitUntil(scope.database.close());
+  }
+}
+
+/** Rows per Cron run: enough to keep up, small enough to finish well inside a Worker's time limit. */
+const CRON_DELIVERY_ROUNDS = 20;
+
 export default {
   async fetch(request: Request, bindings: WorkerBindings, ctx: ExecutionContextLike): Promise<Response> {
     deps ??= workerDeps(bindings);
     resolved = await deps;
-    const scope: { database?: Database } = {};
-    try {
-      return await requestDatabase.run(scope, () => app.fetch(request, bindings, ctx as never));
-    } finally {
-      if (scope.database) ctx.waitUntil(scope.database.close());
-    }
+    return withInvocationDatabase(ctx, async () => app.fetch(request, bindings, ctx as never));
+  },
+
+  /**
+   * The outbox on Workers: a Cron Trigger (wrangler.toml) drains due rows each minute with the
+   * same dispatcher as Node, claiming with SKIP LOCKED, so it can run beside Node dispatchers.
+   */
+  async scheduled(_event: unknown, bindings: WorkerBindings, ctx: ExecutionContextLike): Promise<void> {
+    deps ??= workerDeps(bindings);
+    const d = await deps;
+    await withInvocationDatabase(ctx, () => new Dispatcher(d, { workerId: 'workers-cron', leaseMs: 60_000 }).drain({ maxRounds: CRON_DELIVERY_ROUNDS, horizonMs: 0 }));
   },
 };
