@@ -2,8 +2,9 @@
  * Redemption under load: `POST /v1/redemptions` with autocannon on loopback (keep-alive, every
  * request a distinct voucher and Idempotency-Key), the sandbox simulators in a process of their
  * own, the gateway in another (real Postgres; PGlite as a second row). In the same run, on the
- * same sandbox: the bare baseline server (bench/baseline-server.ts) and the upstream call alone
- * (Tokopedia's redeem, signed by the adapter's own helper, straight at the sandbox).
+ * same sandbox: the bare baseline server (bench/baseline-server.ts) twice — with one upstream call
+ * (the redeem), and with the gateway's three (voucher ‖ participant, then redeem) — and the
+ * upstream call alone (Tokopedia's redeem, signed by the adapter's own helper, straight at the sandbox).
  */
 import { join } from 'node:path';
 import { TOKOPEDIA_PATHS, tokopediaRequest } from '../adapters/tokopedia/http.js';
@@ -17,6 +18,8 @@ import type { BenchOptions, BenchRow } from './types.js';
 
 const GROUP = 'redemption';
 const BASELINE = 'bare node:http + postgres.js';
+/** The same bare server making the gateway's three upstream calls (BASELINE_CALLS=3). */
+const BASELINE3 = 'baseline (same 3 upstream calls)';
 
 interface Sizes {
   connections: number;
@@ -29,6 +32,8 @@ interface Sizes {
 interface Measured {
   loaded: LoadResult;
   serial: LoadResult;
+  /** CPU time of the process under test during the loaded run, per response (ms). */
+  cpuPerRequest?: number;
   peakRss?: number;
   /** RSS once started, before any load. */
   idleRss?: number;
@@ -50,6 +55,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     const pools = {
       upstream: makeVouchers('TU', '51', perTarget),
       baseline: makeVouchers('TB', '52', perTarget),
+      baseline3: makeVouchers('TC', '55', perTarget),
       postgres: makeVouchers('TG', '53', perTarget),
       pglite: makeVouchers('TL', '54', perTarget),
     };
@@ -58,26 +64,32 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     /* ------------------------------------------------ the upstream call alone -------------- */
     const upstream = await measure(sandbox.url, sizes, await upstreamRequests(pools.upstream));
 
-    /* ------------------------------------------------ the baseline server ----------------- */
+    /* ------------------------------------------------ the baseline server, 1 then 3 calls - */
     let baseline: Measured | undefined;
+    let baseline3: Measured | undefined;
     if (withPostgres) {
-      const db = await createScratchDatabase('baseline');
-      databases.push(db);
-      const migrated = await openDatabase({ url: db.url, dataDir: '' });
-      await migrated.close();
-      const port = await freePort();
-      const server = await startNode({
-        name: 'baseline',
-        script: 'bench/baseline-server.ts',
-        env: { PORT: String(port), DATABASE_URL: db.url, SANDBOX_URL: sandbox.url },
-        ready: () => answers(`http://127.0.0.1:${port}/healthz`),
-      });
-      children.push(server);
-      const idleRss = server.rss();
-      baseline = await measure(`http://127.0.0.1:${port}`, sizes, gatewayRequests(pools.baseline, token, '/redeem'));
-      baseline.peakRss = server.peakRss();
-      baseline.idleRss = idleRss;
-      await server.stop();
+      const measureBaseline = async (calls: 1 | 3, vouchers: BenchVoucher[]): Promise<Measured> => {
+        const db = await createScratchDatabase(`baseline${calls}`);
+        databases.push(db);
+        const migrated = await openDatabase({ url: db.url, dataDir: '' });
+        await migrated.close();
+        const port = await freePort();
+        const server = await startNode({
+          name: `baseline-${calls}-call${calls === 1 ? '' : 's'}`,
+          script: 'bench/baseline-server.ts',
+          env: { PORT: String(port), DATABASE_URL: db.url, SANDBOX_URL: sandbox.url, BASELINE_CALLS: String(calls) },
+          ready: () => answers(`http://127.0.0.1:${port}/healthz`),
+        });
+        children.push(server);
+        const idleRss = server.rss();
+        const m = await measure(`http://127.0.0.1:${port}`, sizes, gatewayRequests(vouchers, token, '/redeem'), server);
+        m.peakRss = server.peakRss();
+        m.idleRss = idleRss;
+        await server.stop();
+        return m;
+      };
+      baseline = await measureBaseline(1, pools.baseline);
+      baseline3 = await measureBaseline(3, pools.baseline3);
     }
 
     /* ------------------------------------------------ the gateway, per database ----------- */
@@ -93,14 +105,14 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
       const gw = await startGateway({ name: `gateway-${target}`, dataDir: join(scratch.dir, `pglite-${target}`), sandboxUrl: sandbox.url, databaseUrl, nodeArgs: profile });
       children.push(gw.child);
       const idleRss = gw.child.rss();
-      const m = await measure(gw.url, sizes, gatewayRequests(pools[target], token, '/v1/redemptions'));
+      const m = await measure(gw.url, sizes, gatewayRequests(pools[target], token, '/v1/redemptions'), gw.child);
       m.peakRss = gw.child.peakRss();
       m.idleRss = idleRss;
       await gw.child.stop();
       gateways.push({ target, m });
     }
 
-    return rows(sizes, upstream, baseline, gateways);
+    return rows(sizes, upstream, baseline, baseline3, gateways);
   } finally {
     for (const c of children.reverse()) await c.stop();
     for (const d of databases) await d.drop().catch((e) => process.stderr.write(`could not drop ${d.name}: ${e}\n`));
@@ -108,14 +120,21 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   }
 }
 
-/** Warm-up (not reported), the loaded run, then the one-connection latency run; each on vouchers of its own. */
-async function measure(url: string, s: Sizes, requests: PreparedRequest[]): Promise<Measured> {
+/**
+ * Warm-up (not reported), the loaded run, then the one-connection latency run; each on vouchers
+ * of its own. With `child`, also its CPU time per response over the loaded run: on a shared,
+ * noisy machine a steadier figure of the server's own cost than its throughput.
+ */
+async function measure(url: string, s: Sizes, requests: PreparedRequest[], child?: Child): Promise<Measured> {
   let at = 0;
   const take = (n: number) => requests.slice(at, (at += n));
   await load({ url, connections: s.connections, requests: take(s.warmup) });
+  const cpuBefore = child?.cpuMs();
   const loaded = await load({ url, connections: s.connections, requests: take(s.requests) });
+  const cpuAfter = child?.cpuMs();
   const serial = await load({ url, connections: 1, requests: take(s.serial) });
-  return { loaded, serial };
+  const cpuPerRequest = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / loaded.responses : undefined;
+  return { loaded, serial, cpuPerRequest };
 }
 
 function gatewayRequests(vouchers: BenchVoucher[], token: string, path: string): PreparedRequest[] {
@@ -141,7 +160,7 @@ async function upstreamRequests(vouchers: BenchVoucher[]): Promise<PreparedReque
   );
 }
 
-function rows(s: Sizes, upstream: Measured, baseline: Measured | undefined, gateways: Array<{ target: 'postgres' | 'pglite'; m: Measured }>): BenchRow[] {
+function rows(s: Sizes, upstream: Measured, baseline: Measured | undefined, baseline3: Measured | undefined, gateways: Array<{ target: 'postgres' | 'pglite'; m: Measured }>): BenchRow[] {
   const out: BenchRow[] = [];
   const c = `c=${s.connections}`;
   const vs = (value: number, base: number | undefined, name = BASELINE) =>
@@ -169,6 +188,32 @@ function rows(s: Sizes, upstream: Measured, baseline: Measured | undefined, gate
       { group: GROUP, name: `${who} · added p99 over upstream alone, ${c}`, value: round(m.loaded.p99 - upstream.loaded.p99), unit: 'ms', ...(b ? { baseline: { name: `${BASELINE}, same measure`, value: round(b.loaded.p99 - upstream.loaded.p99) } } : {}) },
       { group: GROUP, name: `${who} · peak RSS`, value: MB(m.peakRss), unit: 'MB', ...(b?.peakRss ? { baseline: { name: BASELINE, value: MB(b.peakRss) }, ratio: round(MB(m.peakRss) / MB(b.peakRss), 2) } : {}), notes: `VmHWM of the gateway process after its runs; ${MB(m.idleRss)} MB once started` },
     );
+    const b3 = baseline3;
+    if (b3) {
+      // Against the fairer yardstick: the same bare server making the same three upstream calls.
+      out.push(
+        { group: GROUP, name: `${who} · ${c} throughput vs ${BASELINE3}`, value: round(m.loaded.rps, 1), unit: 'req/s', ...vs(m.loaded.rps, b3.loaded.rps, BASELINE3), notes: `goal ratio ≥ 0.6${target === 'pglite' ? ' (baseline is on Postgres)' : ''}` },
+        { group: GROUP, name: `${who} · ${c} p99 vs ${BASELINE3}`, value: round(m.loaded.p99), unit: 'ms', ...vs(m.loaded.p99, b3.loaded.p99, BASELINE3) },
+        {
+          group: GROUP,
+          name: `${who} · added p99 over ${BASELINE3}, c=1`,
+          value: round(m.serial.p99 - b3.serial.p99),
+          unit: 'ms',
+          notes: `gateway c=1 p99 ${round(m.serial.p99)} ms − baseline's ${round(b3.serial.p99)} ms; goal < 2 ms`,
+        },
+        { group: GROUP, name: `${who} · added p99 over ${BASELINE3}, ${c}`, value: round(m.loaded.p99 - b3.loaded.p99), unit: 'ms', notes: `gateway ${c} p99 ${round(m.loaded.p99)} ms − baseline's ${round(b3.loaded.p99)} ms` },
+      );
+    }
+    if (m.cpuPerRequest !== undefined) {
+      out.push({
+        group: GROUP,
+        name: `${who} · CPU per redemption (${c} run)`,
+        value: round(m.cpuPerRequest, 3),
+        unit: 'ms',
+        ...(b3?.cpuPerRequest !== undefined ? vs(m.cpuPerRequest, b3.cpuPerRequest, BASELINE3) : {}),
+        notes: `user + system time of the gateway process over the ${c} run ÷ responses${target === 'pglite' ? ' (PGlite runs inside it)' : ''}`,
+      });
+    }
   }
   if (baseline) {
     out.push(
@@ -177,6 +222,19 @@ function rows(s: Sizes, upstream: Measured, baseline: Measured | undefined, gate
       { group: GROUP, name: `baseline · c=1 p99`, value: round(baseline.serial.p99), unit: 'ms', notes: `p50 ${round(baseline.serial.p50)} ms` },
       { group: GROUP, name: 'baseline · errors (non-2xx)', value: failures(baseline.loaded) + failures(baseline.serial), unit: 'count', notes: statusNote(baseline) },
       { group: GROUP, name: 'baseline · peak RSS', value: MB(baseline.peakRss), unit: 'MB', notes: `${MB(baseline.idleRss)} MB once started` },
+    );
+  }
+  if (baseline3) {
+    const b3 = baseline3;
+    out.push(
+      { group: GROUP, name: `${BASELINE3} · ${c} throughput`, value: round(b3.loaded.rps, 1), unit: 'req/s', ...(baseline ? vs(b3.loaded.rps, baseline.loaded.rps, 'baseline (1 upstream call)') : {}), notes: 'bare node:http + postgres.js; voucher ‖ participant, then redeem' },
+      { group: GROUP, name: `${BASELINE3} · ${c} p50 / p99`, value: round(b3.loaded.p50), unit: 'ms', notes: `p99 ${round(b3.loaded.p99)} ms, p99.9 ${round(b3.loaded.p999)} ms` },
+      { group: GROUP, name: `${BASELINE3} · c=1 p99`, value: round(b3.serial.p99), unit: 'ms', ...(baseline ? vs(b3.serial.p99, baseline.serial.p99, 'baseline (1 upstream call)') : {}), notes: `p50 ${round(b3.serial.p50)} ms; added p99 over upstream alone ${round(b3.serial.p99 - upstream.serial.p99)} ms` },
+      ...(b3.cpuPerRequest !== undefined
+        ? [{ group: GROUP, name: `${BASELINE3} · CPU per redemption (${c} run)`, value: round(b3.cpuPerRequest, 3), unit: 'ms', ...(baseline?.cpuPerRequest !== undefined ? vs(b3.cpuPerRequest, baseline.cpuPerRequest, 'baseline (1 upstream call)') : {}), notes: 'user + system time of the baseline process ÷ responses' }]
+        : []),
+      { group: GROUP, name: `${BASELINE3} · errors (non-2xx)`, value: failures(b3.loaded) + failures(b3.serial), unit: 'count', notes: statusNote(b3) },
+      { group: GROUP, name: `${BASELINE3} · peak RSS`, value: MB(b3.peakRss), unit: 'MB', notes: `${MB(b3.idleRss)} MB once started` },
     );
   }
   out.push(

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -58,6 +58,8 @@ export interface Child {
   peakRss(): number | undefined;
   /** Current resident set size (VmRSS), in bytes. */
   rss(): number | undefined;
+  /** CPU time (user + system, all its threads) used so far, in ms, from /proc/<pid>/stat; undefined once it has exited. */
+  cpuMs(): number | undefined;
   /** Resets VmHWM to the current RSS (Linux clear_refs 5), so peakRss() covers what follows; false if refused. */
   resetPeakRss(): boolean;
   exited(): boolean;
@@ -120,6 +122,16 @@ export async function startNode(opts: {
     }
   };
 
+  const cpuMs = () => {
+    try {
+      // Fields 14 and 15 (utime, stime) in clock ticks; the name in field 2 may hold spaces, so count from its ")".
+      const rest = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!.split(' ');
+      return ((Number(rest[11]) + Number(rest[12])) * 1000) / clockTicks();
+    } catch {
+      return undefined;
+    }
+  };
+
   const child: Child = {
     name: opts.name,
     pid,
@@ -127,6 +139,7 @@ export async function startNode(opts: {
     output: () => out,
     peakRss: () => status('VmHWM'),
     rss: () => status('VmRSS'),
+    cpuMs,
     resetPeakRss: () => {
       try {
         writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -161,6 +174,19 @@ export async function startNode(opts: {
     await child.stop(2_000);
     throw e;
   }
+}
+
+let ticks: number | undefined;
+/** USER_HZ, the unit of /proc/<pid>/stat's CPU times (100 on every Linux we run on). */
+function clockTicks(): number {
+  if (ticks === undefined) {
+    try {
+      ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      ticks = 100;
+    }
+  }
+  return ticks;
 }
 
 /** True once GET `url` answers 2xx. */
