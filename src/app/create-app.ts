@@ -66,18 +66,22 @@ export function createApp(deps: AppDeps | (() => AppDeps)) {
     description: 'A provider token (or an ops token for /v1/ops). In the sandbox, `npm start` prints one.',
   });
 
-  app.route('/', healthRoutes);
-  app.route('/', redemptionRoutes);
-  app.route('/', enrollmentRoutes);
-  app.route('/', voucherRoutes);
-  app.route('/', redeemCodeRoutes);
-  app.route('/', completionBatchRoutes);
-  app.route('/', taskRoutes);
-  app.route('/', callbackRoutes);
-  app.route('/', opsRoutes);
-  app.route('/', opsReconciliationRoutes);
-  app.route('/', opsActionRoutes);
-  app.route('/', opsPlatformRoutes);
+  // Each resource's routes carry their full paths; the order is the order of the docs page.
+  const resources = [
+    healthRoutes,
+    redemptionRoutes,
+    enrollmentRoutes,
+    voucherRoutes,
+    redeemCodeRoutes,
+    completionBatchRoutes,
+    taskRoutes,
+    callbackRoutes,
+    opsRoutes,
+    opsReconciliationRoutes,
+    opsActionRoutes,
+    opsPlatformRoutes,
+  ];
+  for (const routes of resources) app.route('/', routes);
 
   app.doc31('/openapi.json', OPENAPI_INFO);
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Prakerja Partner Gateway' }));
