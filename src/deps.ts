@@ -54,6 +54,7 @@ export function buildDeps(i: DepsInput): AppDeps {
       nameThresholds: i.nameThresholds ?? { match: 0.85, review: 0.6 },
       idempotencyWaitMs: 10_000,
       taskPollMs: i.taskPollMs ?? 5_000,
+      redemptionLeaseMs: 2 * ctx.timeoutMs + 1_000,
     },
     now,
   };

@@ -21,6 +21,11 @@ export interface AppDeps {
     idempotencyWaitMs: number;
     /** How long after a practical task is submitted its status is polled at prakerja.go.id. */
     taskPollMs: number;
+    /**
+     * How long a redemption owns its voucher's claim while it asks the platform; after that a
+     * later attempt may take over. Longer than the platform call can take.
+     */
+    redemptionLeaseMs: number;
   };
   now(): Date;
   /**

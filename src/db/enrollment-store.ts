@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import type { Db } from './database.js';
 import { enrollmentEvents, enrollments, outbox, voucherClaims } from './schema.js';
@@ -8,14 +8,32 @@ export type EnrollmentEventRow = typeof enrollmentEvents.$inferSelect;
 export type NewEnrollment = typeof enrollments.$inferInsert;
 export type NewEvent = Omit<typeof enrollmentEvents.$inferInsert, 'enrollmentId'>;
 
+export type ClaimRow = typeof voucherClaims.$inferSelect;
+
+/**
+ * Everything needed to write the enrollment once the platform has redeemed the voucher, decided
+ * before it is asked (checks, names, course). Kept on the claim row as JSON, so whoever finishes
+ * the redemption (this request, the provider's next attempt, the sweeper) needs nothing else.
+ */
+export interface RedemptionPlan {
+  enrollment: Pick<
+    NewEnrollment,
+    | 'providerId' | 'platform' | 'voucherCode' | 'courseId' | 'courseTitle' | 'cardNumber' | 'participantName' | 'participantEmail'
+    | 'platformBuyerName' | 'prakerjaName' | 'nameScore' | 'nameDecision' | 'nameExplanation'
+  >;
+  /** The events before the redeem itself; `occurredAt` as ISO text, as JSON keeps it. */
+  events: Array<Omit<NewEvent, 'occurredAt'> & { occurredAt: string }>;
+}
+
 /**
  * The claim statements of every redemption, built once per database: drizzle would otherwise
  * rebuild the same SQL text from the query tree on every call (a large share of the gateway's
- * CPU). The SQL text is the one drizzle built per call before; only the values are filled in at
- * execute time (text and uuid columns, which need no encoding).
+ * CPU). Only the values are filled in at execute time; placeholders skip the columns' encoders,
+ * hence timestamps as ISO text and the plan as JSON text.
  */
 function buildClaimQueries(db: Db) {
   const p = sql.placeholder;
+  const byId = eq(voucherClaims.id, p('id'));
   return {
     find: db
       .select()
@@ -24,14 +42,35 @@ function buildClaimQueries(db: Db) {
       .prepare('find_claim'),
     take: db
       .insert(voucherClaims)
-      .values({ id: p('id'), platform: p('platform'), voucherCode: p('voucherCode'), providerId: p('providerId'), status: 'claimed' })
+      .values({
+        id: p('id'),
+        platform: p('platform'),
+        voucherCode: p('voucherCode'),
+        providerId: p('providerId'),
+        status: 'claimed',
+        leaseUntil: sql`${p('leaseUntil')}::timestamptz`,
+        plan: sql`${p('plan')}::jsonb`,
+      })
       .onConflictDoNothing()
-      .returning({ id: voucherClaims.id })
+      .returning()
       .prepare('take_claim'),
-    release: db
-      .delete(voucherClaims)
-      .where(and(eq(voucherClaims.id, p('id')), eq(voucherClaims.status, 'claimed')))
-      .prepare('release_claim'),
+    takeOver: db
+      .update(voucherClaims)
+      .set({ leaseUntil: sql`${p('leaseUntil')}::timestamptz` })
+      .where(and(byId, eq(voucherClaims.status, 'claimed'), lt(voucherClaims.leaseUntil, sql`${p('now')}::timestamptz`)))
+      .returning()
+      .prepare('take_over_claim'),
+    release: db.delete(voucherClaims).where(and(byId, eq(voucherClaims.status, 'claimed'))).prepare('release_claim'),
+    expireLease: db
+      .update(voucherClaims)
+      .set({ leaseUntil: sql`${p('now')}::timestamptz` })
+      .where(and(byId, eq(voucherClaims.status, 'claimed')))
+      .prepare('expire_claim_lease'),
+    accept: db
+      .update(voucherClaims)
+      .set({ status: 'accepted', platformReference: sql`${p('platformReference')}`, redeemedAt: sql`${p('redeemedAt')}::timestamptz` })
+      .where(and(byId, eq(voucherClaims.status, 'claimed')))
+      .prepare('accept_claim'),
   };
 }
 
@@ -43,44 +82,82 @@ function claims(db: Db): ReturnType<typeof buildClaimQueries> {
   return q;
 }
 
-export async function findClaim(db: Db, platform: string, voucherCode: string) {
+export async function findClaim(db: Db, platform: string, voucherCode: string): Promise<ClaimRow | undefined> {
   const [row] = await claims(db).find.execute({ platform, voucherCode });
   return row;
 }
 
 /**
- * Takes the voucher's claim row, or reports who holds it. The unique index is what makes a
- * voucher redeemable once, however many gateways and requests race for it.
+ * Takes the voucher's claim row with the plan and a lease, or answers undefined when another
+ * request holds it. The unique index is what makes a voucher redeemable once, however many
+ * gateways and requests race for it.
  */
-export async function takeClaim(db: Db, claim: { id: string; platform: string; voucherCode: string; providerId: string }) {
-  const taken = await claims(db).take.execute({ id: claim.id, platform: claim.platform, voucherCode: claim.voucherCode, providerId: claim.providerId });
-  if (taken.length === 1) return { taken: true as const };
-  const holder = await findClaim(db, claim.platform, claim.voucherCode);
-  return { taken: false as const, holder };
+export async function takeClaim(
+  db: Db,
+  claim: { id: string; platform: string; voucherCode: string; providerId: string; plan: RedemptionPlan; leaseUntil: Date },
+): Promise<ClaimRow | undefined> {
+  const [row] = await claims(db).take.execute({ ...claim, plan: JSON.stringify(claim.plan), leaseUntil: claim.leaseUntil.toISOString() });
+  return row;
 }
 
-/** Gives the claim back after the platform refused or could not be reached: nothing was redeemed by us. */
+/** Takes over a claim whose asker stopped before settling it (its lease ran out): undefined if someone else did first. */
+export async function takeOverClaim(db: Db, id: string, now: Date, leaseUntil: Date): Promise<ClaimRow | undefined> {
+  const [row] = await claims(db).takeOver.execute({ id, now: now.toISOString(), leaseUntil: leaseUntil.toISOString() });
+  return row;
+}
+
+/** Gives the claim back after the platform refused: nothing was redeemed by us. */
 export async function releaseClaim(db: Db, id: string): Promise<void> {
   await claims(db).release.execute({ id });
 }
 
+/** The platform may or may not have redeemed: let the next attempt take over at once and ask again under the same key. */
+export async function expireClaimLease(db: Db, id: string, now: Date): Promise<void> {
+  await claims(db).expireLease.execute({ id, now: now.toISOString() });
+}
+
+/** The platform redeemed the voucher: that fact is kept on the claim before anything else can fail. */
+export async function acceptClaim(db: Db, id: string, redeemed: { platformReference: string; redeemedAt: Date }): Promise<void> {
+  await claims(db).accept.execute({ id, platformReference: redeemed.platformReference, redeemedAt: redeemed.redeemedAt.toISOString() });
+}
+
 /**
- * The enrollment, its first events, the settled claim and the outbound reports it calls for: all
- * or nothing. Answers with the rows as written, so the caller need not read them back.
+ * The enrollment of a claim the platform has redeemed, its events, the settled claim and the
+ * outbound reports it calls for: all or nothing. The claim is settled first, under its row lock,
+ * so two finishers of one claim cannot both write: the second finds it settled and gets
+ * undefined. Answers with the rows as written, so the caller need not read them back.
  */
 export async function recordRedemption(
   db: Db,
-  enrollment: NewEnrollment,
-  events: NewEvent[],
+  claim: { id: string; plan: RedemptionPlan },
+  redeemed: { platformReference: string | null; redeemedAt: Date },
   outbound: (row: EnrollmentRow) => OutboxMessage[],
-): Promise<{ enrollment: EnrollmentRow; events: EnrollmentEventRow[]; deliveries: OutboxRowView[] }> {
+): Promise<{ enrollment: EnrollmentRow; events: EnrollmentEventRow[]; deliveries: OutboxRowView[] } | undefined> {
+  const { enrollment, events } = claim.plan;
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(enrollments).values(enrollment).returning();
-    const written = await tx.insert(enrollmentEvents).values(events.map((e) => ({ ...e, enrollmentId: enrollment.id }))).returning();
-    await tx.update(voucherClaims).set({ status: 'redeemed' }).where(eq(voucherClaims.id, enrollment.id));
+    const settled = await tx
+      .update(voucherClaims)
+      .set({ status: 'redeemed', platformReference: redeemed.platformReference, redeemedAt: redeemed.redeemedAt })
+      .where(and(eq(voucherClaims.id, claim.id), ne(voucherClaims.status, 'redeemed')))
+      .returning({ id: voucherClaims.id });
+    if (settled.length === 0) return undefined;
+    const [row] = await tx
+      .insert(enrollments)
+      .values({ ...enrollment, id: claim.id, state: 'redeemed', platformReference: redeemed.platformReference, redeemedAt: redeemed.redeemedAt })
+      .returning();
+    const all: NewEvent[] = [
+      ...events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })),
+      { type: 'voucher_redeemed', fromState: 'purchased', toState: 'redeemed', source: 'provider', occurredAt: redeemed.redeemedAt, detail: { platformReference: redeemed.platformReference } },
+    ];
+    const written = await tx.insert(enrollmentEvents).values(all.map((e) => ({ ...e, enrollmentId: claim.id }))).returning();
     const deliveries = await enqueue(tx, outbound(row));
     return { enrollment: row, events: written.sort((a, b) => a.id - b.id), deliveries };
   });
+}
+
+/** Claims the platform redeemed but whose enrollment is not written yet (their writer failed). */
+export async function acceptedClaims(db: Db, limit: number): Promise<ClaimRow[]> {
+  return db.select().from(voucherClaims).where(eq(voucherClaims.status, 'accepted')).limit(limit);
 }
 
 export type OutboxRowView = typeof outbox.$inferSelect;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -10,6 +10,8 @@ export const providers = pgTable('providers', {
   prakerjaClientCode: text('prakerja_client_code'),
   /** Optional JWKS URL for providers that sign their own tokens (RS256/ES256). */
   jwksUrl: text('jwks_url'),
+  /** A deactivated provider's tokens are refused at once, whoever signed them. */
+  active: boolean('active').notNull().default(true),
   createdAt: createdAt(),
 });
 
@@ -22,7 +24,11 @@ export const courses = pgTable('courses', {
 
 /**
  * The exactly-once guard: one row per voucher, taken before the platform is asked to redeem.
- * Its id is the enrollment id to be, so a loser of the race can name the winner's enrollment.
+ * Its id is the enrollment id to be. It carries the whole planned enrollment, so that once the
+ * platform has consumed the voucher nothing more than this row is needed to finish it:
+ * `claimed` (platform being asked; `lease_until` says until when the asker owns it),
+ * `accepted` (the platform redeemed it; the enrollment is not written yet), `redeemed` (the
+ * enrollment exists).
  */
 export const voucherClaims = pgTable(
   'voucher_claims',
@@ -31,10 +37,14 @@ export const voucherClaims = pgTable(
     platform: text('platform').notNull(),
     voucherCode: text('voucher_code').notNull(),
     providerId: text('provider_id').notNull(),
-    status: text('status', { enum: ['claimed', 'redeemed'] }).notNull(),
+    status: text('status', { enum: ['claimed', 'accepted', 'redeemed'] }).notNull(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    plan: jsonb('plan').$type<Record<string, unknown>>(),
+    platformReference: text('platform_reference'),
+    redeemedAt: timestamp('redeemed_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('voucher_claims_voucher_uq').on(t.platform, t.voucherCode)],
+  (t) => [uniqueIndex('voucher_claims_voucher_uq').on(t.platform, t.voucherCode), index('voucher_claims_unsettled_idx').on(t.status).where(sql`status <> 'redeemed'`)],
 );
 
 export const enrollments = pgTable(

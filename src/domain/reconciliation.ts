@@ -23,6 +23,12 @@ export const DISCREPANCY_KINDS = [
   'dead_letter',
   /** A purchased voucher nobody redeemed, expiring within the configured days. */
   'voucher_expiring_unredeemed',
+  /**
+   * A redemption that stopped between the platform and the enrollment (the platform accepted or
+   * may have accepted the redeem; the enrollment is not written). The provider's next attempt or
+   * the sweeper finishes it; until then it is a finding.
+   */
+  'redemption_unfinished',
 ] as const;
 export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
 

@@ -52,9 +52,17 @@ export const problems = {
       errors: [{ field: 'header:Content-Type', rule: 'media_type', message: 'must be application/json' }],
     }),
   internal: () => new ProblemError(500, 'internal_error', 'Internal error', { detail: 'Something failed on our side; it was logged.' }),
+  /** The provider exists but cannot call prakerja.go.id yet: configuration, not a fault of the request. */
+  prakerjaCredentialsMissing: (providerId: string) =>
+    new ProblemError(503, 'prakerja_credentials_missing', 'No prakerja.go.id credentials for this provider', {
+      detail: `Provider ${providerId} has no prakerja.go.id client code and sign key configured at the gateway. Ask the gateway operators to set them (PATCH /v1/ops/providers/${providerId}).`,
+      errors: [{ field: 'provider', rule: 'prakerja_credentials_configured', message: 'no prakerja.go.id client code and sign key' }],
+    }),
 };
 
 /** A problem never carries a whole card number or NIK, wherever one came from (a path, a partner's message). */
 export function problemResponse(p: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(maskDigitRuns(JSON.stringify(p)), { status: p.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...headers } });
+  // A problem that says when to retry says it in the header clients and proxies read, too.
+  const retry: Record<string, string> = typeof p.retryAfterSeconds === 'number' ? { 'retry-after': String(p.retryAfterSeconds) } : {};
+  return new Response(maskDigitRuns(JSON.stringify(p)), { status: p.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...retry, ...headers } });
 }

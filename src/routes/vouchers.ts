@@ -74,7 +74,7 @@ export const voucherRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
       purchasedAt: v.purchasedAt.toISOString(),
       expiresAt: v.expiresAt.toISOString(),
       redeemedAt: v.redeemedAt?.toISOString() ?? null,
-      enrollmentId: claim?.status === 'redeemed' ? claim.id : null,
+      enrollmentId: claim?.status === 'redeemed' && claim.providerId === v.providerId ? claim.id : null,
     },
     200,
   );

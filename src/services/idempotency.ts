@@ -109,7 +109,9 @@ export async function once(
   try {
     answer = await work();
   } catch (e) {
-    if (e instanceof ProblemError && e.status < 500) answer = { status: e.status, body: e.problem as Problem };
+    // A refusal is the request's final answer and is replayed; a failure on our side or a
+    // "retry later" is not, so the same key can be used again once it passes.
+    if (e instanceof ProblemError && e.status < 500 && e.problem.retryAfterSeconds === undefined) answer = { status: e.status, body: e.problem as Problem };
     else {
       await q.release.execute(id);
       throw e;

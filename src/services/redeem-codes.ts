@@ -29,7 +29,7 @@ function prakerjaProblem(e: unknown): ProblemError {
 
 async function credentialsOf(deps: AppDeps, providerId: string): Promise<PrakerjaCredentials> {
   const creds = await deps.prakerjaCredentials(providerId);
-  if (!creds) throw new ProblemError(500, 'prakerja_credentials_missing', 'No prakerja.go.id credentials for this provider', { detail: 'Ask the gateway operators to configure your client code and key.' });
+  if (!creds) throw problems.prakerjaCredentialsMissing(providerId);
   return creds;
 }
 

@@ -1,11 +1,13 @@
 import { AdapterError } from '../../adapters/types.js';
 import { findCourseTitle } from '../db/catalogue-store.js';
-import { findClaim, recordRedemption, releaseClaim, takeClaim } from '../db/enrollment-store.js';
+import { acceptClaim, acceptedClaims, expireClaimLease, findClaim, recordRedemption, releaseClaim, takeClaim, takeOverClaim, type ClaimRow, type RedemptionPlan } from '../db/enrollment-store.js';
+import { assertNever } from '../lib/assert.js';
 import { checkNames } from '../domain/name-check.js';
 import { checkRedeemable, resolvePlatform, type RedemptionRefusal } from '../domain/redemption.js';
 import { PLATFORM_IDS, type PlatformId } from '../domain/types.js';
-import { ProblemError } from '../lib/problem.js';
+import { ProblemError, problems } from '../lib/problem.js';
 import type { AppDeps } from '../app/context.js';
+import type { Db } from '../db/database.js';
 import { enrollmentView, type EnrollmentView } from './enrollment-view.js';
 import { deliveryFor } from './enrollment-updates.js';
 import { platformProblem } from './platform-problems.js';
@@ -20,15 +22,20 @@ export interface RedemptionInput {
 /**
  * Redeems a voucher for a provider, in the order the seeds force on us: a redeem cannot be
  * repeated, so everything that can refuse it (voucher checks, the name check) runs before the
- * claim is taken and the platform is asked to consume the voucher.
+ * claim is taken and the platform is asked to consume the voucher. Once the platform has
+ * consumed it, the voucher must end in an enrollment whatever fails next: the claim row carries
+ * the whole plan, and the provider's next attempt (any Idempotency-Key) finishes what this one
+ * could not (see `resume`).
  */
 export async function redeemVoucher(deps: AppDeps, providerId: string, input: RedemptionInput): Promise<EnrollmentView> {
   const db = deps.database.db;
   const platform = pickPlatform(deps, input);
   const adapter = deps.platforms[platform];
 
+  // Only the provider's own claim says anything: another provider's is as if it did not exist,
+  // and the platform's answer below decides (it refuses a voucher for another provider's course).
   const earlier = await findClaim(db, platform, input.voucherCode);
-  if (earlier) throw alreadyRedeemed(earlier.id);
+  if (earlier?.providerId === providerId) return resume(deps, earlier);
 
   // The two partner reads are independent: ask both at once. The voucher's verdict still comes
   // first, so a provider learns of a wrong voucher before a problem with the card.
@@ -37,9 +44,10 @@ export async function redeemVoucher(deps: AppDeps, providerId: string, input: Re
   const voucher = await adapter.getVoucher(input.voucherCode).catch((e) => Promise.reject(platformProblem(e)));
   const refusal = checkRedeemable(voucher, { cardNumber: input.cardNumber, providerId, now: deps.now() });
   if (refusal) {
-    // A racer may have redeemed it through us between our first look and the platform's answer: name its enrollment.
+    // A racer of the same provider may have redeemed it through us since our first look.
     const claim = refusal.code === 'voucher_already_redeemed' ? await findClaim(db, platform, input.voucherCode) : undefined;
-    throw claim ? alreadyRedeemed(claim.id) : refusalProblem(refusal, platform);
+    if (claim?.providerId === providerId) return resume(deps, claim);
+    throw refusalProblem(refusal, platform);
   }
 
   const participant = await participantLookup;
@@ -61,30 +69,9 @@ export async function redeemVoucher(deps: AppDeps, providerId: string, input: Re
     });
   }
 
-  const enrollmentId = crypto.randomUUID();
-  const claim = await takeClaim(db, { id: enrollmentId, platform, voucherCode: input.voucherCode, providerId });
-  if (!claim.taken) throw alreadyRedeemed(claim.holder?.id);
-
-  let redeemed;
-  try {
-    redeemed = await adapter.redeemVoucher({
-      voucherCode: input.voucherCode,
-      cardNumber: input.cardNumber,
-      participantName: input.participant.name,
-      participantEmail: input.participant.email,
-      // Stable per voucher, so a retry after a timeout is a replay at the platform, not a second redeem.
-      idempotencyKey: `redeem:${platform}:${input.voucherCode}`,
-    });
-  } catch (e) {
-    await releaseClaim(db, enrollmentId);
-    throw e instanceof AdapterError ? platformProblem(e) : e;
-  }
-
   const at = deps.now();
-  const saved = await recordRedemption(
-    db,
-    {
-      id: enrollmentId,
+  const plan: RedemptionPlan = {
+    enrollment: {
       providerId,
       platform,
       voucherCode: input.voucherCode,
@@ -98,19 +85,135 @@ export async function redeemVoucher(deps: AppDeps, providerId: string, input: Re
       nameScore: names.score,
       nameDecision: names.decision,
       nameExplanation: names.explanation,
-      state: 'redeemed',
-      platformReference: redeemed.platformReference,
-      redeemedAt: redeemed.redeemedAt,
     },
-    [
-      { type: 'voucher_purchased', toState: 'purchased', source: 'platform', occurredAt: voucher!.purchasedAt, detail: { platformStatus: voucher!.platformStatus } },
-      { type: 'name_checked', source: 'gateway', occurredAt: at, detail: { decision: names.decision, score: names.score, explanation: names.explanation } },
-      { type: 'voucher_redeemed', fromState: 'purchased', toState: 'redeemed', source: 'provider', occurredAt: redeemed.redeemedAt, detail: { platformReference: redeemed.platformReference } },
-      ...(names.decision === 'review' ? [{ type: 'name_review_required', source: 'gateway', occurredAt: at, detail: { score: names.score } }] : []),
+    events: [
+      { type: 'voucher_purchased', toState: 'purchased', source: 'platform', occurredAt: voucher!.purchasedAt.toISOString(), detail: { platformStatus: voucher!.platformStatus } },
+      { type: 'name_checked', source: 'gateway', occurredAt: at.toISOString(), detail: { decision: names.decision, score: names.score, explanation: names.explanation } },
+      ...(names.decision === 'review' ? [{ type: 'name_review_required', source: 'gateway', occurredAt: at.toISOString(), detail: { score: names.score } }] : []),
     ],
-    (row) => [deliveryFor('prakerja.redemption', row)],
-  );
+  };
+  const claim = await takeClaim(db, { id: crypto.randomUUID(), platform, voucherCode: input.voucherCode, providerId, plan, leaseUntil: leaseFrom(deps) });
+  if (claim) return redeemAtPlatform(deps, claim);
+  const holder = await findClaim(db, platform, input.voucherCode);
+  if (holder?.providerId === providerId) return resume(deps, holder);
+  throw inProgress(deps, holder);
+}
+
+/**
+ * The provider's own claim on the voucher, found by a later attempt: answered by what it says.
+ * A settled claim names its enrollment; one the platform accepted is finished from its plan; one
+ * whose asker stopped without settling (crash, database failure, an answer we could not read)
+ * is taken over and the platform asked again under the same idempotency key, which replays
+ * its first answer if it had redeemed.
+ */
+async function resume(deps: AppDeps, claim: ClaimRow): Promise<EnrollmentView> {
+  switch (claim.status) {
+    case 'redeemed':
+      throw alreadyRedeemed(claim.id);
+    case 'accepted':
+      return finish(deps, claim, { platformReference: claim.platformReference, redeemedAt: claim.redeemedAt ?? deps.now() });
+    case 'claimed': {
+      const mine = await takeOverClaim(deps.database.db, claim.id, deps.now(), leaseFrom(deps));
+      if (!mine) throw inProgress(deps, claim);
+      return redeemAtPlatform(deps, mine);
+    }
+    default:
+      return assertNever(claim.status);
+  }
+}
+
+async function redeemAtPlatform(deps: AppDeps, claim: ClaimRow): Promise<EnrollmentView> {
+  const db = deps.database.db;
+  const plan = claim.plan as unknown as RedemptionPlan;
+  let redeemed;
+  try {
+    redeemed = await deps.platforms[claim.platform as PlatformId].redeemVoucher({
+      voucherCode: claim.voucherCode,
+      cardNumber: plan.enrollment.cardNumber,
+      participantName: plan.enrollment.participantName,
+      participantEmail: plan.enrollment.participantEmail,
+      // Stable per voucher, so asking again after a failure is a replay at the platform, not a second redeem.
+      idempotencyKey: `redeem:${claim.platform}:${claim.voucherCode}`,
+    });
+  } catch (e) {
+    if (!(e instanceof AdapterError)) throw e;
+    // A refusal consumed nothing: give the claim back. Any other failure (timeout, 5xx, an
+    // unreadable answer) may have come after the platform redeemed: keep the claim and let the
+    // next attempt ask again at once.
+    if (consumedNothing(e)) await releaseClaim(db, claim.id);
+    else await expireClaimLease(db, claim.id, deps.now()).catch(() => {});
+    throw platformProblem(e);
+  }
+  return finish(deps, claim, redeemed);
+}
+
+/** Writes the enrollment of a claim the platform redeemed; if that fails, the acceptance is kept on the claim for the next attempt. */
+async function finish(deps: AppDeps, claim: ClaimRow, redeemed: { platformReference: string | null; redeemedAt: Date }): Promise<EnrollmentView> {
+  const db = deps.database.db;
+  const plan = claim.plan as unknown as RedemptionPlan;
+  let saved;
+  try {
+    saved = await recordRedemption(db, { id: claim.id, plan }, redeemed, (row) => [deliveryFor('prakerja.redemption', row)]);
+  } catch (e) {
+    deps.logger.error({ err: e, claimId: claim.id, platform: claim.platform }, 'redemption accepted by the platform but not recorded');
+    if (redeemed.platformReference !== null) await acceptClaim(db, claim.id, { platformReference: redeemed.platformReference, redeemedAt: redeemed.redeemedAt }).catch(() => {});
+    else await expireClaimLease(db, claim.id, deps.now()).catch(() => {});
+    throw new ProblemError(503, 'redemption_not_recorded', 'Voucher redeemed at the platform, enrollment not written yet', {
+      detail: 'The platform redeemed the voucher but the gateway could not record the enrollment. Send the same redemption again (any Idempotency-Key): it finishes this one and answers the enrollment.',
+      retryAfterSeconds: 1,
+    });
+  }
+  // Someone else finished it first: theirs is the enrollment.
+  if (!saved) throw alreadyRedeemed(claim.id);
   return enrollmentView(saved.enrollment, saved.events, saved.deliveries);
+}
+
+/**
+ * The sweeper's half of the durability rule: enrollments of claims the platform accepted whose
+ * writer failed, written from the claims alone, without waiting for the provider to come back.
+ */
+export async function finishAcceptedRedemptions(db: Db, limit = 100): Promise<number> {
+  let finished = 0;
+  for (const claim of await acceptedClaims(db, limit)) {
+    const saved = await recordRedemption(db, { id: claim.id, plan: claim.plan as unknown as RedemptionPlan }, { platformReference: claim.platformReference, redeemedAt: claim.redeemedAt ?? claim.createdAt }, (row) => [
+      deliveryFor('prakerja.redemption', row),
+    ]);
+    if (saved) finished++;
+  }
+  return finished;
+}
+
+/** Adapter failures that prove the platform did not redeem: the claim can be given back. */
+function consumedNothing(e: AdapterError): boolean {
+  switch (e.kind) {
+    case 'voucher_not_found':
+    case 'voucher_already_redeemed':
+    case 'voucher_expired':
+    case 'voucher_refunded':
+    case 'invalid_request':
+    case 'auth_failed':
+    case 'rate_limited':
+      return true;
+    case 'platform_unavailable':
+    case 'timeout':
+    case 'unexpected_response':
+      return false;
+    default:
+      return assertNever(e.kind);
+  }
+}
+
+function leaseFrom(deps: AppDeps): Date {
+  return new Date(deps.now().getTime() + deps.config.redemptionLeaseMs);
+}
+
+function inProgress(deps: AppDeps, holder: ClaimRow | undefined): ProblemError {
+  const leftMs = holder?.leaseUntil ? holder.leaseUntil.getTime() - deps.now().getTime() : 0;
+  return new ProblemError(409, 'redemption_in_progress', 'This voucher is being redeemed', {
+    detail: 'Another request is redeeming this voucher right now; retry shortly to get its outcome.',
+    retryAfterSeconds: Math.max(1, Math.ceil(leftMs / 1000)),
+    errors: [{ field: 'voucherCode', rule: 'not_in_progress', message: 'a redemption of this voucher is in progress' }],
+  });
 }
 
 function pickPlatform(deps: AppDeps, input: RedemptionInput): PlatformId {
@@ -157,6 +260,6 @@ function refusalProblem(r: RedemptionRefusal, platform: PlatformId): ProblemErro
 
 async function lookupParticipant(deps: AppDeps, providerId: string, cardNumber: string) {
   const creds = await deps.prakerjaCredentials(providerId);
-  if (!creds) throw new ProblemError(500, 'prakerja_credentials_missing', 'No prakerja.go.id credentials for this provider', { detail: 'Ask the gateway operators to configure your client code and key.' });
+  if (!creds) throw problems.prakerjaCredentialsMissing(providerId);
   return deps.prakerja.lookupParticipant(creds, cardNumber).catch((e) => Promise.reject(platformProblem(e)));
 }

@@ -114,7 +114,21 @@ function rules(s: CompareScope): Record<DiscrepancyKind, SQL[]> {
       from recon_staged_vouchers s
       left join voucher_claims vc on vc.platform = s.platform and vc.voucher_code = s.code
       where s.run_id = ${s.runId}::bigint and (s.state in ${REDEEMED_STATES} or s.redeemed_at is not null)
-        and ${noEnrollment(sql`s.platform`, sql`s.code`)}`,
+        and ${noEnrollment(sql`s.platform`, sql`s.code`)}
+        and (vc.id is null or vc.status = 'redeemed')`,
+    ],
+
+    redemption_unfinished: [
+      // Claims still held past their lease, or accepted by the platform without their enrollment.
+      sql`${insert}
+      select ${s.runId}::bigint, 'redemption_unfinished', vc.platform, vc.voucher_code, vc.voucher_code, null, null, vc.plan -> 'enrollment' ->> 'cardNumber',
+        jsonb_build_object('claim', vc.status, 'claimId', vc.id, 'providerId', vc.provider_id, 'claimedAt', vc.created_at, 'leaseUntil', vc.lease_until,
+          'platformReference', vc.platform_reference, 'redeemedAt', vc.redeemed_at,
+          'next', case when vc.status = 'accepted' then 'the sweeper or the provider''s next attempt writes the enrollment from the claim'
+                       else 'the provider''s next attempt asks the platform again under the same idempotency key and finishes it' end)
+      from voucher_claims vc
+      where ${onPlatform(sql`vc.platform`)} and (vc.status = 'accepted' or (vc.status = 'claimed' and vc.lease_until < ${asOf}))
+        and ${noEnrollment(sql`vc.platform`, sql`vc.voucher_code`)}`,
     ],
 
     name_mismatch_pending: [
