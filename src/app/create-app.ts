@@ -31,11 +31,23 @@ export const OPENAPI_INFO = {
   servers: [{ url: '/' }],
 };
 
+/** Where the docs page loads Scalar from when the runtime can serve it itself. */
+export const DOCS_SCRIPT_PATH = '/docs/assets/scalar.js';
+
+export interface AppOptions {
+  /**
+   * Scalar's standalone bundle, served at DOCS_SCRIPT_PATH so /docs works without internet. Node
+   * reads it from disk; a Worker cannot read node_modules and 4.7 MB would crowd its size limit, so
+   * without it the page loads Scalar from its CDN.
+   */
+  docsScript?: () => Promise<Uint8Array<ArrayBuffer>>;
+}
+
 /**
  * Builds the gateway as a plain Hono app (web-standard Request → Response), the same on Node and
  * on Workers; what differs per runtime comes in `deps`.
  */
-export function createApp(deps: AppDeps | (() => AppDeps)) {
+export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}) {
   const resolve = typeof deps === 'function' ? deps : () => deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -84,7 +96,14 @@ export function createApp(deps: AppDeps | (() => AppDeps)) {
   for (const routes of resources) app.route('/', routes);
 
   app.doc31('/openapi.json', OPENAPI_INFO);
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Prakerja Partner Gateway' }));
+  const { docsScript } = opts;
+  if (docsScript) {
+    app.get(DOCS_SCRIPT_PATH, async (c) =>
+      c.body(await docsScript(), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' }),
+    );
+  }
+  // Self-hosted, the page makes no request elsewhere (Scalar's web fonts come from its CDN too).
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Prakerja Partner Gateway', ...(docsScript ? { cdn: DOCS_SCRIPT_PATH, withDefaultFonts: false } : {}) }));
   app.get('/', (c) => c.redirect('/docs'));
 
   app.notFound((c) => problemResponse({ type: '/problems/not_found', title: 'Not found', status: 404, code: 'route_not_found', detail: `No route ${c.req.method} ${c.req.path}; see /docs.`, instance: c.req.path }));

@@ -6,6 +6,7 @@ import type { Database } from '../db/database.js';
 import type { Env } from '../env.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import { createSandbox, seedCatalogue, seedSimulators, type Sandbox } from '../sandbox/sandbox.js';
+import { docsScriptLoader } from './docs-assets.js';
 import { gatewayMetrics } from './metrics.js';
 import { nodeRuntime } from './runtime.js';
 
@@ -24,7 +25,7 @@ export async function assembleGateway(opts: { env: Env; database: Database; logg
   }
   if (env.SANDBOX && env.SEED_DEMO) await seedCatalogue(opts.database.db);
 
-  const gateway = createApp(deps);
+  const gateway = createApp(deps, { docsScript: docsScriptLoader() });
   const dispatcher = env.DISPATCHER ? new Dispatcher(deps, { workerId: `gateway-${process.pid}`, leaseMs: env.DISPATCH_LEASE_MS, batchSize: env.DISPATCH_BATCH }) : undefined;
   // Ops' platform view reads the live breakers of this process's dispatcher.
   if (dispatcher) deps.breakers = () => dispatcher.breakers.snapshot();
