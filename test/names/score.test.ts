@@ -103,10 +103,12 @@ describe('compareNames decisions', () => {
     ['Sutrisno', 'Sutrisno Sutrisno', 'match'],
     ['Budi', 'Budi Santoso', 'review'],
     ['Sutrisno', 'Sutrisno Hadi', 'review'],
-    // swapped order
-    ['Santoso Budi', 'Budi Santoso', 'match'],
+    // swapped order: free for a marga or a comma-inverted name, not for two given names
+    ['Santoso Budi', 'Budi Santoso', 'review'],
     ['Siregar Rudi Hartono', 'Rudi Hartono Siregar', 'match'],
     ['Santoso, Budi', 'Budi Santoso', 'match'],
+    ['Lubis Rahmat', 'Rahmat Lubis', 'match'],
+    ['Kwee Hong', 'Hong Kwee', 'match'],
     // Dutch-era spelling
     ['Soekarno', 'Sukarno', 'match'],
     ['Djoko Soesilo', 'Joko Susilo', 'match'],
@@ -155,11 +157,78 @@ describe('compareNames decisions', () => {
   });
 
   it.each([
+    ['Herlina Sitepu', 'Harlina Sitepu'],
     ['Andi Putra', 'Andi Putri'],
     ['Kurniawan Putra', 'Kurniawati Putri'],
     ['Susanti Wijaya', 'Susanto Wijaya'],
   ])('%s ~ %s is not a match', (a, b) => {
     expect(compareNames(a, b).decision).not.toBe('match');
+  });
+});
+
+describe('compareNames review rules (issue 12)', () => {
+  const check = (a: string, b: string, decision: NameDecision, rule: string, words: RegExp) => {
+    const r = compareNames(a, b);
+    expect({ decision: r.decision, rule: r.rule }).toEqual({ decision, rule });
+    expect(r.explanation).toMatch(words);
+    // The rules look at both names alike: swapping them changes nothing but the sides.
+    const back = compareNames(b, a);
+    expect({ score: back.score, decision: back.decision, rule: back.rule }).toEqual({ score: r.score, decision: r.decision, rule: r.rule });
+  };
+
+  it('refuses a wife\'s title before a man\'s name and ignores it before a woman\'s', () => {
+    check('Ny. Bambang Sutejo', 'Bambang Sutejo', 'mismatch', 'wife_title_male', /"Ny\." before a man's name \(Bambang\) is how his wife is addressed/);
+    check('Ibu Agus Salim', 'Agus Salim', 'mismatch', 'wife_title_male', /"Ibu" before a man's name/);
+    check('Nyonya Sri Wahyuni', 'Sri Wahyuni', 'match', 'same_name', /titles \(Nyonya\)/);
+    check('Bu Kartini Siregar', 'Kartini Siregar', 'match', 'same_name', /titles \(Bu\)/);
+    // A name of unknown gender is not guessed: a human looks.
+    check('Ny. Lingga Atmaja', 'Lingga Atmaja', 'review', 'wife_title_unknown', /Lingga is not a known woman's name: check whose name it is/);
+    // A telling ending counts where the lexicon is silent: -yo is a man's, -wati a woman's.
+    expect(compareNames('Ny. Wiryo Atmodjo', 'Wiryo Atmodjo').rule).toBe('wife_title_male');
+    expect(compareNames('Ny. Sekarwati', 'Sekarwati').decision).toBe('match');
+    // Both addressed the same way: the same person.
+    expect(compareNames('Ny. Bambang Sutejo', 'Nyonya Bambang Sutejo').decision).toBe('match');
+  });
+
+  it('sends one extra given name to review, but not Muhammad, a title or a father\'s name', () => {
+    check('Rizky Ramadhan', 'Rizky Ramadhan Pratama', 'review', 'extra_given', /Pratama is written in one name only: an added given name may be another person/);
+    check('Dian Permata', 'Dian Ayu Permata', 'review', 'extra_given', /Ayu is written in one name only/);
+    check('Hasan Basri', 'Hasan Basri bin Abdullah', 'match', 'patronym_dropped', /father's name \(bin Abdullah\)/);
+    expect(compareNames('Rizki Pratama', 'Muhammad Rizki Pratama').decision).toBe('match');
+    expect(compareNames('Rahmat Hidayat', 'H. Rahmat Hidayat, S.Pd.').decision).toBe('match');
+  });
+
+  it('matches a dropped patronymic and never takes the father for the son', () => {
+    check('Fauzan bin Ahmad Taher', 'Fauzan', 'match', 'patronym_dropped', /written in one name only, which naming rules allow/);
+    check('Nurul Aini binti Sulaiman', 'Nurul Aini', 'match', 'patronym_dropped', /binti Sulaiman/);
+    expect(compareNames('Rusli bin Ismail', 'Ismail').decision).toBe('mismatch');
+    expect(compareNames('Ahmad bin Yusuf', 'Yusuf bin Ahmad').decision).toBe('mismatch');
+    expect(compareNames('Ahmad bin Yusuf', 'Ahmad Yusuf').decision).toBe('match');
+  });
+
+  it('sends two reversed given names to review, keeps marga and Chinese surnames order-free', () => {
+    check('Ahmad Yusuf', 'Yusuf Ahmad', 'review', 'reversed_order', /Ahmad and Yusuf stand in reverse order/);
+    check('Hasan Ali', 'Ali Hasan', 'review', 'reversed_order', /father's name swapped/);
+    expect(compareNames('Nasution Rahmad', 'Rahmad Nasution').decision).toBe('match');
+    expect(compareNames('Sondakh Angelina', 'Angelina Sondakh').decision).toBe('match');
+    expect(compareNames('Tan Siu Lan', 'Siu Lan Tan').decision).toBe('match');
+  });
+
+  it('sends a slip in the distinctive word beside a common one to review, not to mismatch', () => {
+    check('Sri Cahyono', 'Sri Chayono', 'review', 'typo_beside_common', /Cahyono\/Chayono differ by one swapped or missing letter/);
+    // A slip the typo tolerance already absorbs still matches.
+    expect(compareNames('Dwi Handayani', 'Dwi Hnadayani').decision).toBe('match');
+    check('Sri Nurjanah', 'Sri Nrujanah', 'review', 'typo_beside_common', /one swapped or missing letter/);
+    check('Siti Khotimah', 'Siti Khotmah', 'review', 'typo_beside_common', /swapped or missing/);
+    // Two different distinctive words beside the common one are still two people.
+    expect(compareNames('Dwi Handayani', 'Dwi Purwanti').decision).toBe('mismatch');
+  });
+
+  it('sends two given names one vowel apart to review, not to match', () => {
+    check('Herlina Siregar', 'Harlina Siregar', 'review', 'sibling_vowel', /(Herlina\/Harlina|Harlina\/Herlina) differ in one vowel/);
+    check('Kusnadi Tarigan', 'Kasnadi Tarigan', 'review', 'sibling_vowel', /a slip or a sibling/);
+    // The Javanese a/o is still a spelling, not another name.
+    expect(compareNames('Santoso Wibowo', 'Santosa Wibawa').decision).toBe('match');
   });
 });
 

@@ -4,5 +4,6 @@ export {
   DEFAULT_NAME_THRESHOLDS,
   type NameComparison,
   type NameDecision,
+  type NameRule,
   type NameThresholds,
 } from './score.js';

@@ -51,6 +51,13 @@ export interface AnalysedName {
   punctuation: boolean;
   /** Accents / diacritics were stripped. */
   accents: boolean;
+  /**
+   * A leading title that addresses a married woman ("Ny.", "Nyonya", "Ibu", "Bu", "Mrs."), as
+   * written. It is stripped like any honorific, but it may stand before her husband's name.
+   */
+  wifeTitle?: string;
+  /** The name was written surname-first with a comma ("Santoso, Budi"): its order is deliberate. */
+  inverted: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -59,7 +66,7 @@ export interface AnalysedName {
 
 /** Honorifics written before the name, keyed by their letters without dots. */
 const TITLES = new Set([
-  'h', 'hj', 'haji', 'hajjah', 'hajah', 'ir', 'dr', 'drg', 'drs', 'dra', 'prof', 'kh', 'tn', 'ny',
+  'h', 'hj', 'haji', 'hajjah', 'hajah', 'ir', 'dr', 'drg', 'drs', 'dra', 'prof', 'kh', 'tn', 'ny', 'nyonya',
   'nn', 'bpk', 'bapak', 'pak', 'ibu', 'bu', 'sdr', 'sdri', 'saudara', 'saudari', 'ust', 'ustadz',
   'ustaz', 'ustadzah', 'ustazah', 'kyai', 'kiai', 'mr', 'mrs', 'ms', 'miss',
 ]);
@@ -81,6 +88,9 @@ for (const d of [
   'se', 'sh', 'st', 'ss', 'sp', 'ma', 'mm', 'mt', 'mh', 'ns', 'lc', 'ba', 'ms', 'ama', 'sei', 'shi',
   'sak', 'mak', 'meng',
 ]) DEGREES.set(d, true);
+
+/** Titles (keys) by which a married woman is addressed, with her own or her husband's name after. */
+export const WIFE_TITLES: ReadonlySet<string> = new Set(['ny', 'nyonya', 'ibu', 'bu', 'mrs']);
 
 /** Placeholders some systems put in for a missing first or last name. */
 const PLACEHOLDERS = new Set(['fnu', 'lnu']);
@@ -266,6 +276,9 @@ export function analyseName(raw: string): AnalysedName {
   const all = [name];
 
   const first = stripTitles(name, ignored);
+  let wifeTitle: string | undefined;
+  for (const t of ignored) if (wifeTitle === undefined && WIFE_TITLES.has(t.toLowerCase().replace(/\./g, ''))) wifeTitle = t;
+  let inverted = false;
   const end = stripTrailingDegrees(name, first, ignored);
   const kept: Piece[] = name.slice(first, end);
   // Later segments follow a comma: degrees there may be written any way ("Budi, SE, MM").
@@ -273,7 +286,7 @@ export function analyseName(raw: string): AnalysedName {
     const pieces = splitPieces(segments[i]);
     all.push(pieces);
     const rest = stripCommaSegment(pieces, ignored);
-    if (rest.length > 0) punctuation = true; // "Santoso, Budi": the comma was part of the name
+    if (rest.length > 0) punctuation = inverted = true; // "Santoso, Budi": the comma was part of the name
     kept.push(...rest);
   }
   const nameOnly: Piece[] = [];
@@ -284,9 +297,12 @@ export function analyseName(raw: string): AnalysedName {
 
   // A name made only of titles ("Ibu") is still a name: keep everything rather than nothing.
   const pieces = nameOnly.length > 0 ? nameOnly : all.flat();
-  if (nameOnly.length === 0) ignored.length = 0;
+  if (nameOnly.length === 0) {
+    ignored.length = 0;
+    wifeTitle = undefined;
+  }
   if (pieces.some((p) => p.dotted)) punctuation = true;
-  return { tokens: toTokens(pieces), ignored, punctuation, accents };
+  return { tokens: toTokens(pieces), ignored, punctuation, accents, wifeTitle, inverted };
 }
 
 function splitPieces(segment: string): Piece[] {

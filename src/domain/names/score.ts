@@ -35,9 +35,20 @@
  *    distinctive token agrees, the score is raised to 0.65: a typo and a sibling look alike.
  *  - Only initials aligned: no full token agrees, capped at 0.3.
  *
+ * Then the review rules (issue 12), each named in `rule` and explained in words an operator can act on:
+ *  - a wife's title (Ny., Nyonya, Ibu, Bu) on one side before a man's name: not the same person;
+ *    before a name of unknown gender: review (lexicon.ts);
+ *  - an identifying given name present on one side only: review; Muhammad, Balinese and noble
+ *    prefixes, titles and a father's name (bin/binti …, which costs almost nothing) pass;
+ *  - two given names in reverse order: review, unless one is a marga/fam/Chinese surname or the
+ *    name is written "Surname, Given";
+ *  - words one swapped or dropped letter apart, even beside a common word only, or one vowel
+ *    apart (Herlina/Harlina): review.
+ *
  * The score is rounded to 3 decimals; ≥ match threshold → match, ≥ review → review.
  * For exact symmetry the pair is scored in a canonical order and mapped back.
  */
+import { FAMILY_NAMES, FEMALE_NAMES, MALE_NAMES } from './lexicon.js';
 import { analyseName, phoneticKey, type AnalysedName, type NameToken } from './normalise.js';
 
 export type NameDecision = 'match' | 'review' | 'mismatch';
@@ -65,7 +76,32 @@ export interface NameComparison {
   ignored: string[];
   /** What differed: "Budi vs Agus" (contradicting tokens), "Wibowo only in the second name". */
   differences: string[];
+  /**
+   * The rule that shaped the decision, as a phenomenon label like the corpus's (so an operator's
+   * decision can be exported as a labelled pair): "same_name", "spelling", "subset",
+   * "extra_given", "patronym_dropped", "reversed_order", "wife_title_male", "wife_title_unknown",
+   * "near_miss", "typo_beside_common", "sibling_vowel", "gender_marker", "contradiction",
+   * "initials_only", "no_common_word".
+   */
+  rule: NameRule;
 }
+
+export type NameRule =
+  | 'same_name'
+  | 'spelling'
+  | 'subset'
+  | 'extra_given'
+  | 'patronym_dropped'
+  | 'reversed_order'
+  | 'wife_title_male'
+  | 'wife_title_unknown'
+  | 'near_miss'
+  | 'typo_beside_common'
+  | 'sibling_vowel'
+  | 'gender_marker'
+  | 'contradiction'
+  | 'initials_only'
+  | 'no_common_word';
 
 // ---------------------------------------------------------------------------------------------
 // Weights and tables
@@ -93,6 +129,13 @@ const HARD_MISMATCH_CAP = 0.3;
  */
 const NEAR_MISS_SCORE = 0.65;
 const NEAR_MISS_MIN_LENGTH = 5;
+/**
+ * Where the review rules put a pair: inside the default review band, so a human looks, but low
+ * enough that a stricter match threshold doesn't let it through either.
+ */
+const REVIEW_SCORE = 0.75;
+/** A missing father's name (bin/binti …) costs this fraction of its weight: naming rules allow it. */
+const PATRONYM_OMISSION_COST = 0.1;
 /** Characters of each name that are looked at. */
 const MAX_NAME_LENGTH = 256;
 
@@ -237,6 +280,20 @@ function compatibleEndings(a: string, b: string): boolean {
   return ao && !GENDERED_ENDING_RE.test(a) && !GENDERED_ENDING_RE.test(b);
 }
 
+/** The keys differ in exactly one vowel, other than the Javanese a/o. */
+function isVowelChange(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let at = -1;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (at >= 0) return false;
+    at = i;
+  }
+  if (at < 0) return false;
+  const [x, y] = [a[at], b[at]];
+  return VOWELS.has(x) && VOWELS.has(y) && !((x === 'a' && y === 'o') || (x === 'o' && y === 'a'));
+}
+
 function tokenPair(a: Token, b: Token): Pair | undefined {
   if (a.initial || b.initial) {
     if (a.initial && b.initial) return a.key === b.key ? { a, b, sim: 1, kind: 'exact' } : undefined;
@@ -249,6 +306,10 @@ function tokenPair(a: Token, b: Token): Pair | undefined {
     return { a, b, sim: 1, kind };
   }
   if (a.particle || b.particle) return undefined;
+  // Herlina/Harlina, Kusnadi/Kasnadi: one vowel changed (other than the Javanese a/o) makes
+  // another name people bear as often as it is a slip; such words stay unaligned and the
+  // near-miss rule sends the pair to review.
+  if (isVowelChange(a.key, b.key)) return undefined;
   const sim = typoSimilarity(a.key, b.key);
   if (sim === 0) return undefined;
   return { a, b, sim, kind: a.joined || b.joined ? 'joined' : 'typo' };
@@ -349,8 +410,13 @@ interface Alignment {
 function align(a: Token[], b: Token[]): Alignment {
   const candidates: Pair[] = [];
   const patronymic = a.some((t) => t.patronym) && b.some((t) => t.patronym);
+  // With a father's name on one side only, the other side's given name (its first own word) may
+  // not stand for it: "Ismail" is Rusli bin Ismail's father, not Rusli.
+  const givenA = a.find(isOwnName);
+  const givenB = b.find(isOwnName);
   for (const x of a) for (const y of b) {
     if (patronymic && x.patronym !== y.patronym) continue;
+    if (!patronymic && ((x.patronym && y === givenB) || (y.patronym && x === givenA))) continue;
     const p = tokenPair(x, y);
     if (p) candidates.push(p);
   }
@@ -387,69 +453,218 @@ const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
 const isReal = (t: Token) => !t.initial && !t.particle;
 const isOwnName = (t: Token) => !t.particle;
 
-function scoreAlignment({ pairs, restA, restB }: Alignment): number {
-  if (pairs.length === 0) return 0;
+interface Outcome {
+  score: number;
+  rule: NameRule;
+  /** Why, in words an operator can act on; only for the rules that need more than the differences. */
+  note?: string;
+}
+
+/** bin/binti and the father's name after it. */
+const isPatronymPart = (t: Token) => t.patronym || PATRONYM_MARKERS.has(t.key);
+
+/**
+ * Words whose absence from one name says nothing about identity: Muhammad, prefixed to most
+ * Muslim men's names and dropped as freely as a title; Balinese birth-order and caste names; the
+ * noble titles kept in legal names. A missing father's name is handled on its own.
+ */
+const NON_IDENTIFYING_KEYS = new Set(
+  [
+    'muhammad', 'wayan', 'made', 'nyoman', 'ketut', 'putu', 'gede', 'kadek', 'komang', 'nengah', 'luh',
+    'gusti', 'ngurah', 'agung', 'anak', 'ida', 'bagus', 'dewa', 'desak', 'raden', 'mas', 'roro', 'ajeng',
+    'teuku', 'tengku', 'cut', 'daeng', 'andi', 'ode', 'nyimas', 'kiagus', 'kemas',
+  ].map(phoneticKey),
+);
+const MUHAMMAD_INITIAL = phoneticKey('m');
+
+function isIdentifyingExtra(t: Token): boolean {
+  if (t.particle || isPatronymPart(t) || NON_IDENTIFYING_KEYS.has(t.key)) return false;
+  return !(t.initial && t.key === MUHAMMAD_INITIAL);
+}
+
+function scoreAlignment({ pairs, restA, restB }: Alignment): Outcome {
+  if (pairs.length === 0) return nearMissOutcome(restA, restB, 'none') ?? { score: 0, rule: 'no_common_word' };
   const aligned = sum(pairs.map(pairWeight));
   const matched = sum(pairs.map((p) => p.sim * pairWeight(p)));
   const missingA = sum(restA.map((t) => t.weight));
   const missingB = sum(restB.map((t) => t.weight));
-  const cap = pairs.some((p) => p.kind !== 'initial' && isReal(p.a) && isReal(p.b)) ? 1 : HARD_MISMATCH_CAP;
+  const fullAgreement = pairs.some((p) => p.kind !== 'initial' && isReal(p.a) && isReal(p.b));
+  const cap = fullAgreement ? 1 : HARD_MISMATCH_CAP;
 
   // A dropped particle (I, bin, al) is an omission, not a contradiction, unless it marks gender.
-  const gendered = restA.some((x) => restB.some((y) => GENDER_PAIRS.has(`${x.key}|${y.key}`)));
-  if (gendered || (restA.some(isOwnName) && restB.some(isOwnName))) {
+  const genderPair = firstGenderPair(restA, restB);
+  if (genderPair) {
+    const coverage = matched / (aligned + missingA + missingB);
+    const contradiction = Math.min(missingA, missingB) / (aligned + Math.min(missingA, missingB));
+    const note = `${genderPair[0].display} and ${genderPair[1].display} mark different genders`;
+    return { score: Math.min(coverage * (1 - contradiction), HARD_MISMATCH_CAP), rule: 'gender_marker', note };
+  }
+  if (restA.some(isOwnName) && restB.some(isOwnName)) {
     const coverage = matched / (aligned + missingA + missingB);
     const smaller = Math.min(missingA, missingB);
-    const contradiction = smaller / (aligned + smaller);
-    if (gendered) return Math.min(coverage * (1 - contradiction), HARD_MISMATCH_CAP);
-    const score = Math.min(coverage * (1 - contradiction), cap);
-    const anchored = pairs.some((p) => p.kind !== 'initial' && pairWeight(p) === DISTINCT_WEIGHT);
-    const nearMiss = anchored && onlyNearMisses(restA.filter(isOwnName), restB.filter(isOwnName));
-    return nearMiss ? Math.max(score, NEAR_MISS_SCORE) : score;
+    const score = Math.min(coverage * (1 - smaller / (aligned + smaller)), cap);
+    const anchor = pairs.some((p) => p.kind !== 'initial' && pairWeight(p) === DISTINCT_WEIGHT) ? 'distinct' : fullAgreement ? 'common' : 'none';
+    const near = nearMissOutcome(restA.filter(isOwnName), restB.filter(isOwnName), anchor);
+    if (near && near.score > score) return near;
+    return { score, rule: fullAgreement ? 'contradiction' : 'initials_only' };
   }
 
-  const missing = missingA + missingB;
-  let score = SUBSET_FLOOR + SUBSET_SPAN * (matched / (aligned + OMISSION_COST * missing));
-  if (missing > 0) {
-    // The side with no own name left over is the shorter name. One written-out token agreeing
-    // is thin evidence; agreement through an initial ("A." ~ Artha) doesn't add to it.
-    const shorterSide = restA.some(isOwnName) ? 'b' : 'a';
-    const realTokens = pairs.filter((p) => p.kind !== 'initial' && isReal(p[shorterSide])).length;
-    if (realTokens <= 1) score = Math.min(score, THIN_EVIDENCE_CAP);
+  const omission = sum([...restA, ...restB].map((t) => t.weight * (isPatronymPart(t) ? PATRONYM_OMISSION_COST : OMISSION_COST)));
+  let score = Math.min(SUBSET_FLOOR + SUBSET_SPAN * (matched / (aligned + omission)), cap);
+  if (!fullAgreement) return { score, rule: 'initials_only' };
+  const rest = [...restA, ...restB];
+  const extras = rest.filter((t) => isOwnName(t) && !isPatronymPart(t));
+  if (extras.length === 0) {
+    if (rest.some(isPatronymPart)) {
+      const father = rest.filter(isPatronymPart).map((t) => t.display).join(' ');
+      return { score, rule: 'patronym_dropped', note: `the father's name (${father}) is written in one name only, which naming rules allow` };
+    }
+    return { score, rule: pairs.every((p) => p.kind === 'exact') && rest.length === 0 ? 'same_name' : 'spelling' };
   }
-  return Math.min(score, cap);
+  // The side with no own name left over is the shorter name. One written-out token agreeing
+  // is thin evidence; agreement through an initial ("A." ~ Artha) doesn't add to it.
+  const shorterSide = restA.some(isOwnName) ? 'b' : 'a';
+  const realTokens = pairs.filter((p) => p.kind !== 'initial' && isReal(p[shorterSide])).length;
+  if (realTokens <= 1) {
+    const agreeing = pairs.find((p) => p.kind !== 'initial' && isReal(p[shorterSide]));
+    const note = `only one written-out word${agreeing ? ` (${agreeing[shorterSide].display})` : ''} agrees`;
+    return { score: Math.min(score, THIN_EVIDENCE_CAP), rule: 'subset', note };
+  }
+  const identifying = extras.filter(isIdentifyingExtra);
+  if (identifying.length > 0) {
+    // "Rizky Ramadhan" vs "Rizky Ramadhan Pratama": an added given name is another person about
+    // as often as the same one. Only non-identifying additions (Muhammad, bin + father, titles) pass.
+    score = Math.min(score, THIN_EVIDENCE_CAP);
+    const words = listing(identifying.map((t) => t.display));
+    return { score, rule: 'extra_given', note: `sent to review because ${words} ${identifying.length > 1 ? 'are' : 'is'} written in one name only: an added given name may be another person` };
+  }
+  return { score, rule: 'subset' };
 }
 
-/** Every contradicting token has a partner one plain edit away (names of at least 5 letters). */
-function onlyNearMisses(restA: Token[], restB: Token[]): boolean {
-  if (restA.length !== restB.length) return false;
+function firstGenderPair(restA: Token[], restB: Token[]): [Token, Token] | undefined {
+  for (const x of restA) for (const y of restB) if (GENDER_PAIRS.has(`${x.key}|${y.key}`)) return [x, y];
+  return undefined;
+}
+
+type NearKind = 'slip' | 'substitution' | 'sibling';
+
+/**
+ * When every contradicting word has a partner one edit away, a human decides instead of the
+ * score: a transposed or dropped letter (Hnadayani/Handayani) is a slip whatever stands beside
+ * it, even a word as common as Dwi or Siti; two listed given names one vowel apart
+ * (Herlina/Harlina) may be sisters, so may any two words one vowel apart; a changed consonant (Wahyudi/Wahyuni) counts only when a
+ * distinctive word agrees, since otherwise little is left that identifies the person.
+ */
+function nearMissOutcome(restA: Token[], restB: Token[], anchor: 'distinct' | 'common' | 'none'): Outcome | undefined {
+  if (restA.length === 0 || restA.length !== restB.length) return undefined;
+  // Without any agreeing word, only single-word names may be near misses of each other.
+  if (anchor === 'none' && restA.length !== 1) return undefined;
   const free = [...restB];
+  const found: Array<[Token, Token, NearKind]> = [];
   for (const x of restA) {
-    const i = free.findIndex((y) => isNearMiss(x, y));
-    if (i < 0) return false;
-    free.splice(i, 1);
+    let hit = -1;
+    let kind: NearKind | undefined;
+    for (let i = 0; i < free.length && hit < 0; i++) {
+      kind = nearKind(x, free[i]);
+      if (kind) hit = i;
+    }
+    if (hit < 0 || !kind) return undefined;
+    found.push([x, free[hit], kind]);
+    free.splice(hit, 1);
   }
-  return true;
+  if (found.some(([, , k]) => k === 'substitution') && anchor !== 'distinct') return undefined;
+  const words = listing(found.map(([x, y]) => `${x.display}/${y.display}`));
+  if (found.some(([, , k]) => k === 'sibling')) {
+    return { score: NEAR_MISS_SCORE, rule: 'sibling_vowel', note: `sent to review because ${words} differ in one vowel, which in Indonesian names makes another name: a slip or a sibling` };
+  }
+  if (found.every(([, , k]) => k === 'slip')) {
+    return {
+      score: NEAR_MISS_SCORE,
+      rule: anchor === 'distinct' ? 'near_miss' : 'typo_beside_common',
+      note: `sent to review because ${words} differ by one swapped or missing letter: likely a typo, but the word that identifies the person is the one that differs`,
+    };
+  }
+  return { score: NEAR_MISS_SCORE, rule: 'near_miss', note: `sent to review because ${words} differ by one letter: a typo and a sibling's name look alike` };
 }
 
-function isNearMiss(x: Token, y: Token): boolean {
-  if (!isReal(x) || !isReal(y)) return false;
+function nearKind(x: Token, y: Token): NearKind | undefined {
+  if (!isReal(x) || !isReal(y)) return undefined;
   const a = x.key;
   const b = y.key;
-  if (Math.min(a.length, b.length) < NEAR_MISS_MIN_LENGTH || a[0] !== b[0]) return false;
-  return isOneEdit(a, b);
+  // A changed final vowel is a male/female form (Yulianto/Yulianti), left to the plain one-letter rule.
+  if (Math.min(a.length, b.length) >= NEAR_MISS_MIN_LENGTH && isVowelChange(a, b) && a[a.length - 1] === b[b.length - 1]) return 'sibling';
+  // A slip is judged on the letters as typed too: spelling rules may spread one swapped letter
+  // over the key (Nurjanah/Nrujanah → nuriana/nruyana).
+  const typed = oneEdit(x.surface, y.surface);
+  const edit = typed === 'transposition' || typed === 'indel' ? typed : oneEdit(a, b);
+  if (edit === undefined) return undefined;
+  if (edit === 'substitution') return Math.min(a.length, b.length) >= NEAR_MISS_MIN_LENGTH && a[0] === b[0] ? 'substitution' : undefined;
+  return Math.max(x.surface.length, y.surface.length) >= NEAR_MISS_MIN_LENGTH ? 'slip' : undefined;
 }
 
-/** One substitution, insertion, deletion or adjacent transposition apart (a ≠ b). */
-function isOneEdit(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1) return false;
+/** How two different keys are one edit apart: a substitution, an insertion/deletion or an adjacent transposition. */
+function oneEdit(a: string, b: string): 'substitution' | 'indel' | 'transposition' | undefined {
+  if (a === b || Math.abs(a.length - b.length) > 1) return undefined;
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   if (a.length === b.length) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    if (a.slice(i + 1) === b.slice(i + 1)) return 'substitution';
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2) ? 'transposition' : undefined;
   }
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  const ok = a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  return ok ? 'indel' : undefined;
+}
+
+/**
+ * "Ahmad Yusuf" vs "Yusuf Ahmad": two words, both agreeing, in crossed order. For Arabic-style
+ * and most Javanese names that is a man and his father's name swapped, i.e. usually two people;
+ * for a marga, fam or Chinese surname, or a name written "Surname, Given", order is free.
+ */
+function reversedTwoWords(tokensA: Token[], tokensB: Token[], al: Alignment, a: AnalysedName, b: AnalysedName): Pair[] | undefined {
+  if (a.inverted || b.inverted) return undefined;
+  const ownA = tokensA.filter(isOwnName);
+  const ownB = tokensB.filter(isOwnName);
+  if (ownA.length !== 2 || ownB.length !== 2 || al.pairs.length !== 2) return undefined;
+  const [p, q] = al.pairs;
+  if (!isReal(p.a) || !isReal(p.b) || !isReal(q.a) || !isReal(q.b)) return undefined;
+  const crossed = (p.a.index < q.a.index) !== (p.b.index < q.b.index);
+  if (!crossed) return undefined;
+  if ([p.a, p.b, q.a, q.b].some((t) => FAMILY_NAMES.has(t.key))) return undefined;
+  return [p, q];
+}
+
+type Gender = 'male' | 'female' | 'unknown';
+const FEMALE_ENDING_RE = /(?:wati|yati|ningsih|ningrum|ningtyas|asih|rti|rni|tini|nah|iah|iyah)$/;
+const MALE_ENDING_RE = /(?:wan|to|no|yo|adi|man|udin|uddin)$/;
+
+/** The gender a given name is borne by, from the lexicon, else from a telling Javanese/Arabic ending. */
+function genderOf(t: Token): Gender {
+  if (MALE_NAMES.has(t.key)) return 'male';
+  if (FEMALE_NAMES.has(t.key)) return 'female';
+  if (FEMALE_ENDING_RE.test(t.surface)) return 'female';
+  if (MALE_ENDING_RE.test(t.surface)) return 'male';
+  return 'unknown';
+}
+
+/**
+ * "Ny. Bambang Sutejo" is Bambang's wife: a wife's title before a man's name changes the person,
+ * before her own name it is a mere honorific. Applies when only one of the two names carries it.
+ */
+function wifeTitleOutcome(a: AnalysedName, tokensA: Token[], b: AnalysedName, tokensB: Token[]): Outcome | undefined {
+  if ((a.wifeTitle === undefined) === (b.wifeTitle === undefined)) return undefined;
+  const [title, tokens] = a.wifeTitle !== undefined ? [a.wifeTitle, tokensA] : [b.wifeTitle as string, tokensB];
+  const given = tokens.find(isReal);
+  if (!given) return undefined;
+  const gender = genderOf(given);
+  if (gender === 'female') return undefined;
+  if (gender === 'male') {
+    return { score: HARD_MISMATCH_CAP, rule: 'wife_title_male', note: `not the same person: "${title}" before a man's name (${given.display}) is how his wife is addressed` };
+  }
+  return {
+    score: REVIEW_SCORE,
+    rule: 'wife_title_unknown',
+    note: `sent to review because "${title}" may stand before a husband's name and ${given.display} is not a known woman's name: check whose name it is`,
+  };
 }
 
 /** Compares two personal names; see the module comment for the scoring model. */
@@ -467,14 +682,23 @@ export function compareNames(a: string, b: string, thresholds: NameThresholds = 
   tokensB = joinCompounds(tokensB, tokensA);
   const alignment = align(tokensA, tokensB);
   // Scored before mapping back: float sums are only reproducible in one fixed order.
-  const raw = sameTokens(nameA, nameB) ? 1 : scoreAlignment(alignment);
+  let outcome: Outcome = sameTokens(nameA, nameB) ? { score: 1, rule: 'same_name' } : scoreAlignment(alignment);
+  const reversed = outcome.score > REVIEW_SCORE ? reversedTwoWords(tokensA, tokensB, alignment, first, second) : undefined;
+  if (reversed) {
+    // Sorted, so that (a, b) and (b, a) read alike.
+    const words = reversed.map((p) => p.a.display).sort();
+    const note = `sent to review because ${words[0]} and ${words[1]} stand in reverse order in the two names: a given name and a father's name swapped are usually two people`;
+    outcome = { score: REVIEW_SCORE, rule: 'reversed_order', note };
+  }
+  const wife = wifeTitleOutcome(first, tokensA, second, tokensB);
+  if (wife && wife.score < outcome.score) outcome = wife;
   if (swap) swapSides(alignment);
-  const score = Math.round(raw * 1000) / 1000;
+  const score = Math.round(outcome.score * 1000) / 1000;
   const decision: NameDecision = score >= thresholds.match ? 'match' : score >= thresholds.review ? 'review' : 'mismatch';
   const { titles, others } = describeIgnored(nameA, nameB, alignment);
   const differences = describeDifferences(alignment);
-  const explanation = explain(decision, titles, others, differences);
-  return { score, decision, explanation, ignored: [...titles, ...others], differences };
+  const explanation = explain(decision, titles, others, differences, outcome.note);
+  return { score, decision, explanation, ignored: [...titles, ...others], differences, rule: outcome.rule };
 }
 
 /** Identical token lists are the same written name, even when it is only initials. */
@@ -532,11 +756,11 @@ const VERDICT: Record<NameDecision, string> = {
   mismatch: 'Names do not match',
 };
 
-function explain(decision: NameDecision, titles: string[], others: string[], differences: string[]): string {
+function explain(decision: NameDecision, titles: string[], others: string[], differences: string[], note: string | undefined): string {
   const parts = titles.length > 0 ? [`titles (${titles.join(', ')})`, ...others] : others;
   const looked = parts.length > 0 ? `ignored ${listing(parts)}` : 'nothing ignored';
   const differ = differences.length > 0 ? `differs in ${listing(differences)}` : 'no other differences';
-  return `${VERDICT[decision]}: ${looked}; ${differ}.`;
+  return note ? `${VERDICT[decision]}: ${looked}; ${differ}; ${note}.` : `${VERDICT[decision]}: ${looked}; ${differ}.`;
 }
 
 function listing(items: string[]): string {
