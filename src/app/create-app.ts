@@ -11,6 +11,7 @@ import { completionBatchRoutes } from '../routes/completions-batch.js';
 import { healthRoutes } from '../routes/health.js';
 import { opsRoutes } from '../routes/ops.js';
 import { opsActionRoutes } from '../routes/ops-actions.js';
+import { opsNameRoutes } from '../routes/ops-names.js';
 import { opsPlatformRoutes } from '../routes/ops-platforms.js';
 import { opsReconciliationRoutes } from '../routes/ops-reconciliation.js';
 import { taskRoutes } from '../routes/tasks.js';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
     opsRoutes,
     opsReconciliationRoutes,
     opsActionRoutes,
+    opsNameRoutes,
     opsPlatformRoutes,
   ];
   for (const routes of resources) app.route('/', routes);

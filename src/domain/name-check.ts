@@ -37,3 +37,15 @@ export function checkNames(input: NameCheckInput, thresholds: NameThresholds = D
 }
 
 const pick = (c: NameComparison) => ({ score: c.score, decision: c.decision, explanation: c.explanation });
+
+/**
+ * The pair that decided `checkNames` (the worst one), with its full comparison: what an
+ * operator's accept or refuse is really a verdict on, and so the labelled pair to learn from.
+ */
+export function decidingPair(input: NameCheckInput, thresholds: NameThresholds = DEFAULT_NAME_THRESHOLDS): { a: string; b: string; comparison: NameComparison } {
+  const candidates: Array<[string, string]> = input.prakerja ? [[input.platform, input.prakerja], [input.provider, input.prakerja]] : [[input.provider, input.platform]];
+  const scored = candidates.map(([a, b]) => ({ a, b, comparison: compareNames(a, b, thresholds) }));
+  return scored.reduce((w, p) =>
+    ORDER[p.comparison.decision] > ORDER[w.comparison.decision] || (p.comparison.decision === w.comparison.decision && p.comparison.score < w.comparison.score) ? p : w,
+  );
+}
