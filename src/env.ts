@@ -28,6 +28,8 @@ export const EnvSchema = z.object({
   SANDBOX_URL: z.string().url().optional(),
   OUTBOUND_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  /** On SIGTERM/SIGINT, how long requests in flight (and outbox deliveries) may take to finish before they are cut. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   NAME_MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
   NAME_REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
 

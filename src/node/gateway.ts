@@ -4,9 +4,11 @@ import type { Fetch } from '../../adapters/types.js';
 import { createApp } from '../app/create-app.js';
 import type { Database } from '../db/database.js';
 import type { Env } from '../env.js';
+import { problemResponse, problems } from '../lib/problem.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import { createSandbox, seedCatalogue, seedSimulators, type Sandbox } from '../sandbox/sandbox.js';
 import { docsScriptLoader } from './docs-assets.js';
+import { everyAnswerHasRequestId, notFoundHandler } from './edge.js';
 import { gatewayMetrics } from './metrics.js';
 import { nodeRuntime } from './runtime.js';
 
@@ -26,14 +28,21 @@ export async function assembleGateway(opts: { env: Env; database: Database; logg
   if (env.SANDBOX && env.SEED_DEMO) await seedCatalogue(opts.database.db);
 
   const gateway = createApp(deps, { docsScript: docsScriptLoader() });
-  const dispatcher = env.DISPATCHER ? new Dispatcher(deps, { workerId: `gateway-${process.pid}`, leaseMs: env.DISPATCH_LEASE_MS, batchSize: env.DISPATCH_BATCH }) : undefined;
+  const workerId = `gateway-${process.pid}`;
+  const dispatcher = env.DISPATCHER ? new Dispatcher(deps, { workerId, leaseMs: env.DISPATCH_LEASE_MS, batchSize: env.DISPATCH_BATCH }) : undefined;
   // Ops' platform view reads the live breakers of this process's dispatcher.
   if (dispatcher) deps.breakers = () => dispatcher.breakers.snapshot();
   const metrics = gatewayMetrics(deps, dispatcher);
   const root = new Hono();
+  root.use('*', everyAnswerHasRequestId);
   root.use('*', metrics.registerMetrics);
   root.get('/metrics', metrics.printMetrics);
   if (sandbox) root.route('/', sandbox.app);
   root.route('/', gateway);
-  return { app: root, gateway, deps, sandbox, dispatcher };
+  root.notFound(notFoundHandler(root));
+  root.onError((err, c) => {
+    opts.logger.error({ err, path: c.req.path }, 'unhandled error');
+    return problemResponse({ ...problems.internal().problem, instance: c.req.path });
+  });
+  return { app: root, gateway, deps, sandbox, dispatcher, workerId };
 }

@@ -1,4 +1,5 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import type { Db } from '../../db/database.js';
 import type { AppDeps } from '../../app/context.js';
 import { providers, reconRuns } from '../../db/schema.js';
 import { DEFAULT_RECON_SETTINGS, type ReconSettings } from '../../domain/reconciliation.js';
@@ -47,8 +48,39 @@ export async function createRun(deps: ReconDeps, req: RunRequest): Promise<RunRo
   return row;
 }
 
+/** Runs this process is executing: what a shutdown that cannot wait for them marks interrupted. */
+const activeRuns = new Set<number>();
+export const activeRunIds = (): number[] => [...activeRuns];
+
+/** The `error` of a run whose process stopped before it finished; it is not resumed, run it again. */
+export const INTERRUPTED = 'interrupted';
+
+/**
+ * Marks `running` runs as failed with error `interrupted`: those of `ids` (this process's, at a
+ * shutdown that cut them), or every one started before `startedBefore` (at start-up: a run still
+ * `running` then belonged to a process that is gone). Returns the ids marked.
+ */
+export async function markRunsInterrupted(db: Db, which: { ids: number[] } | { startedBefore: Date }, now = new Date()): Promise<number[]> {
+  if ('ids' in which && which.ids.length === 0) return [];
+  const rows = await db
+    .update(reconRuns)
+    .set({ status: 'failed', error: INTERRUPTED, finishedAt: now })
+    .where(and(eq(reconRuns.status, 'running'), 'ids' in which ? inArray(reconRuns.id, which.ids) : lt(reconRuns.startedAt, which.startedBefore)))
+    .returning({ id: reconRuns.id });
+  return rows.map((r) => r.id);
+}
+
 /** Pulls the listings into staging, compares in SQL, records the counts; a partner failure fails the run, never half-compares it. */
 export async function executeRun(deps: ReconDeps, run: RunRow, opts: { pageSize?: number } = {}): Promise<RunRow> {
+  activeRuns.add(run.id);
+  try {
+    return await executeTracked(deps, run, opts);
+  } finally {
+    activeRuns.delete(run.id);
+  }
+}
+
+async function executeTracked(deps: ReconDeps, run: RunRow, opts: { pageSize?: number }): Promise<RunRow> {
   const db = deps.database.db;
   const log = deps.logger.child({ reconRun: run.id });
   const window = { from: run.windowFrom, to: run.windowTo };
