@@ -1,0 +1,64 @@
+/**
+ * /docs renders in a real browser with no network beyond the gateway: Scalar's script is served
+ * by the gateway itself. Debian's chromium, driven by playwright-core; skipped (saying so) where
+ * it is absent — `.ci/run` installs it.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, spawnGateway, tempDir, waitHealthy, type GatewayProcess } from './support/gateway-process.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) process.stderr.write(`test/docs-browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`);
+
+describe.skipIf(!available)('/docs in a browser, offline', () => {
+  const dir = tempDir('gateway-docs-test-');
+  let g: GatewayProcess | undefined;
+  let browser: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    g = spawnGateway(process.execPath, ['--import', 'tsx', 'src/node/main.ts'], { port: await freePort(), env: { DATA_DIR: join(dir.path, 'pglite'), DISPATCHER: 'false', LOG_LEVEL: 'warn' } });
+    await waitHealthy(g, 90_000);
+    browser = await chromium.launchPersistentContext(join(dir.path, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await g?.kill();
+    dir.remove();
+  });
+
+  it('renders the operations, asking nothing of any other host', async () => {
+    const doc = (await (await fetch(`${g!.base}/openapi.json`)).json()) as { paths: Record<string, Record<string, { summary?: string }>> };
+    const summaries = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((o) => o.summary).filter((s): s is string => !!s));
+    expect(summaries.length).toBeGreaterThan(10);
+
+    const page = await browser!.newPage();
+    const outside: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.hostname === '127.0.0.1') return route.continue();
+      outside.push(url.href);
+      return route.abort('internetdisconnected');
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+
+    await page.goto(`${g!.base}/docs`);
+    // The first and the last operation of the document: the whole list was rendered.
+    for (const summary of [summaries[0], summaries[summaries.length - 1]]) {
+      await page.getByText(summary, { exact: true }).first().waitFor({ state: 'visible', timeout: 30_000 }).catch(async () => {
+        throw new Error(`"${summary}" not rendered; page text: ${(await page.locator('body').innerText()).slice(0, 500)}; errors: ${errors.join('; ')}; outside: ${outside.join(', ')}`);
+      });
+    }
+    await expect(page.title()).resolves.toBe('Prakerja Partner Gateway');
+    expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 90_000);
+});
