@@ -1,4 +1,5 @@
-import { eq, and } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
 import { outbox } from '../db/schema.js';
 import { parseEnv } from '../env.js';
 import { problemResponse } from '../lib/problem.js';
@@ -23,7 +24,10 @@ const ABANDONED_RUN_AGE_MS = 60 * 60_000;
 
 /** Answers while the database opens and migrates: the port is bound first, see listenHttp. */
 const starting = () =>
-  problemResponse({ type: '/problems/starting', title: 'Starting', status: 503, code: 'starting', detail: 'The gateway is starting; try again in a moment.', retryAfterSeconds: 1 });
+  problemResponse(
+    { type: '/problems/starting', title: 'Starting', status: 503, code: 'starting', detail: 'The gateway is starting; try again in a moment.', retryAfterSeconds: 1 },
+    { 'x-request-id': randomUUID() },
+  );
 
 /** `npm start`: the gateway on Node, PGlite unless DATABASE_URL is set, sandbox platforms by default. */
 async function main(): Promise<Stop> {
