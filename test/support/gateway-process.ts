@@ -81,7 +81,13 @@ export function groupAlive(g: GatewayProcess): boolean {
 
 export function tempDir(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  const remove = () => {
+    process.off('exit', remove);
+    rmSync(path, { recursive: true, force: true });
+  };
+  // Also when the test process ends before its afterAll ran (a timeout, a worker torn down).
+  process.on('exit', remove);
+  return { path, remove };
 }
 
 export { freePort };
