@@ -7,13 +7,19 @@ interface LockOwner {
   startedAt: string;
 }
 
-function alive(pid: number): boolean {
+/** Whether `pid` is a live Node process: after a reboot or in a new container the pid may be reused by something else. */
+function aliveGateway(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    return /node/i.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    // No /proc (macOS): a live pid is taken at its word.
+    return true;
   }
 }
 
@@ -44,7 +50,7 @@ export function lockDataDir(dataDir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const owner = readOwner(file);
-    if (owner && owner.pid !== process.pid && alive(owner.pid)) {
+    if (owner && owner.pid !== process.pid && aliveGateway(owner.pid)) {
       throw new StartupError(
         `DATA_DIR ${dataDir} is in use by another gateway (pid ${owner.pid}, started ${owner.startedAt}). Stop that one first, or set DATA_DIR to another folder (or DATABASE_URL to use PostgreSQL). If no gateway is running, delete ${file}.`,
       );
