@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TokenKeys } from '../src/auth/tokens.js';
-import { SANDBOX_SECRETS } from '../src/sandbox/demo-data.js';
+import { DEMO_PROVIDERS, SANDBOX_SECRETS } from '../src/sandbox/demo-data.js';
 import { exitWithin, freePort, groupAlive, spawnGateway, tempDir, waitHealthy, type GatewayProcess } from './support/gateway-process.js';
 
 const MAIN = ['--import', 'tsx', 'src/node/main.ts'];
@@ -87,9 +87,12 @@ async function heldSandbox(dataDir: string, gatewayPort: number) {
   let held = 0;
   let release: () => void = () => {};
   let gate = new Promise<void>((r) => (release = r));
+  let only: ((path: string) => boolean) | undefined;
   const forward = async (req: IncomingMessage, res: ServerResponse) => {
-    held++;
-    await gate;
+    if (!only || only(req.url ?? '')) {
+      held++;
+      await gate;
+    }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const headers = new Headers();
@@ -107,7 +110,11 @@ async function heldSandbox(dataDir: string, gatewayPort: number) {
     url: `http://127.0.0.1:${proxyPort}`,
     held: () => held,
     release: () => release(),
-    hold: () => (gate = new Promise<void>((r) => (release = r))),
+    /** Holds the requests `which` selects (every one when absent) until release(). */
+    hold: (which?: (path: string) => boolean) => {
+      only = which;
+      gate = new Promise<void>((r) => (release = r));
+    },
     close: () => {
       release();
       proxy.closeAllConnections();
@@ -186,14 +193,26 @@ describe('one PGlite folder, one process; SIGTERM finishes requests in flight; i
       await cutRun;
       sandbox.release();
 
-      // 4. Restarted with a short deadline: the killed run is failed/interrupted; a run held past
-      //    the deadline is cut, the process still exits 0 and marks that run interrupted itself.
-      sandbox.hold();
+      // 4. Restarted with a short deadline: the killed run is failed/interrupted. With prakerja.go.id's
+      //    reporting API held (reports listed by the run, redemptions reported by the dispatcher),
+      //    a run and an outbox delivery are in flight at SIGTERM: the run is cut and marked
+      //    interrupted by the shutdown itself, the delivery's row given back, and the exit is still 0.
+      sandbox.hold((path) => path.startsWith('/sandbox/prakerja/api/v1/integration/gateway/'));
       const third = gateway(port, { ...env, SHUTDOWN_TIMEOUT_MS: '500' });
       await waitHealthy(third, 60_000);
       const after = await runs();
       expect(after.find((r) => r.id === runningId)).toMatchObject({ status: 'failed', error: 'interrupted' });
       expect(after.find((r) => r.id === finished.id)).toMatchObject({ status: 'succeeded' });
+
+      const provider = await new TokenKeys(SANDBOX_SECRETS.auth).issue({ kind: 'provider', providerId: DEMO_PROVIDERS[0].id }, 3600);
+      const heldBefore = sandbox.held();
+      const redeemed = await fetch(`${base}/v1/redemptions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${provider}`, 'content-type': 'application/json', 'idempotency-key': `redeem-${Date.now()}` },
+        body: JSON.stringify({ voucherCode: 'TKPA1B2C3D4E', cardNumber: '5201123456780001', participant: { name: 'Siti Rahmawati', email: 'siti.r@example.id' } }),
+      });
+      expect(redeemed.status, await redeemed.clone().text()).toBe(201);
+      await waitHeld(heldBefore); // the dispatcher is delivering the redemption to prakerja.go.id
       const held = sandbox.held();
       const cut = startRun().then((r) => r.status, () => 'cut');
       await waitHeld(held);
@@ -204,6 +223,7 @@ describe('one PGlite folder, one process; SIGTERM finishes requests in flight; i
       expect(await cut).toBe('cut');
       expect(third.output()).toContain('requests still in flight were cut');
       expect(third.output()).toMatch(/"runs":\[\d+\].*cut mid-way marked failed: interrupted/);
+      expect(third.output()).toMatch(/"released":[1-9]\d*.*its leased rows released/);
       expect(existsSync(`${dataDir}.lock`), 'the lock outlived its gateway').toBe(false);
     } finally {
       sandbox.close();
