@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
-import { outbox } from '../db/schema.js';
 import { parseEnv } from '../env.js';
 import { problemResponse } from '../lib/problem.js';
 import { createLogger } from '../lib/logger.js';
@@ -13,6 +11,7 @@ import { assembleGateway } from './gateway.js';
 import { listenHttp } from './http-server.js';
 import { createOutboundFetch } from './outbound.js';
 import { runMain, type Stop } from './process.js';
+import { stopDispatcher } from './shutdown.js';
 import { publicBaseOf } from './runtime.js';
 
 /**
@@ -77,30 +76,13 @@ async function main(): Promise<Stop> {
     log.info({ inFlight: http.inFlight(), timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'shutdown: no longer accepting connections; finishing requests in flight');
     stopHousekeeping();
 
-    const stopDispatcher = async () => {
-      if (!dispatcher) return;
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()))));
-      const outcome = await Promise.race([dispatcher.stop().then(() => 'stopped' as const), late]);
-      clearTimeout(timer);
-      if (outcome === 'stopped') return log.info('shutdown: outbox dispatcher finished its deliveries');
-      // Its deliveries are still running: give their rows back now rather than after the lease,
-      // so another dispatcher (or the next start) retries them under the same idempotency key.
-      const released = await database.db
-        .update(outbox)
-        .set({ leaseUntil: null })
-        .where(and(eq(outbox.leasedBy, workerId), eq(outbox.status, 'pending')))
-        .returning({ id: outbox.id });
-      log.warn({ released: released.length }, 'shutdown: outbox dispatcher still delivering at the deadline; its leased rows released');
-    };
-
     const [cut] = await Promise.all([
       http.drain(deadline).then((n) => {
         if (n === 0) log.info({ ms: Date.now() - began }, 'shutdown: requests in flight finished; server closed');
         else log.warn({ cut: n }, 'shutdown: deadline passed; requests still in flight were cut');
         return n;
       }),
-      stopDispatcher(),
+      dispatcher && stopDispatcher(dispatcher, { db: database.db, workerId, deadline, log }),
     ]);
     if (cut > 0) {
       const runs = await markRunsInterrupted(database.db, { ids: activeRunIds() });
