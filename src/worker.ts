@@ -62,7 +62,7 @@ async function workerDeps(bindings: WorkerBindings): Promise<AppDeps> {
   const env = parseEnv(vars);
   const url = bindings.HYPERDRIVE?.connectionString ?? env.DATABASE_URL;
   const database = url ? perRequestDatabase(url) : noDatabase();
-  const common = { database, authSecret: env.AUTH_SECRET ?? SANDBOX_SECRETS.auth, logger: createLogger({ level: env.LOG_LEVEL }), outboundTimeoutMs: env.OUTBOUND_TIMEOUT_MS };
+  const common = { database, authSecret: env.AUTH_SECRET ?? SANDBOX_SECRETS.auth, secretsKey: env.SECRETS_KEY, logger: createLogger({ level: env.LOG_LEVEL }), outboundTimeoutMs: env.OUTBOUND_TIMEOUT_MS };
   if (!env.SANDBOX) {
     return buildDeps({ ...common, partners: partnersFromEnv(env), prakerjaKeys: prakerjaKeysFromEnv(env), fetch: (i, init) => fetch(i, init) });
   }

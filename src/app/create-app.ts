@@ -11,6 +11,7 @@ import { completionBatchRoutes } from '../routes/completions-batch.js';
 import { healthRoutes } from '../routes/health.js';
 import { opsRoutes } from '../routes/ops.js';
 import { opsActionRoutes } from '../routes/ops-actions.js';
+import { opsProviderRoutes } from '../routes/ops-providers.js';
 import { opsNameRoutes } from '../routes/ops-names.js';
 import { opsPlatformRoutes } from '../routes/ops-platforms.js';
 import { opsReconciliationRoutes } from '../routes/ops-reconciliation.js';
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
     taskRoutes,
     callbackRoutes,
     opsRoutes,
+    opsProviderRoutes,
     opsReconciliationRoutes,
     opsActionRoutes,
     opsNameRoutes,

@@ -8,7 +8,7 @@ import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, jwtV
  * - a provider that signs its own tokens (RS256/ES256) with keys it publishes as a JWKS, whose
  *   URL the gateway keeps in the provider's row.
  */
-export type Caller = { kind: 'provider'; providerId: string } | { kind: 'ops'; operator: string };
+export type Caller = { kind: 'provider'; providerId: string; credentialId?: string } | { kind: 'ops'; operator: string };
 
 const ISSUER = 'prakerja-gateway';
 const AUDIENCE = 'prakerja-gateway';
@@ -45,9 +45,16 @@ export class TokenKeys {
     return k;
   }
 
+  /**
+   * A token for `caller`. A provider's credential issued by an operator carries its id as `jti`,
+   * so that it can be revoked on its own (see services/ops/providers.ts); tokens without one
+   * (`npm run token`, sandbox) are revoked only by changing AUTH_SECRET.
+   */
   async issue(caller: Caller, ttlSeconds = 3600): Promise<string> {
     const subject = subjectOf(caller);
-    return new SignJWT({ scope: caller.kind })
+    const jwt = new SignJWT({ scope: caller.kind });
+    if (caller.kind === 'provider' && caller.credentialId) jwt.setJti(caller.credentialId);
+    return jwt
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
@@ -72,8 +79,9 @@ export class TokenKeys {
       throw new Error('the bearer token is not a JWT');
     }
     if (!subject) throw new Error('the token has no subject');
-    const payload = alg && ASYMMETRIC.includes(alg) ? await this.verifyProviderSigned(token, subject) : await this.verifyGatewaySigned(token, subject);
-    const caller = callerOf(payload, subject);
+    const providerSigned = !!alg && ASYMMETRIC.includes(alg);
+    const payload = providerSigned ? await this.verifyProviderSigned(token, subject) : await this.verifyGatewaySigned(token, subject);
+    const caller = callerOf(payload, subject, !providerSigned);
     if (payload.exp) this.remember(token, caller, payload.exp);
     return caller;
   }
@@ -109,9 +117,12 @@ function invalid(e: Error): never {
   throw new Error(`the token is not valid: ${e.message}`);
 }
 
-function callerOf(payload: JWTPayload, subject: string): Caller {
+/** Only the gateway's own tokens name a credential: a provider's `jti` is its own business. */
+function callerOf(payload: JWTPayload, subject: string, gatewaySigned: boolean): Caller {
   if (payload.scope === 'ops' && subject.startsWith('ops:')) return { kind: 'ops', operator: subject.slice(4) };
-  if (payload.scope === 'provider' && subject.startsWith('provider:')) return { kind: 'provider', providerId: subject.slice(9) };
+  if (payload.scope === 'provider' && subject.startsWith('provider:')) {
+    return gatewaySigned && typeof payload.jti === 'string' ? { kind: 'provider', providerId: subject.slice(9), credentialId: payload.jti } : { kind: 'provider', providerId: subject.slice(9) };
+  }
   throw new Error('the token has no usable scope');
 }
 

@@ -6,14 +6,44 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 export const providers = pgTable('providers', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
-  /** prakerja.go.id client_code; the matching sign key comes from the environment, never the DB. */
+  /** prakerja.go.id client_code. */
   prakerjaClientCode: text('prakerja_client_code'),
+  /**
+   * The client code's sign key, sealed with SECRETS_KEY (AES-GCM, see lib/secrets.ts); set by
+   * operators through /v1/ops/providers. Without it the key comes from the environment
+   * (PRAKERJA_SIGN_KEY / PRAKERJA_SIGN_KEYS).
+   */
+  prakerjaSignKeySealed: text('prakerja_sign_key_sealed'),
+  /** The key it replaced, kept sealed so an operator can switch back to it until `…_until`. */
+  prakerjaPreviousSignKeySealed: text('prakerja_previous_sign_key_sealed'),
+  prakerjaPreviousSignKeyUntil: timestamp('prakerja_previous_sign_key_until', { withTimezone: true }),
   /** Optional JWKS URL for providers that sign their own tokens (RS256/ES256). */
   jwksUrl: text('jwks_url'),
   /** A deactivated provider's tokens are refused at once, whoever signed them. */
   active: boolean('active').notNull().default(true),
   createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }),
 });
+
+/**
+ * Credentials (gateway-signed tokens) issued to a provider by an operator. The token itself is
+ * never stored: its `jti` is this row's id, and a token whose row is revoked (or missing) is
+ * refused.
+ */
+export const providerCredentials = pgTable(
+  'provider_credentials',
+  {
+    id: uuid('id').primaryKey(),
+    providerId: text('provider_id').notNull().references(() => providers.id),
+    label: text('label'),
+    issuedBy: text('issued_by').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedBy: text('revoked_by'),
+  },
+  (t) => [index('provider_credentials_provider_idx').on(t.providerId)],
+);
 
 export const courses = pgTable('courses', {
   id: text('id').primaryKey(),

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
-import type { Fetch } from '../../adapters/types.js';
+import type { Fetch } from '../contract/adapter.js';
 import type { AppDeps } from '../app/context.js';
 import type { Database } from '../db/database.js';
 import { buildDeps } from '../deps.js';
 import type { Env } from '../env.js';
 import { partnersFromEnv, prakerjaKeysFromEnv } from '../partner-settings.js';
 import { SANDBOX_SECRETS } from '../sandbox/demo-data.js';
+import { SANDBOX_SECRETS_KEY } from '../lib/secrets.js';
 import { sandboxPartnerSettings, type SandboxKeys } from '../sandbox/sandbox.js';
 import { loadOrCreateSandboxKeys } from './sandbox-keys.js';
 
@@ -37,6 +38,7 @@ export async function nodeRuntime(opts: { env: Env; database: Database; logger: 
     partners,
     prakerjaKeys,
     authSecret: env.AUTH_SECRET ?? SANDBOX_SECRETS.auth,
+    secretsKey: env.SECRETS_KEY ?? SANDBOX_SECRETS_KEY,
     fetch: opts.fetch,
     logger: opts.logger,
     outboundTimeoutMs: env.OUTBOUND_TIMEOUT_MS,
