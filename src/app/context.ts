@@ -33,6 +33,11 @@ export interface AppDeps {
    * process runs one; GET /v1/ops/platforms estimates the circuit from the outbox otherwise.
    */
   breakers?: () => BreakerSnapshot[];
+  /**
+   * Provider webhooks: plain http to loopback accepted (sandbox only), the answer timeout, the fetch
+   * that sends them (tests), and how old a feed event must be before GET /v1/events shows it.
+   */
+  webhooks?: { allowLoopbackHttp?: boolean; timeoutMs?: number; fetch?: typeof fetch; feedSettleMs?: number };
 }
 
 export interface BreakerSnapshot {

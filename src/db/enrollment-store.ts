@@ -1,5 +1,6 @@
 import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
+import { emitProviderEvents, redemptionEvents } from '../services/provider-events.js';
 import type { Db } from './database.js';
 import { enrollmentEvents, enrollments, outbox, voucherClaims } from './schema.js';
 
@@ -151,6 +152,7 @@ export async function recordRedemption(
     ];
     const written = await tx.insert(enrollmentEvents).values(all.map((e) => ({ ...e, enrollmentId: claim.id }))).returning();
     const deliveries = await enqueue(tx, outbound(row));
+    await emitProviderEvents(tx, redemptionEvents(row));
     return { enrollment: row, events: written.sort((a, b) => a.id - b.id), deliveries };
   });
 }

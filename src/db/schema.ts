@@ -405,3 +405,61 @@ export const discrepancies = pgTable(
     index('discrepancies_status_idx').on(t.status, t.kind, t.id),
   ],
 );
+
+/* ------------------------------------------------------------ provider webhooks (issue 13) ---------- */
+
+/**
+ * A provider's webhook endpoint. The signing secret is kept as issued (`whsec_<base64>`): there is
+ * no encryption-at-rest helper in the gateway yet (see README, "Receive events"). During a
+ * rotation the previous secret keeps signing until `previous_secret_until`, so receivers can
+ * switch without losing a delivery.
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    providerId: text('provider_id').notNull(),
+    url: text('url').notNull(),
+    description: text('description'),
+    /** Event types delivered here; empty: every type. */
+    eventTypes: jsonb('event_types').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+    disabledReason: text('disabled_reason'),
+    secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretUntil: timestamp('previous_secret_until', { withTimezone: true }),
+    /** Start of the current run of failed attempts; cleared by a success. Five days of it disables the endpoint. */
+    failingSince: timestamp('failing_since', { withTimezone: true }),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('webhook_endpoints_provider_idx').on(t.providerId, t.status)],
+);
+
+/**
+ * Every event told to a provider, written in the transaction of the fact it reports. The pull
+ * feed reads it in `seq` order; the webhook deliveries (outbox rows) carry the same `id`.
+ */
+export const providerEvents = pgTable(
+  'provider_events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    id: text('id').notNull(),
+    providerId: text('provider_id').notNull(),
+    type: text('type').notNull(),
+    enrollmentId: uuid('enrollment_id'),
+    /** Per enrollment, 1, 2, 3…: receivers order an enrollment's events by it whatever order they arrive in. */
+    enrollmentSequence: integer('enrollment_sequence'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    /** The event exactly as delivered (JSON text), so the feed and every webhook retry send the same bytes. */
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('provider_events_id_uq').on(t.id),
+    index('provider_events_provider_idx').on(t.providerId, t.seq),
+    uniqueIndex('provider_events_enrollment_seq_uq').on(t.enrollmentId, t.enrollmentSequence),
+    index('provider_events_created_idx').on(t.createdAt),
+  ],
+);

@@ -2,8 +2,9 @@ import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import pRetry, { AbortError } from 'p-retry';
 import { AdapterError } from '../../adapters/types.js';
 import type { AppDeps } from '../app/context.js';
-import { outbox } from '../db/schema.js';
+import { enrollments, outbox } from '../db/schema.js';
 import { maskDigitRuns } from '../lib/mask.js';
+import { emitProviderEvents, WEBHOOK_KIND } from '../services/provider-events.js';
 import { DEFAULT_BREAKER, DestinationBreakers, type BreakerSettings } from './breakers.js';
 import { HANDLERS, type DeliveryOutcome, type OutboxRow } from './handlers.js';
 import { DEFAULT_RETRY_POLICY, maxAttempts, nextDelayMs, type RetryPolicy } from './schedule.js';
@@ -177,17 +178,30 @@ export class Dispatcher {
     const attempts = row.attempts + 1;
     const dead = !e.retryable || attempts >= maxAttempts(this.opts.retry);
     const entry = { at: new Date().toISOString(), attempt: attempts, error: maskDigitRuns(e.message), httpStatus: e.detail.httpStatus, retryable: e.retryable };
-    await this.deps.database.db
-      .update(outbox)
-      .set({
-        attempts,
-        status: dead ? 'dead' : 'pending',
-        lastError: entry.error,
-        errors: sql`${outbox.errors} || ${JSON.stringify([entry])}::jsonb`,
-        leaseUntil: null,
-        nextAttemptAt: dead ? undefined : new Date(Date.now() + nextDelayMs(this.opts.retry, attempts, e.detail.retryAfterMs)),
-      })
-      .where(this.owned(row));
+    const set = {
+      attempts,
+      status: dead ? ('dead' as const) : ('pending' as const),
+      lastError: entry.error,
+      errors: sql`${outbox.errors} || ${JSON.stringify([entry])}::jsonb`,
+      leaseUntil: null,
+      nextAttemptAt: dead ? undefined : new Date(Date.now() + nextDelayMs(this.opts.retry, attempts, e.detail.retryAfterMs)),
+    };
+    // A report about an enrollment that gives up is a fact its provider hears of (delivery.dead_lettered),
+    // told in the transaction that records it. The enrollment is locked first, the order every
+    // other writer takes (enrollment, then its outbox rows). A webhook's own dead letter is not
+    // told by webhook: the provider sees it in the endpoint's deliveries.
+    if (dead && row.enrollmentId && row.kind !== WEBHOOK_KIND) {
+      await this.deps.database.db.transaction(async (tx) => {
+        const [enrollment] = await tx.select().from(enrollments).where(eq(enrollments.id, row.enrollmentId!)).for('update');
+        const updated = await tx.update(outbox).set(set).where(this.owned(row)).returning({ id: outbox.id });
+        if (updated.length === 0 || !enrollment) return;
+        await emitProviderEvents(tx, [
+          { type: 'delivery.dead_lettered', providerId: enrollment.providerId, enrollment, occurredAt: new Date(), data: { delivery: { id: row.id, destination: row.destination, kind: row.kind, attempts, lastError: entry.error } } },
+        ]);
+      });
+    } else {
+      await this.deps.database.db.update(outbox).set(set).where(this.owned(row));
+    }
     this.deps.logger.warn({ outboxId: row.id, destination: row.destination, kind: row.kind, attempts, dead, error: entry.error }, dead ? 'delivery dead-lettered' : 'delivery failed; rescheduled');
   }
 }

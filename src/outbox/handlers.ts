@@ -7,6 +7,7 @@ import type { PlatformId } from '../domain/types.js';
 import { PLATFORM_IDS } from '../domain/types.js';
 import { applyFacts } from '../services/enrollment-updates.js';
 import { recordTaskState } from '../services/tasks.js';
+import { deliverWebhook } from '../webhooks/deliver.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -110,6 +111,8 @@ export const HANDLERS: Record<string, Handler> = {
     const record = (tx: Tx) => recordTaskState(tx, row.providerId, t, s);
     return settled ? { kind: 'delivered', receipt: `assignment=${s.assignment} feedback=${s.feedback}`, record } : { kind: 'poll_again', afterMs: deps.config.taskPollMs, record };
   }),
+  // A provider's webhook endpoint; the destination `webhook:<endpointId>` gives each endpoint its own breaker.
+  'webhook.deliver': deliverWebhook,
 };
 
 export const DESTINATIONS = [...PLATFORM_IDS, 'prakerja'] as const;

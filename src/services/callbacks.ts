@@ -7,6 +7,7 @@ import { canTransition, furthest } from '../domain/lifecycle.js';
 import type { EnrollmentState, PlatformId } from '../domain/types.js';
 import { ProblemError } from '../lib/problem.js';
 import { applyFacts } from './enrollment-updates.js';
+import { emitIncentiveEvents } from './provider-events.js';
 import { platformProblem } from './platform-problems.js';
 
 export type CallbackSource = PlatformId | 'prakerja';
@@ -154,6 +155,7 @@ async function applyPrakerjaEvent(tx: Tx, e: PrakerjaEvent, eventId: string): Pr
         at: e.at,
         eventId,
       });
+      await emitIncentiveEvents(tx, e);
       return { outcome: 'incentive_recorded' };
     case 'unknown':
       return { outcome: 'stored_unknown_type' };

@@ -6,6 +6,7 @@ import { enrollmentEvents, enrollments } from '../db/schema.js';
 import { deriveState, dueDeliveries, type DueDelivery, type EnrollmentFacts } from '../domain/enrollment-facts.js';
 import type { EnrollmentState, EventSource, PlatformId } from '../domain/types.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
+import { emitProviderEvents, eventsOfFact } from './provider-events.js';
 
 export function factsOf(e: EnrollmentRow): EnrollmentFacts {
   return {
@@ -42,7 +43,7 @@ function merge(row: EnrollmentRow, patch: FactPatch): FactPatch {
 /**
  * Applies a fact to an enrollment inside the caller's transaction: locks the row, keeps facts
  * already known, derives the new state, records the events, and enqueues whatever deliveries
- * the facts now make due. Returns the updated row and whether anything changed.
+ * the facts now make due, and the provider's events. Returns the updated row and whether anything changed.
  */
 export async function applyFacts(
   tx: Tx,
@@ -65,6 +66,8 @@ export async function applyFacts(
   }
   await tx.insert(enrollmentEvents).values(events.map((e) => ({ ...e, enrollmentId })));
   await enqueue(tx, dueDeliveries(factsOf(next)).map((kind) => deliveryFor(kind, { ...next, state: to })));
+  // What the provider is told of it (a notice with nothing to patch, a refund, is news each time).
+  await emitProviderEvents(tx, eventsOfFact(event, { ...next, state: to }, changed || Object.keys(patch).length === 0));
   return { row: { ...next, state: to }, changed, from };
 }
 

@@ -2,6 +2,7 @@ import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { idempotencyKeys } from '../db/schema.js';
 import { finishAcceptedRedemptions } from './redemption.js';
+import { purgeProviderEvents } from './webhook-endpoints.js';
 
 /** Stripe keeps idempotency keys 24 h; two days leaves room for a client retrying across a weekend night. */
 export const IDEMPOTENCY_KEEP_MS = 48 * 3_600_000;
@@ -20,13 +21,14 @@ export async function purgeIdempotencyKeys(db: Db, keepMs = IDEMPOTENCY_KEEP_MS,
 
 /**
  * Runs the housekeeping (old idempotency answers forgotten, redemptions the platform accepted
- * but whose enrollment was not written finished) every `everyMs` until stopped; a failure is logged and
+ * but whose enrollment was not written finished, feed events past 30 days dropped) every `everyMs` until stopped; a failure is logged and
  * tried again next time.
  */
 export function startHousekeeping(db: Db, log: { warn(obj: object, msg: string): void }, everyMs = 10 * 60_000): () => void {
   const timer = setInterval(() => {
     purgeIdempotencyKeys(db).catch((err) => log.warn({ err }, 'idempotency key purge failed'));
     finishAcceptedRedemptions(db).catch((err) => log.warn({ err }, 'finishing accepted redemptions failed'));
+    purgeProviderEvents(db).catch((err) => log.warn({ err }, 'event feed purge failed'));
   }, everyMs);
   timer.unref?.();
   return () => clearInterval(timer);

@@ -6,6 +6,7 @@ import type { Tx } from '../db/database.js';
 import { tasks } from '../db/schema.js';
 import { problems } from '../lib/problem.js';
 import { enqueue } from '../outbox/enqueue.js';
+import { emitTaskEvents } from './provider-events.js';
 
 export interface TaskRef {
   redeemCode: string;
@@ -70,6 +71,7 @@ export async function recordTaskState(
   states: Partial<Record<'assignment' | 'feedback', TaskState>>,
   poll?: { pollAfterMs: number },
 ): Promise<void> {
+  await emitTaskEvents(tx, providerId, t, states);
   await tx.update(tasks).set({ ...states, updatedAt: sql`now()` }).where(byRef(providerId, t));
   if (poll) {
     const part = states.feedback ? 'feedback' : 'assignment';
