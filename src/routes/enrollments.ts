@@ -71,7 +71,14 @@ const postProgress = createRoute({
   security: bearerSecurity,
   middleware: [requireCaller('provider')] as const,
   request: { params: IdParam, headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: ProgressBody } } } },
-  responses: { 200: enrollmentAnswer, 400: problemContent('Invalid request'), ...authProblems, 404: problemContent('No such enrollment for this provider'), 409: problemContent('Training already finished') },
+  responses: {
+    200: enrollmentAnswer,
+    400: problemContent('Invalid request'),
+    ...authProblems,
+    404: problemContent('No such enrollment for this provider'),
+    409: problemContent('Training already finished (`training_finished`), or this session was already reported with another attendedAt (`progress_conflict`)'),
+    422: problemContent('Session dated before the redemption (`attended_before_redemption`)'),
+  },
 });
 
 async function viewOwned(deps: AppDeps, provider: string, id: string) {

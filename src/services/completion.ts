@@ -42,17 +42,34 @@ export async function reportCompletion(deps: AppDeps, providerId: string, id: st
   });
 }
 
-/** A session attended; reporting the same session again changes nothing. */
+/**
+ * A session attended. The identical report again changes nothing (a retry); the same session with
+ * another `attendedAt` is a 409, not silently dropped: the provider's records disagree with what
+ * it reported first, and only it can say which is right. A session dated before the redemption is
+ * refused like a completion would be (422).
+ */
 export async function reportProgress(deps: AppDeps, providerId: string, id: string, input: { sequence: number; attendedAt: string }): Promise<void> {
   await deps.database.db.transaction(async (tx) => {
     const row = await lockOwned(tx, providerId, id);
-    if (row.outcome) throw new ProblemError(409, 'training_finished', 'Training already finished', { errors: [{ field: 'sequence', rule: 'before_completion', message: 'progress cannot be reported after completion' }] });
+    const attendedAt = new Date(input.attendedAt);
     const sessions = await tx
-      .select({ detail: enrollmentEvents.detail })
+      .select({ detail: enrollmentEvents.detail, occurredAt: enrollmentEvents.occurredAt })
       .from(enrollmentEvents)
       .where(and(eq(enrollmentEvents.enrollmentId, id), eq(enrollmentEvents.type, 'session_attended')));
-    const seen = new Set(sessions.map((s) => (s.detail as { sequence: number }).sequence));
-    if (seen.has(input.sequence)) return;
-    await applyFacts(tx, id, { sessionsAttended: seen.size + 1 }, { type: 'session_attended', source: 'provider', occurredAt: new Date(input.attendedAt), detail: { sequence: input.sequence } });
+    const earlier = sessions.find((s) => (s.detail as { sequence: number }).sequence === input.sequence);
+    if (earlier) {
+      if (earlier.occurredAt.getTime() === attendedAt.getTime()) return;
+      throw new ProblemError(409, 'progress_conflict', 'This session was already reported with another attendedAt', {
+        detail: `Session ${input.sequence} was reported attended at ${earlier.occurredAt.toISOString()}.`,
+        reportedAttendedAt: earlier.occurredAt.toISOString(),
+        errors: [{ field: 'attendedAt', rule: 'same_as_first_report', message: `session ${input.sequence} was reported attended at ${earlier.occurredAt.toISOString()}` }],
+      });
+    }
+    if (row.outcome) throw new ProblemError(409, 'training_finished', 'Training already finished', { errors: [{ field: 'sequence', rule: 'before_completion', message: 'progress cannot be reported after completion' }] });
+    if (row.redeemedAt && attendedAt < row.redeemedAt) {
+      const message = `must not be before the redemption at ${row.redeemedAt.toISOString()}`;
+      throw new ProblemError(422, 'attended_before_redemption', 'Session dated before the redemption', { errors: [{ field: 'attendedAt', rule: 'after_redemption', message }] });
+    }
+    await applyFacts(tx, id, { sessionsAttended: sessions.length + 1 }, { type: 'session_attended', source: 'provider', occurredAt: attendedAt, detail: { sequence: input.sequence } });
   });
 }
