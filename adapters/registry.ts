@@ -1,29 +1,37 @@
-import type { PlatformId } from '../src/domain/types.js';
-import { createBukalapakAdapter, type BukalapakConfig } from './bukalapak/index.js';
-import { createKariermuAdapter, type KariermuConfig } from './kariermu/index.js';
-import { createKemnakerAdapter, type KemnakerConfig } from './kemnaker/index.js';
-import { createPrakerjaAdapter, type PrakerjaConfig } from './prakerja/index.js';
-import { createTokopediaAdapter, type TokopediaConfig } from './tokopedia/index.js';
-import type { AdapterContext, PlatformAdapter, PrakerjaAdapter } from './types.js';
+import type { AdapterContext, PlatformAdapter } from '../src/contract/adapter.js';
+import type { PlatformDefinition, RawSettings } from '../src/contract/platform.js';
+import { bukalapak } from './bukalapak/definition.js';
+import { kariermu } from './kariermu/definition.js';
+import { kemnaker } from './kemnaker/definition.js';
+import { tokopedia } from './tokopedia/definition.js';
 
-/** Each platform's own settings; adding a platform adds one entry here and one folder. */
-export interface PartnerSettings {
-  tokopedia: TokopediaConfig;
-  bukalapak: BukalapakConfig;
-  kemnaker: KemnakerConfig;
-  kariermu: KariermuConfig;
-  prakerja: PrakerjaConfig;
+/**
+ * Every platform the gateway knows, as definitions. This array is the only list: platform ids,
+ * environment variables, sandbox, callback routes, reconciliation and health derive from it.
+ * Adding a platform: its folder under adapters/ with a definition.ts, and one entry here.
+ */
+export const PLATFORMS = [tokopedia, bukalapak, kemnaker, kariermu] as const;
+
+export type PlatformId = (typeof PLATFORMS)[number]['id'];
+
+// A non-empty tuple, as z.enum needs; the array above is non-empty by construction.
+export const PLATFORM_IDS = PLATFORMS.map((p) => p.id) as [PlatformId, ...PlatformId[]];
+
+/** Each platform's settings, as raw strings from the environment or the sandbox, keyed by platform id. */
+export type PlatformSettings = Readonly<Record<string, RawSettings>>;
+
+/** One adapter per definition (the registry's by default; tests may pass their own list). */
+export function createPlatformAdapters(settings: PlatformSettings, ctx: AdapterContext, definitions: readonly PlatformDefinition[] = PLATFORMS): Record<PlatformId, PlatformAdapter> {
+  const adapters: Record<string, PlatformAdapter> = {};
+  for (const d of definitions) {
+    const adapter = d.createAdapter(settings[d.id] ?? {}, ctx);
+    if (adapter.id !== d.id) throw new Error(`platform definition ${d.id} built an adapter for ${adapter.id}`);
+    adapters[d.id] = adapter;
+  }
+  // Keyed by every definition passed; with the default list that is exactly PlatformId.
+  return adapters as Record<PlatformId, PlatformAdapter>;
 }
 
-export function createPlatformAdapters(s: PartnerSettings, ctx: AdapterContext): Record<PlatformId, PlatformAdapter> {
-  return {
-    tokopedia: createTokopediaAdapter(s.tokopedia, ctx),
-    bukalapak: createBukalapakAdapter(s.bukalapak, ctx),
-    kemnaker: createKemnakerAdapter(s.kemnaker, ctx),
-    kariermu: createKariermuAdapter(s.kariermu, ctx),
-  };
-}
-
-export function createPrakerja(s: PartnerSettings, ctx: AdapterContext): PrakerjaAdapter {
-  return createPrakerjaAdapter(s.prakerja, ctx);
+export function platformDefinition(id: string, definitions: readonly PlatformDefinition[] = PLATFORMS): PlatformDefinition | undefined {
+  return definitions.find((d) => d.id === id);
 }

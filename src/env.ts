@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { PLATFORMS } from '../adapters/registry.js';
+import { PLATFORM_SANDBOX_SECRETS, SANDBOX_SECRETS } from './sandbox/demo-data.js';
+import { SANDBOX_SECRETS_KEY, secretsKeyProblem } from './lib/secrets.js';
 
 /**
  * The environment, parsed once at start-up; a bad value stops the gateway with a message naming
@@ -16,8 +19,23 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Sandbox mode mounts the platform simulators under /sandbox and points the adapters at them. */
   SANDBOX: bool.default(true),
+  /** The sandbox binds to loopback only, unless this says it may be reached from elsewhere. */
+  SANDBOX_PUBLIC: bool.default(false),
+  /** `ops`: GET /metrics needs an ops token; `open`: anyone who reaches the port may scrape it. */
+  METRICS_AUTH: z.enum(['ops', 'open']).default('ops'),
   /** Seeds demo providers, courses and vouchers on start (sandbox only). */
   SEED_DEMO: bool.default(true),
+  /**
+   * Base64 of 32 random bytes sealing secrets kept in the database (providers' prakerja.go.id
+   * sign keys), AES-256-GCM. Required outside the sandbox; changing it makes stored keys unusable.
+   */
+  SECRETS_KEY: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      const problem = v === undefined ? undefined : secretsKeyProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   /** Master secret from which each provider's and operator's HS256 token key is derived. */
   AUTH_SECRET: z.string().min(32).optional(),
   /** Run an outbox dispatcher inside the gateway process (`npm run worker` runs more on their own). */
@@ -33,25 +51,7 @@ export const EnvSchema = z.object({
   NAME_MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
   NAME_REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
 
-  TOKOPEDIA_BASE_URL: z.string().url().optional(),
-  TOKOPEDIA_CLIENT_ID: z.string().default('prakerja-gateway'),
-  TOKOPEDIA_SECRET: z.string().optional(),
-  /** Comma-separated: any one verifies a callback, so the secret can rotate. */
-  TOKOPEDIA_WEBHOOK_SECRETS: z.string().optional(),
-  BUKALAPAK_BASE_URL: z.string().url().optional(),
-  BUKALAPAK_CLIENT_ID: z.string().default('prakerja-gateway'),
-  BUKALAPAK_CLIENT_SECRET: z.string().optional(),
-  BUKALAPAK_WEBHOOK_SECRET: z.string().optional(),
-  KEMNAKER_BASE_URL: z.string().url().optional(),
-  KEMNAKER_PARTNER_ID: z.string().default('PRAKERJAGW'),
-  KEMNAKER_CLIENT_SECRET: z.string().optional(),
-  KARIERMU_BASE_URL: z.string().url().optional(),
-  KARIERMU_ISSUER: z.string().default('prakerja-gateway'),
-  KARIERMU_KEY_ID: z.string().default('gw-1'),
-  /** PKCS8 PEM; in the sandbox an ephemeral key pair is generated when unset. */
-  KARIERMU_PRIVATE_KEY: z.string().optional(),
-  /** Karier.mu's public keys, to verify its signed callbacks. */
-  KARIERMU_JWKS_URL: z.string().url().optional(),
+  // Each platform's variables (TOKOPEDIA_*, KEMNAKER_*, …) come from its definition: see platformEnvIssues.
 
   PRAKERJA_BASE_URL: z.string().url().optional(),
   PRAKERJA_CLIENT_CODE: z.string().default('LP-DEMO-001'),
@@ -73,20 +73,60 @@ export const EnvSchema = z.object({
     }),
 });
 
-export type Env = z.infer<typeof EnvSchema>;
+export type Env = z.infer<typeof EnvSchema> & {
+  /** The platforms' variables as given (named in their definitions); partnersFromEnv parses them. */
+  platformEnv: Readonly<Record<string, string | undefined>>;
+};
+
+/** Every platform's environment variables, from the registry: name, default, and whether it is a secret. */
+const PLATFORM_VARIABLES = PLATFORMS.flatMap((d) => Object.entries(d.settings).map(([name, s]) => ({ platform: d, name, ...s })));
+
+/** A platform variable that is set but does not parse (a URL that is not one) stops the start like any other. */
+function platformEnvIssues(source: Record<string, string | undefined>): string[] {
+  return PLATFORM_VARIABLES.flatMap((v) => {
+    const value = source[v.env];
+    const r = value === undefined ? undefined : v.schema.safeParse(value);
+    return r && !r.success ? r.error.issues.map((i) => `  ${v.env}: ${i.message}`) : [];
+  });
+}
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const r = EnvSchema.safeParse(source);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-    throw new Error(`Invalid environment:\n${lines}`);
-  }
-  const env = r.data;
+  const issues = [...(r.success ? [] : r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)), ...platformEnvIssues(source)];
+  if (!r.success || issues.length) throw new Error(`Invalid environment:\n${issues.join('\n')}`);
+  const platformEnv = Object.fromEntries(PLATFORM_VARIABLES.map((v) => [v.env, source[v.env] ?? v.default]));
+  const env: Env = { ...r.data, platformEnv };
   if (!env.SANDBOX) {
-    const missing = (['AUTH_SECRET', 'TOKOPEDIA_BASE_URL', 'TOKOPEDIA_SECRET', 'TOKOPEDIA_WEBHOOK_SECRETS', 'BUKALAPAK_BASE_URL', 'BUKALAPAK_CLIENT_SECRET', 'BUKALAPAK_WEBHOOK_SECRET', 'KEMNAKER_BASE_URL', 'KEMNAKER_CLIENT_SECRET', 'KARIERMU_BASE_URL', 'KARIERMU_PRIVATE_KEY', 'KARIERMU_JWKS_URL', 'PRAKERJA_BASE_URL', 'PRAKERJA_SIGN_KEY', 'PRAKERJA_CALLBACK_KEY'] as const).filter(
-      (k) => !env[k],
+    const required = [
+      ...(['AUTH_SECRET', 'SECRETS_KEY'] as const).filter((k) => !env[k]),
+      ...PLATFORM_VARIABLES.filter((v) => v.default === undefined && !platformEnv[v.env]).map((v) => v.env),
+      ...(['PRAKERJA_BASE_URL', 'PRAKERJA_SIGN_KEY', 'PRAKERJA_CALLBACK_KEY'] as const).filter((k) => !env[k]),
+    ];
+    if (required.length) throw new Error(`Invalid environment: outside the sandbox these must be set: ${required.join(', ')}`);
+    const reused = sandboxSecretsIn(env);
+    if (reused.length) throw new Error(`Invalid environment: outside the sandbox these hold the sandbox's published values; set real secrets: ${reused.join(', ')}`);
+  } else if (!isLoopback(env.HOST) && !env.SANDBOX_PUBLIC) {
+    throw new Error(
+      `Invalid environment: the sandbox (published keys, demo data) only binds to loopback, not HOST=${env.HOST}. Set SANDBOX_PUBLIC=true if it must be reachable from elsewhere.`,
     );
-    if (missing.length) throw new Error(`Invalid environment: outside the sandbox these must be set: ${missing.join(', ')}`);
   }
   return env;
+}
+
+/** Secrets that are committed in this repository for the sandbox are known to everyone. */
+function sandboxSecretsIn(env: Env): string[] {
+  const published = new Set<string>([...Object.values(SANDBOX_SECRETS).flatMap((v) => (typeof v === 'string' ? [v] : Object.values(v))), ...Object.values(PLATFORM_SANDBOX_SECRETS).flat(), SANDBOX_SECRETS_KEY]);
+  const secrets: Array<[string, string | undefined]> = [
+    ['AUTH_SECRET', env.AUTH_SECRET],
+    ['SECRETS_KEY', env.SECRETS_KEY],
+    ...PLATFORM_VARIABLES.filter((v) => v.secret).map((v): [string, string | undefined] => [v.env, env.platformEnv[v.env]]),
+    ['PRAKERJA_SIGN_KEY', env.PRAKERJA_SIGN_KEY],
+    ['PRAKERJA_CALLBACK_KEY', env.PRAKERJA_CALLBACK_KEY],
+    ...Object.entries(env.PRAKERJA_SIGN_KEYS).map(([code, key]): [string, string] => [`PRAKERJA_SIGN_KEYS.${code}`, key]),
+  ];
+  return secrets.filter(([, v]) => v !== undefined && v.split(',').some((part) => published.has(part.trim()))).map(([k]) => k);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

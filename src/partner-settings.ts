@@ -1,13 +1,23 @@
-import type { PartnerSettings } from '../adapters/registry.js';
+import { PLATFORMS, type PlatformSettings } from '../adapters/registry.js';
+import type { PrakerjaConfig } from '../adapters/prakerja/index.js';
+import type { PlatformDefinition, RawSettings } from './contract/platform.js';
 import type { Env } from './env.js';
+
+/** Where the partners are and the credentials for them: each platform's raw settings, and prakerja.go.id's. */
+export interface PartnerSettings {
+  platforms: PlatformSettings;
+  prakerja: PrakerjaConfig;
+}
+
+/** A platform's settings as the environment gives them, by setting name. */
+export function platformSettingsFromEnv(d: PlatformDefinition, source: Readonly<Record<string, string | undefined>>): RawSettings {
+  return Object.fromEntries(Object.entries(d.settings).map(([name, s]) => [name, source[s.env]]));
+}
 
 /** Real partner endpoints and credentials, from the environment (parseEnv has checked they are set). */
 export function partnersFromEnv(env: Env): PartnerSettings {
   return {
-    tokopedia: { baseUrl: env.TOKOPEDIA_BASE_URL!, clientId: env.TOKOPEDIA_CLIENT_ID, secret: env.TOKOPEDIA_SECRET!, webhookSecrets: env.TOKOPEDIA_WEBHOOK_SECRETS!.split(',').map((s) => s.trim()) },
-    bukalapak: { baseUrl: env.BUKALAPAK_BASE_URL!, clientId: env.BUKALAPAK_CLIENT_ID, clientSecret: env.BUKALAPAK_CLIENT_SECRET!, webhookSecret: env.BUKALAPAK_WEBHOOK_SECRET! },
-    kemnaker: { baseUrl: env.KEMNAKER_BASE_URL!, partnerId: env.KEMNAKER_PARTNER_ID, clientSecret: env.KEMNAKER_CLIENT_SECRET! },
-    kariermu: { baseUrl: env.KARIERMU_BASE_URL!, issuer: env.KARIERMU_ISSUER, privateKeyPem: env.KARIERMU_PRIVATE_KEY!, keyId: env.KARIERMU_KEY_ID, jwksUrl: env.KARIERMU_JWKS_URL! },
+    platforms: Object.fromEntries(PLATFORMS.map((d) => [d.id, platformSettingsFromEnv(d, env.platformEnv)])),
     prakerja: { baseUrl: env.PRAKERJA_BASE_URL!, callbackKey: env.PRAKERJA_CALLBACK_KEY! },
   };
 }

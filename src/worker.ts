@@ -4,7 +4,7 @@
  * adapters reach them through an in-process fetch, so `wrangler dev` needs no network.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Fetch } from '../adapters/types.js';
+import type { Fetch } from './contract/adapter.js';
 import type { AppDeps } from './app/context.js';
 import { createApp } from './app/create-app.js';
 import { Dispatcher } from './outbox/dispatcher.js';
@@ -67,7 +67,7 @@ async function workerDeps(bindings: WorkerBindings): Promise<AppDeps> {
     return buildDeps({ ...common, partners: partnersFromEnv(env), prakerjaKeys: prakerjaKeysFromEnv(env), fetch: (i, init) => fetch(i, init) });
   }
   const keys = await sandboxKeys();
-  const sandbox = createSandbox(keys);
+  const sandbox = await createSandbox(keys);
   seedSimulators(sandbox);
   const fetchInIsolate: Fetch = (input, init) => Promise.resolve(sandbox.app.fetch(new Request(input as Request | string, init)));
   return buildDeps({

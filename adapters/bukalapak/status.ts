@@ -1,4 +1,4 @@
-import type { EnrollmentState } from '../../src/domain/types.js';
+import type { EnrollmentState } from '../../src/contract/canonical.js';
 
 /**
  * Bukalapak's numeric transaction-status codes for a Prakerja voucher (modelled). The tens digit

@@ -1,4 +1,4 @@
-import type { CanonicalVoucher } from '../../src/domain/types.js';
+import type { CanonicalVoucher } from '../../src/contract/canonical.js';
 import type { CanonicalEvent } from '../types.js';
 import { BUKALAPAK_EVENT_MAP, type BukalapakEventType } from './events.js';
 import { BUKALAPAK_STATUS_MAP } from './status.js';

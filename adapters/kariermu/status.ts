@@ -1,4 +1,4 @@
-import type { EnrollmentState } from '../../src/domain/types.js';
+import type { EnrollmentState } from '../../src/contract/canonical.js';
 
 /** Karier.mu's voucher statuses (modelled): lower-case words, `enrolled` is its word for a redemption. */
 export const KARIERMU_STATUSES = ['paid', 'enrolled', 'on_progress', 'finished', 'failed', 'reviewed', 'certified', 'expired', 'refunded', 'cancelled'] as const;

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
-import type { EnrollmentState } from '../../src/domain/types.js';
+import type { EnrollmentState } from '../../src/contract/canonical.js';
 import { sha256Hex, timingSafeEqual } from '../shared/crypto.js';
 import {
   deliverOrReturn,

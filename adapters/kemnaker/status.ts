@@ -1,4 +1,4 @@
-import type { EnrollmentState } from '../../src/domain/types.js';
+import type { EnrollmentState } from '../../src/contract/canonical.js';
 
 /** Kemnaker (Sisnaker) status words for a Prakerja voucher, in Indonesian as the platform shows them (modelled). */
 export const KEMNAKER_STATUSES = ['Dibayar', 'Diterima', 'Aktif', 'Selesai', 'Tidak Lulus', 'Lulus', 'Kedaluwarsa', 'Dikembalikan', 'Dibatalkan'] as const;

@@ -1,4 +1,4 @@
-import type { CanonicalVoucher } from '../../src/domain/types.js';
+import type { CanonicalVoucher } from '../../src/contract/canonical.js';
 import { KEMNAKER_STATUS_MAP } from './status.js';
 import type { KemnakerVoucher } from './wire.js';
 

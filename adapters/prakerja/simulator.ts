@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { PLATFORM_IDS, type Participant, type PlatformId } from '../../src/domain/types.js';
+import type { Participant, PlatformId } from '../../src/contract/canonical.js';
+import { PLATFORM_IDS } from '../registry.js';
 import { timingSafeEqual } from '../shared/crypto.js';
 import { SIM_TIMESTAMP_TOLERANCE_MS, SimulatorState, type SignedCallback } from '../shared/simulator-kit.js';
 import type { CompletionReport, CourseType, PrakerjaRedemptionReport, TaskScope, TaskState } from '../types.js';

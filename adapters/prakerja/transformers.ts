@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Participant } from '../../src/domain/types.js';
+import type { Participant } from '../../src/contract/canonical.js';
 import type { Certificate, PrakerjaAdapter, PrakerjaRedemptionReport, PrakerjaReportView, RedeemCodeStatus, TaskState, TaskSubmission, VerificationUrl } from '../types.js';
 import { PRAKERJA_COURSE_TYPES, PRAKERJA_TASK_STATES } from './status.js';
 import { formatWib, parseWib, parseWibRange } from './time.js';

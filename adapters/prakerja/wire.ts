@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PLATFORM_IDS } from '../../src/domain/types.js';
+import { PLATFORM_IDS } from '../registry.js';
 import { PRAKERJA_TASK_STATES, type PrakerjaTaskStateCode } from './status.js';
 import { parseWib, parseWibRange } from './time.js';
 

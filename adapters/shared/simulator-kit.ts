@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENROLLMENT_STATES, type EnrollmentState, type PlatformId } from '../../src/domain/types.js';
+import { ENROLLMENT_STATES, type EnrollmentState, type PlatformId } from '../../src/contract/canonical.js';
 
 /**
  * The state every sandbox simulator keeps, in canonical terms; each simulator renders it in its
@@ -103,7 +103,7 @@ export class SimulatorState {
   readonly received: ReceivedCall[] = [];
   private readonly replies = new Map<string, { status: number; body: unknown }>();
 
-  constructor(readonly platform: PlatformId | 'prakerja') {}
+  constructor(readonly platform: string) {}
 
   addVoucher(v: SimVoucher): void {
     this.vouchers.set(v.code, v);

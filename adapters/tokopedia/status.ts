@@ -1,4 +1,4 @@
-import type { EnrollmentState } from '../../src/domain/types.js';
+import type { EnrollmentState } from '../../src/contract/canonical.js';
 
 /** Tokopedia's order-item statuses for a Prakerja voucher (modelled). */
 export const TOKOPEDIA_STATUSES = ['PAID', 'REDEEMED', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'REVIEWED', 'CERTIFIED', 'EXPIRED', 'REFUNDED', 'CANCELLED'] as const;

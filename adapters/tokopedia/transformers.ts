@@ -1,4 +1,4 @@
-import type { CanonicalVoucher } from '../../src/domain/types.js';
+import type { CanonicalVoucher } from '../../src/contract/canonical.js';
 import type { CanonicalEvent } from '../types.js';
 import { TOKOPEDIA_EVENT_MAP, type TokopediaEventType } from './events.js';
 import { TOKOPEDIA_STATUS_MAP } from './status.js';

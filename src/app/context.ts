@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import type { PlatformAdapter, PrakerjaAdapter, PrakerjaCredentials } from '../../adapters/types.js';
+import type { PlatformAdapter, PrakerjaAdapter, PrakerjaCredentials } from '../contract/adapter.js';
 import type { Caller, TokenKeys } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
+import type { SecretBox } from '../lib/secrets.js';
 import type { NameThresholds } from '../domain/names/index.js';
 import type { PlatformId } from '../domain/types.js';
 
@@ -12,6 +13,15 @@ export interface AppDeps {
   prakerja: PrakerjaAdapter;
   /** A provider's prakerja.go.id credentials; undefined when the provider has none configured. */
   prakerjaCredentials(providerId: string): Promise<PrakerjaCredentials | undefined>;
+  /**
+   * Whether a provider may call the gateway: its tokens are refused unless it is known and active,
+   * and a token naming an operator-issued credential also unless that credential is valid.
+   */
+  providerStatus(providerId: string, credentialId?: string): Promise<'active' | 'inactive' | 'unknown' | 'revoked'>;
+  /** Forgets what is cached of a provider after it changed (deactivated, new credentials). */
+  forgetProvider(providerId: string): void;
+  /** Seals and opens secrets kept in the database (SECRETS_KEY). */
+  secrets: SecretBox;
   tokens: TokenKeys;
   logger: Logger;
   config: {

@@ -1,3 +1,4 @@
+import { platformDefinition } from '../../adapters/registry.js';
 import type { EnrollmentState, PlatformId } from './types.js';
 
 /**
@@ -19,8 +20,11 @@ export interface EnrollmentFacts {
   nameHeld: boolean;
 }
 
-/** Kemnaker trainings are complete for prakerja only once Sisnaker has accepted the grade. */
-export const needsSisnaker = (p: PlatformId) => p === 'kemnaker';
+/**
+ * Platforms whose definition says the grade must be accepted first (Kemnaker's Sisnaker) are
+ * complete for prakerja only once that acceptance has arrived.
+ */
+export const needsSisnaker = (p: PlatformId) => platformDefinition(p)?.capabilities.gradeAcceptance ?? false;
 
 export function deriveState(f: EnrollmentFacts): EnrollmentState {
   if (f.reportedAt) return 'reported';

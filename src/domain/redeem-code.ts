@@ -1,4 +1,4 @@
-import type { RedeemCodeStatus } from '../../adapters/types.js';
+import type { RedeemCodeStatus } from '../contract/adapter.js';
 
 const HOUR_MS = 3_600_000;
 

@@ -1,49 +1,7 @@
 /**
- * Canonical types: the only vocabulary the gateway speaks outside `adapters/`.
- * Adapters translate every platform's dialect into these.
+ * Canonical types, as the domain sees them. They are defined in the contract shared with the
+ * adapters (src/contract); the platform ids are derived from the registry's definitions.
  */
-
-export const PLATFORM_IDS = ['tokopedia', 'bukalapak', 'kemnaker', 'kariermu'] as const;
-export type PlatformId = (typeof PLATFORM_IDS)[number];
-
-/** Enrollment lifecycle (DESIGN.md): states only move forward; side exits are terminal. */
-export const ENROLLMENT_STATES = [
-  'purchased',
-  'redeemed',
-  'in_progress',
-  'completed',
-  'failed',
-  'reviewed',
-  'certified',
-  'reported',
-  'expired',
-  'refunded',
-  'revoked',
-] as const;
-export type EnrollmentState = (typeof ENROLLMENT_STATES)[number];
-
-/** A voucher as a platform reports it, in canonical terms. */
-export interface CanonicalVoucher {
-  platform: PlatformId;
-  code: string;
-  state: EnrollmentState;
-  /** The platform's own status word, kept for operators. */
-  platformStatus: string;
-  cardNumber: string;
-  buyerName: string;
-  buyerEmail?: string;
-  courseId: string;
-  providerId: string;
-  purchasedAt: Date;
-  expiresAt: Date;
-  redeemedAt?: Date;
-}
-
-export interface Participant {
-  cardNumber: string;
-  name: string;
-  /** prakerja.go.id's account status, e.g. active / revoked. */
-  status: 'active' | 'revoked';
-}
-
-export type EventSource = 'provider' | 'platform' | 'prakerja' | 'ops' | 'gateway';
+export { PLATFORM_IDS } from '../../adapters/registry.js';
+export { ENROLLMENT_STATES, DELIVERY_SHAPES } from '../contract/canonical.js';
+export type { CanonicalVoucher, DeliveryShape, EnrollmentState, EventSource, Participant, PlatformId } from '../contract/canonical.js';

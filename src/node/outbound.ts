@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import type { Fetch } from '../../adapters/types.js';
+import type { Fetch } from '../contract/adapter.js';
 
 /**
  * Outbound HTTP on Node: undici's `request` over a keep-alive pool per origin, so partner calls

@@ -15,7 +15,7 @@ async function main() {
   const keys = await loadOrCreateSandboxKeys(env.DATA_DIR);
   const fetch = createOutboundFetch();
   const gatewayUrl = process.env.GATEWAY_URL;
-  const sandbox = createSandbox(keys, gatewayUrl ? { gateway: { baseUrl: gatewayUrl, fetch: (r) => fetch(r) } } : {});
+  const sandbox = await createSandbox(keys, gatewayUrl ? { gateway: { baseUrl: gatewayUrl, fetch: (r) => fetch(r) } } : {});
   if (env.SEED_DEMO) seedSimulators(sandbox);
   const http = await listenHttp({ host: env.HOST, port: env.PORT, handler: () => (req) => sandbox.app.fetch(req) });
   process.stdout.write(`sandbox simulators listening on http://${env.HOST}:${http.port}/sandbox\n`);

@@ -1,5 +1,5 @@
 import CircuitBreaker from 'opossum';
-import { AdapterError } from '../../adapters/types.js';
+import { AdapterError } from '../contract/adapter.js';
 
 export interface BreakerSettings {
   /** Failures inside the rolling window before a destination is considered down (Nango: 5 in 10 s). */

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import pRetry, { AbortError } from 'p-retry';
-import { AdapterError } from '../../adapters/types.js';
+import { AdapterError } from '../contract/adapter.js';
 import type { AppDeps } from '../app/context.js';
 import { enrollments, outbox } from '../db/schema.js';
 import { maskDigitRuns } from '../lib/mask.js';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { AdapterError, RedeemCodeRejected, type Certificate, type CompletionReport, type PrakerjaCredentials, type TaskScope } from '../../adapters/types.js';
+import { AdapterError, RedeemCodeRejected, type Certificate, type CompletionReport, type PrakerjaCredentials, type TaskScope } from '../contract/adapter.js';
 import type { AppDeps } from '../app/context.js';
 import type { Tx } from '../db/database.js';
 import { enrollments, outbox } from '../db/schema.js';

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app/context.js';
 import { validationHook } from '../app/errors.js';
-import { PLATFORM_IDS } from '../domain/types.js';
+import { PLATFORM_IDS, PLATFORMS } from '../../adapters/registry.js';
 import { receiveCallback } from '../services/callbacks.js';
 import { problemContent } from './schemas.js';
 
@@ -12,8 +12,8 @@ const callbackRoute = createRoute({
   path: '/v1/callbacks/{source}',
   tags: ['Callbacks'],
   summary: 'Partner callbacks, each verified with the sender’s own signature scheme',
-  description:
-    'Tokopedia: Standard Webhooks (webhook-id/-timestamp/-signature). Bukalapak: X-Bukalapak-Signature HMAC-SHA256. Kemnaker: SNAP BI X-SIGNATURE HMAC-SHA512. Karier.mu: detached JWS verified against its JWKS. prakerja.go.id: client_code/timestamp/signature HMAC-SHA1. Signatures are checked on the raw body with a ±5 minute tolerance; events are deduplicated by id; unknown event types are stored and acknowledged. See openapi/partners/*.yaml for each body.',
+  // Derived from the registry, so a new platform's scheme is documented as soon as it is registered.
+  description: `${PLATFORMS.map((d) => `${d.displayName}: ${d.callbackScheme}.`).join(' ')} prakerja.go.id: client_code/timestamp/signature HMAC-SHA1. Signatures are checked on the raw body with a ±5 minute tolerance; events are deduplicated by id; unknown event types are stored and acknowledged. See openapi/partners/*.yaml for each body.`,
   request: { params: z.object({ source: Source }) },
   responses: {
     200: {

@@ -4,11 +4,11 @@ import type { AppEnv } from '../app/context.js';
 import { validationHook } from '../app/errors.js';
 import { findClaim } from '../db/enrollment-store.js';
 import { resolvePlatform } from '../domain/redemption.js';
-import { ENROLLMENT_STATES, PLATFORM_IDS } from '../domain/types.js';
+import { ENROLLMENT_STATES } from '../domain/types.js';
 import { maskCardNumber } from '../lib/mask.js';
 import { problems, ProblemError } from '../lib/problem.js';
 import { platformProblem } from '../services/platform-problems.js';
-import { authProblems, bearerSecurity, Platform, problemContent } from './schemas.js';
+import { authProblems, bearerSecurity, Code, Platform, problemContent } from './schemas.js';
 
 const VoucherSchema = z
   .object({
@@ -34,7 +34,7 @@ const getVoucher = createRoute({
   security: bearerSecurity,
   middleware: [requireCaller('provider')] as const,
   request: {
-    params: z.object({ code: z.string().min(1).max(64).openapi({ param: { name: 'code', in: 'path' }, example: 'TKPA1B2C3D4E' }) }),
+    params: z.object({ code: Code(64).openapi({ param: { name: 'code', in: 'path' }, example: 'TKPA1B2C3D4E' }) }),
     query: z.object({ platform: Platform.optional() }),
   },
   responses: {
@@ -51,7 +51,7 @@ const getVoucher = createRoute({
 export const voucherRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(getVoucher, async (c) => {
   const { code } = c.req.valid('param');
   const deps = c.var.deps;
-  const r = resolvePlatform(code, c.req.valid('query').platform, PLATFORM_IDS.map((id) => deps.platforms[id]));
+  const r = resolvePlatform(code, c.req.valid('query').platform, Object.values(deps.platforms));
   if (!r.ok) {
     if (r.reason === 'unknown_format') throw problems.notFound('Voucher');
     throw new ProblemError(422, 'platform_ambiguous', 'Cannot tell which platform sold this voucher', {

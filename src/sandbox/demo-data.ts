@@ -1,5 +1,4 @@
-import type { SimVoucher } from '../../adapters/shared/simulator-kit.js';
-import type { PlatformId } from '../domain/types.js';
+import { PLATFORM_IDS, PLATFORMS, type PlatformId } from '../../adapters/registry.js';
 
 /**
  * The sandbox's little world: two providers, their courses, participants registered at
@@ -27,41 +26,41 @@ export const DEMO_PARTICIPANTS = [
   { cardNumber: '1271099988870007', name: 'Rudi Hartono', status: 'revoked' },
 ] as const;
 
-type DemoVoucher = Omit<SimVoucher, 'purchasedAt' | 'expiresAt' | 'state' | 'courseTitle'> & { platform: PlatformId; expiresInDays: number };
-
-export const DEMO_VOUCHERS: DemoVoucher[] = [
-  { platform: 'tokopedia', code: 'TKPA1B2C3D4E', cardNumber: '5201123456780001', buyerName: 'siti rahmawati', buyerEmail: 'siti.r@example.id', courseId: 'CRS-EXCEL-01', providerId: 'prv-komputer-jaya', expiresInDays: 30 },
-  { platform: 'tokopedia', code: 'TKPQ9W8E7R6T', cardNumber: '6471055566770006', buyerName: 'Budi Santoso', buyerEmail: 'budi.s@example.id', courseId: 'CRS-EXCEL-01', providerId: 'prv-komputer-jaya', expiresInDays: 30 },
-  { platform: 'tokopedia', code: 'TKPX5Y6Z7A8B', cardNumber: '3273011122330005', buyerName: 'Dewi Sartika', buyerEmail: 'dewi.s@example.id', courseId: 'CRS-DIGMKT-02', providerId: 'prv-komputer-jaya', expiresInDays: 30 },
-  { platform: 'tokopedia', code: 'TKPEXPIRED01', cardNumber: '5201123456780001', buyerName: 'Siti Rahmawati', buyerEmail: 'siti.r@example.id', courseId: 'CRS-DIGMKT-02', providerId: 'prv-komputer-jaya', expiresInDays: -1 },
-  { platform: 'bukalapak', code: 'BL0000000001', cardNumber: '5201123456780002', buyerName: 'Muhamad Rizky Pratama', buyerEmail: 'rizky@example.id', courseId: 'CRS-EXCEL-01', providerId: 'prv-komputer-jaya', expiresInDays: 30 },
-  { platform: 'bukalapak', code: 'BL0000000002', cardNumber: '3173012345670003', buyerName: 'Ayu Lestari', buyerEmail: 'ayu@example.id', courseId: 'CRS-ENG-01', providerId: 'prv-bahasa-nusantara', expiresInDays: 30 },
-  { platform: 'kemnaker', code: 'SK-2026-000001', cardNumber: '3578098765430004', buyerName: 'Bambang Wijaya', buyerEmail: 'bambang@example.id', courseId: 'CRS-EXCEL-01', providerId: 'prv-komputer-jaya', expiresInDays: 30 },
-  { platform: 'kemnaker', code: 'SK-2026-000002', cardNumber: '5201123456780001', buyerName: 'Siti Rahmawati', buyerEmail: 'siti.r@example.id', courseId: 'CRS-ENG-01', providerId: 'prv-bahasa-nusantara', expiresInDays: 30 },
-  { platform: 'kariermu', code: 'KMU-AB12CD34', cardNumber: '3273011122330005', buyerName: 'Dewi Sartika Putri, S.Kom.', buyerEmail: 'dewi.s@example.id', courseId: 'CRS-EXCEL-01', providerId: 'prv-komputer-jaya', expiresInDays: 30 },
-  { platform: 'kariermu', code: 'KMU-ZX98YW76', cardNumber: '3578098765430004', buyerName: 'Dr. Ir. Bambang Wijaya, M.M.', buyerEmail: 'bambang@example.id', courseId: 'CRS-DIGMKT-02', providerId: 'prv-komputer-jaya', expiresInDays: 30 },
-];
+/** Vouchers bought on each platform: each platform's definition carries its own (`demoVouchers`). */
+export const DEMO_VOUCHERS = PLATFORMS.flatMap((d) => (d.demoVouchers ?? []).map((v) => ({ ...v, platform: d.id })));
 
 /** prakerja.go.id redeem codes (per-session), relative to start-up so the webinar window is live. */
 export function demoRedeemCodes(now: Date) {
   const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+  // Which platform sold a redeem code matters to no rule here; spread over the registered ones.
+  const dp = (i: number) => PLATFORM_IDS[i % PLATFORM_IDS.length];
   return [
-    { redeemCode: 'RC-SPL-0001', sequence: 1, clientCode: 'LP-DEMO-001', courseCode: 'CRS-EXCEL-01', courseType: 'spl', scheduleStart: at(-60 * 24), scheduleEnd: at(60 * 24 * 30), status: 'valid', invoiceCode: 'INV-0001', dpPlatform: 'tokopedia' },
-    { redeemCode: 'RC-WEB-0001', sequence: 1, clientCode: 'LP-DEMO-001', courseCode: 'CRS-DIGMKT-02', courseType: 'webinar', scheduleStart: at(30), scheduleEnd: at(150), status: 'valid', invoiceCode: 'INV-0002', dpPlatform: 'bukalapak' },
-    { redeemCode: 'RC-WEB-0002', sequence: 2, clientCode: 'LP-DEMO-001', courseCode: 'CRS-DIGMKT-02', courseType: 'webinar', scheduleStart: at(60 * 24 * 3), scheduleEnd: at(60 * 24 * 3 + 120), status: 'valid', invoiceCode: 'INV-0003', dpPlatform: 'bukalapak' },
-    { redeemCode: 'RC-USED-0001', sequence: 1, clientCode: 'LP-DEMO-001', courseCode: 'CRS-EXCEL-01', courseType: 'spl', scheduleStart: at(-60), scheduleEnd: at(60 * 24), status: 'used', invoiceCode: 'INV-0004', dpPlatform: 'tokopedia' },
-    { redeemCode: 'RC-CANCEL-0001', sequence: 1, clientCode: 'LP-DEMO-001', courseCode: 'CRS-EXCEL-01', courseType: 'spl', scheduleStart: at(-60), scheduleEnd: at(60 * 24), status: 'cancelled', invoiceCode: 'INV-0005', dpPlatform: 'kemnaker' },
-    { redeemCode: 'RC-OTHER-0001', sequence: 1, clientCode: 'LP-DEMO-002', courseCode: 'CRS-ENG-01', courseType: 'offline', scheduleStart: at(-60), scheduleEnd: at(60 * 24), status: 'valid', invoiceCode: 'INV-0006', dpPlatform: 'kariermu' },
+    { redeemCode: 'RC-SPL-0001', sequence: 1, clientCode: 'LP-DEMO-001', courseCode: 'CRS-EXCEL-01', courseType: 'spl', scheduleStart: at(-60 * 24), scheduleEnd: at(60 * 24 * 30), status: 'valid', invoiceCode: 'INV-0001', dpPlatform: dp(0) },
+    { redeemCode: 'RC-WEB-0001', sequence: 1, clientCode: 'LP-DEMO-001', courseCode: 'CRS-DIGMKT-02', courseType: 'webinar', scheduleStart: at(30), scheduleEnd: at(150), status: 'valid', invoiceCode: 'INV-0002', dpPlatform: dp(1) },
+    { redeemCode: 'RC-WEB-0002', sequence: 2, clientCode: 'LP-DEMO-001', courseCode: 'CRS-DIGMKT-02', courseType: 'webinar', scheduleStart: at(60 * 24 * 3), scheduleEnd: at(60 * 24 * 3 + 120), status: 'valid', invoiceCode: 'INV-0003', dpPlatform: dp(1) },
+    { redeemCode: 'RC-USED-0001', sequence: 1, clientCode: 'LP-DEMO-001', courseCode: 'CRS-EXCEL-01', courseType: 'spl', scheduleStart: at(-60), scheduleEnd: at(60 * 24), status: 'used', invoiceCode: 'INV-0004', dpPlatform: dp(0) },
+    { redeemCode: 'RC-CANCEL-0001', sequence: 1, clientCode: 'LP-DEMO-001', courseCode: 'CRS-EXCEL-01', courseType: 'spl', scheduleStart: at(-60), scheduleEnd: at(60 * 24), status: 'cancelled', invoiceCode: 'INV-0005', dpPlatform: dp(2) },
+    { redeemCode: 'RC-OTHER-0001', sequence: 1, clientCode: 'LP-DEMO-002', courseCode: 'CRS-ENG-01', courseType: 'offline', scheduleStart: at(-60), scheduleEnd: at(60 * 24), status: 'valid', invoiceCode: 'INV-0006', dpPlatform: dp(3) },
   ] as const;
 }
 
+/** Each platform's secrets whose sandbox value is published in this repository (generated keys are not). */
+export const PLATFORM_SANDBOX_SECRETS: Record<string, string[]> = Object.fromEntries(
+  PLATFORMS.map((d) => [d.id, Object.values(d.settings).flatMap((s) => (s.secret ? [s.sandbox({ baseUrl: '', keys: {} })].filter(Boolean) : []))]),
+);
+
 /** Sandbox-only secrets: real deployments take every secret from the environment. */
-export const SANDBOX_SECRETS = {
+const GATEWAY_SANDBOX_SECRETS = {
   auth: 'sandbox-auth-secret-not-for-production-0000000000',
-  tokopedia: 'sandbox-tokopedia-secret',
-  bukalapak: 'sandbox-bukalapak-secret',
-  kemnaker: 'sandbox-kemnaker-secret',
+  /** Each platform's first published secret, by id (all of them: PLATFORM_SANDBOX_SECRETS). */
   prakerjaDefaultKey: 'sandbox-prakerja-key-001',
   prakerjaCallback: 'sandbox-prakerja-callback-key',
   prakerjaKeys: { 'LP-DEMO-002': 'sandbox-prakerja-key-002' } as Record<string, string>,
 } as const;
+
+/** The gateway's and prakerja.go.id's sandbox secrets, and each platform's first published one by id. */
+export const SANDBOX_SECRETS: typeof GATEWAY_SANDBOX_SECRETS & Readonly<Record<PlatformId, string>> = {
+  ...GATEWAY_SANDBOX_SECRETS,
+  // Every registered platform has an entry, from its definition: exactly PlatformId's keys.
+  ...(Object.fromEntries(PLATFORMS.map((d) => [d.id, PLATFORM_SANDBOX_SECRETS[d.id][0] ?? ''])) as Record<PlatformId, string>),
+};

@@ -1,48 +1,45 @@
 import { Hono } from 'hono';
-import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import { z } from 'zod';
-import type { PartnerSettings } from '../../adapters/registry.js';
-import { BUKALAPAK_SANDBOX_WEBHOOK_SECRET, createBukalapakSimulator } from '../../adapters/bukalapak/simulator.js';
-import { createKariermuSimulator } from '../../adapters/kariermu/simulator.js';
-import { createKemnakerSimulator } from '../../adapters/kemnaker/simulator.js';
 import { createPrakerjaSimulator } from '../../adapters/prakerja/simulator.js';
+import { PLATFORMS } from '../../adapters/registry.js';
 import { SimulatorState } from '../../adapters/shared/simulator-kit.js';
-import { createTokopediaSimulator, TOKOPEDIA_SANDBOX_WEBHOOK_SECRET } from '../../adapters/tokopedia/simulator.js';
+import { sandboxSettingsOf, type DemoVoucher, type PlatformDefinition, type RawSettings, type SimulatorInstance } from '../contract/platform.js';
 import type { Db } from '../db/database.js';
 import { courses, providers } from '../db/schema.js';
-import { PLATFORM_IDS, type PlatformId } from '../domain/types.js';
-import { DEMO_COURSES, DEMO_PARTICIPANTS, DEMO_PROVIDERS, DEMO_VOUCHERS, demoRedeemCodes, SANDBOX_SECRETS } from './demo-data.js';
+import type { PlatformId } from '../domain/types.js';
+import type { PartnerSettings } from '../partner-settings.js';
+import { DEMO_COURSES, DEMO_PARTICIPANTS, DEMO_PROVIDERS, demoRedeemCodes, SANDBOX_SECRETS } from './demo-data.js';
 
 export const SANDBOX_CLIENT_ID = 'prakerja-gateway';
-const KARIERMU_ISSUER = 'prakerja-gateway';
-const KEMNAKER_PARTNER_ID = 'PRAKERJAGW';
 
 /** Sandbox credentials, shared by the adapters and the simulators they talk to. */
 export interface SandboxKeys {
-  kariermuPrivateKeyPem: string;
-  kariermuPublicKeyPem: string;
+  /** What each platform's `sandboxKeys` made (e.g. Karier.mu's RS256 pair), by platform id. */
+  platforms: Record<string, Record<string, string>>;
   prakerjaClients: Record<string, string>;
 }
 
-/** Karier.mu needs an RS256 pair; the sandbox makes a fresh one per start rather than ship a private key. */
-export async function sandboxKeys(): Promise<SandboxKeys> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+/** Keys the sandbox generates rather than ships (a private key), fresh per sandbox. */
+export async function sandboxKeys(definitions: readonly PlatformDefinition[] = PLATFORMS): Promise<SandboxKeys> {
+  const platforms = Object.fromEntries(await Promise.all(definitions.map(async (d) => [d.id, (await d.sandboxKeys?.()) ?? {}] as const)));
   return {
-    kariermuPrivateKeyPem: await exportPKCS8(privateKey),
-    kariermuPublicKeyPem: await exportSPKI(publicKey),
+    platforms,
     prakerjaClients: { [DEMO_PROVIDERS[0].prakerjaClientCode]: SANDBOX_SECRETS.prakerjaDefaultKey, ...SANDBOX_SECRETS.prakerjaKeys },
   };
 }
 
+const sandboxPath = (base: string, id: string) => `${base.replace(/\/$/, '')}/sandbox/${id}`;
+
+/** A platform's sandbox settings, from its definition: the simulator's URL and the published or generated secrets. */
+function sandboxSettings(d: PlatformDefinition, base: string, keys: SandboxKeys): RawSettings {
+  return sandboxSettingsOf(d, { baseUrl: sandboxPath(base, d.id), keys: keys.platforms[d.id] ?? {} });
+}
+
 /** Adapter settings pointing at the simulators mounted under `${base}/sandbox/<platform>`. */
-export function sandboxPartnerSettings(base: string, keys: SandboxKeys): PartnerSettings {
-  const at = (p: string) => `${base.replace(/\/$/, '')}/sandbox/${p}`;
+export function sandboxPartnerSettings(base: string, keys: SandboxKeys, definitions: readonly PlatformDefinition[] = PLATFORMS): PartnerSettings {
   return {
-    tokopedia: { baseUrl: at('tokopedia'), clientId: SANDBOX_CLIENT_ID, secret: SANDBOX_SECRETS.tokopedia, webhookSecrets: [TOKOPEDIA_SANDBOX_WEBHOOK_SECRET] },
-    bukalapak: { baseUrl: at('bukalapak'), clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_SECRETS.bukalapak, webhookSecret: BUKALAPAK_SANDBOX_WEBHOOK_SECRET },
-    kemnaker: { baseUrl: at('kemnaker'), partnerId: KEMNAKER_PARTNER_ID, clientSecret: SANDBOX_SECRETS.kemnaker },
-    kariermu: { baseUrl: at('kariermu'), issuer: KARIERMU_ISSUER, privateKeyPem: keys.kariermuPrivateKeyPem, keyId: 'sandbox-1', jwksUrl: `${at('kariermu')}/.well-known/jwks.json` },
-    prakerja: { baseUrl: at('prakerja'), callbackKey: SANDBOX_SECRETS.prakerjaCallback },
+    platforms: Object.fromEntries(definitions.map((d) => [d.id, sandboxSettings(d, base, keys)])),
+    prakerja: { baseUrl: sandboxPath(base, 'prakerja'), callbackKey: SANDBOX_SECRETS.prakerjaCallback },
   };
 }
 
@@ -55,42 +52,50 @@ export interface SandboxOptions {
   gateway?: { baseUrl: string; fetch: (r: Request) => Promise<Response> };
   /** Status polls a practical task stays pending for at the sandbox prakerja.go.id. */
   taskSettlePolls?: number;
+  /** The platforms to simulate; the registry's by default (a test may add its own). */
+  definitions?: readonly PlatformDefinition[];
 }
 
-/** All five simulators on one Hono app, plus their state and callback signers for tests and the demo. */
-export function createSandbox(keys: SandboxKeys, opts: SandboxOptions = {}) {
+/**
+ * Every registered platform's simulator plus prakerja.go.id's on one Hono app, with their state
+ * and callback signers for tests and the demo. Async: simulators are imported only here, so a
+ * gateway outside the sandbox never loads them.
+ */
+export async function createSandbox(keys: SandboxKeys, opts: SandboxOptions = {}) {
   const now = opts.now ?? (() => new Date());
-  const target = (source: string) => (opts.gateway ? { callback: { url: `${opts.gateway.baseUrl.replace(/\/$/, '')}/v1/callbacks/${source}`, fetch: opts.gateway.fetch } } : {});
-  const tokopedia = createTokopediaSimulator({ clientId: SANDBOX_CLIENT_ID, secret: SANDBOX_SECRETS.tokopedia }, new SimulatorState('tokopedia'), now, target('tokopedia'));
-  const bukalapak = createBukalapakSimulator({ clientId: SANDBOX_CLIENT_ID, clientSecret: SANDBOX_SECRETS.bukalapak }, new SimulatorState('bukalapak'), now, target('bukalapak'));
-  const kemnaker = createKemnakerSimulator({ partnerId: KEMNAKER_PARTNER_ID, clientSecret: SANDBOX_SECRETS.kemnaker }, new SimulatorState('kemnaker'), now, target('kemnaker'));
-  const kariermu = createKariermuSimulator({ issuer: KARIERMU_ISSUER, publicKeyPem: keys.kariermuPublicKeyPem }, new SimulatorState('kariermu'), now, target('kariermu'));
+  const definitions = opts.definitions ?? PLATFORMS;
+  const target = (source: string) => (opts.gateway ? { url: `${opts.gateway.baseUrl.replace(/\/$/, '')}/v1/callbacks/${source}`, fetch: opts.gateway.fetch } : undefined);
+  const sims: Record<string, SimulatorInstance> = {};
+  for (const d of definitions) {
+    // The simulator holds the same settings as the adapter; the URL part is irrelevant to it.
+    const make = await d.loadSimulator();
+    sims[d.id] = make({ raw: sandboxSettings(d, 'http://sandbox.internal', keys), keys: keys.platforms[d.id] ?? {}, now, callback: target(d.id) });
+  }
+  const callbackTarget = target('prakerja');
   const prakerja = createPrakerjaSimulator({
     clients: keys.prakerjaClients,
     now,
     callbackKey: SANDBOX_SECRETS.prakerjaCallback,
     autoCallbacks: !!opts.gateway,
     taskSettlePolls: opts.taskSettlePolls,
-    ...target('prakerja'),
+    ...(callbackTarget ? { callback: callbackTarget } : {}),
   });
 
   const app = new Hono();
-  app.route('/sandbox/tokopedia', tokopedia.app);
-  app.route('/sandbox/bukalapak', bukalapak.app);
-  app.route('/sandbox/kemnaker', kemnaker.app);
-  app.route('/sandbox/kariermu', kariermu.app);
+  for (const [id, sim] of Object.entries(sims)) app.route(`/sandbox/${id}`, sim.app);
   app.route('/sandbox/prakerja', prakerja.app);
-  app.get('/sandbox/_stats', (c) => c.json(receivedStats([tokopedia.state, bukalapak.state, kemnaker.state, kariermu.state, prakerja.state.calls])));
+  app.get('/sandbox/_stats', (c) => c.json(receivedStats([...Object.values(sims).map((s) => s.state), prakerja.state.calls])));
 
-  const platforms: Record<PlatformId, SimulatorState> = { tokopedia: tokopedia.state, bukalapak: bukalapak.state, kemnaker: kemnaker.state, kariermu: kariermu.state };
+  // Keyed by every simulated definition; with the registry's list that is exactly PlatformId.
+  const platforms = Object.fromEntries(Object.entries(sims).map(([id, s]) => [id, s.state])) as Record<PlatformId, SimulatorState>;
   // Sandbox-only bulk seed (benchmarks, load tests): many purchased vouchers and registered participants in one call.
   app.post('/sandbox/_seed', async (c) => {
-    const parsed = SeedBody.safeParse(await c.req.json().catch(() => undefined));
+    const parsed = seedBody(definitions).safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ error: parsed.error.message }, 400);
     const now = new Date();
     const title = new Map<string, string>(DEMO_COURSES.map((x) => [x.id, x.title]));
     for (const { platform, expiresInDays, courseTitle, ...v } of parsed.data.vouchers) {
-      platforms[platform].addVoucher({
+      sims[platform].state.addVoucher({
         ...v,
         courseTitle: courseTitle ?? title.get(v.courseId) ?? v.courseId,
         state: 'purchased',
@@ -101,8 +106,8 @@ export function createSandbox(keys: SandboxKeys, opts: SandboxOptions = {}) {
     for (const p of parsed.data.participants) prakerja.state.addParticipant(p);
     return c.json({ vouchers: parsed.data.vouchers.length, participants: parsed.data.participants.length });
   });
-  const callbacks = { tokopedia: tokopedia.callback, bukalapak: bukalapak.callback, kemnaker: kemnaker.callback, kariermu: kariermu.callback, prakerja: prakerja.callback };
-  return { app, platforms, prakerja: prakerja.state, callbacks };
+  const callbacks = { ...(Object.fromEntries(Object.entries(sims).map(([id, s]) => [id, s.callback])) as Record<PlatformId, SimulatorInstance['callback']>), prakerja: prakerja.callback };
+  return { app, platforms, simulators: sims, prakerja: prakerja.state, callbacks, definitions };
 }
 
 /**
@@ -124,11 +129,11 @@ function receivedStats(states: SimulatorState[]) {
 }
 
 /** `POST /sandbox/_seed`: vouchers bought `purchasedAt` two days ago, expiring `expiresInDays` from now. */
-const SeedBody = z.object({
+const seedBody = (definitions: readonly PlatformDefinition[]) => z.object({
   vouchers: z
     .array(
       z.object({
-        platform: z.enum(PLATFORM_IDS),
+        platform: z.enum(definitions.map((d) => d.id) as [string, ...string[]]),
         code: z.string().min(1),
         cardNumber: z.string().min(1),
         buyerName: z.string().min(1),
@@ -143,22 +148,26 @@ const SeedBody = z.object({
   participants: z.array(z.object({ cardNumber: z.string().min(1), name: z.string().min(1), status: z.enum(['active', 'revoked']).default('active') })).default([]),
 });
 
-export type Sandbox = ReturnType<typeof createSandbox>;
+export type Sandbox = Awaited<ReturnType<typeof createSandbox>>;
 
 /** Fills the simulators with the demo world (relative to `now`, so expiry and webinar windows are live). */
 export function seedSimulators(sandbox: Sandbox, now = new Date()): void {
   const title = new Map<string, string>(DEMO_COURSES.map((c) => [c.id, c.title]));
-  for (const { platform, expiresInDays, ...v } of DEMO_VOUCHERS) {
-    sandbox.platforms[platform].addVoucher({
-      ...v,
-      courseTitle: title.get(v.courseId) ?? v.courseId,
-      state: expiresInDays < 0 ? 'expired' : 'purchased',
-      purchasedAt: new Date(now.getTime() - 2 * 86_400_000),
-      expiresAt: new Date(now.getTime() + expiresInDays * 86_400_000),
-    });
+  for (const d of sandbox.definitions) {
+    for (const v of d.demoVouchers ?? []) seedDemoVoucher(sandbox.simulators[d.id].state, v, title, now);
   }
   for (const p of DEMO_PARTICIPANTS) sandbox.prakerja.addParticipant({ ...p });
   for (const rc of demoRedeemCodes(now)) sandbox.prakerja.addRedeemCode({ ...rc });
+}
+
+function seedDemoVoucher(state: SimulatorState, { expiresInDays, ...v }: DemoVoucher, title: Map<string, string>, now: Date): void {
+  state.addVoucher({
+    ...v,
+    courseTitle: title.get(v.courseId) ?? v.courseId,
+    state: expiresInDays < 0 ? 'expired' : 'purchased',
+    purchasedAt: new Date(now.getTime() - 2 * 86_400_000),
+    expiresAt: new Date(now.getTime() + expiresInDays * 86_400_000),
+  });
 }
 
 /** The gateway's own catalogue for the demo world; safe to run on every start. */

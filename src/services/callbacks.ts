@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { CallbackRejected, type CallbackRequest, type CanonicalEvent, type PrakerjaEvent } from '../../adapters/types.js';
+import { CallbackRejected, type CallbackRequest, type CanonicalEvent, type PrakerjaEvent } from '../contract/adapter.js';
 import type { AppDeps } from '../app/context.js';
 import type { Tx } from '../db/database.js';
 import { enrollmentEvents, enrollments, inboundEvents, incentiveEvents, knownVouchers } from '../db/schema.js';

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { CompletionReport } from '../../adapters/types.js';
+import type { CompletionReport } from '../contract/adapter.js';
 import type { Tx } from '../db/database.js';
 import type { EnrollmentRow, NewEvent } from '../db/enrollment-store.js';
 import { enrollmentEvents, enrollments } from '../db/schema.js';

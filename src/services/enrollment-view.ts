@@ -1,5 +1,5 @@
 import type { EnrollmentEventRow, EnrollmentRow, OutboxRowView } from '../db/enrollment-store.js';
-import { certificateBlockers } from '../domain/enrollment-facts.js';
+import { certificateBlockers, needsSisnaker } from '../domain/enrollment-facts.js';
 import { factsOf } from './enrollment-updates.js';
 import type { EnrollmentState, PlatformId } from '../domain/types.js';
 import { maskCardNumber } from '../lib/mask.js';
@@ -29,7 +29,7 @@ export function enrollmentView(e: EnrollmentRow, events: EnrollmentEventRow[], d
       ? { outcome: e.outcome, score: e.score ?? 0, completedAt: e.completedAt!.toISOString(), certificate: e.certificate ?? null }
       : null,
     review: e.reviewedAt ? { rating: e.rating, review: e.review, reviewedAt: e.reviewedAt.toISOString() } : null,
-    sisnaker: e.platform === 'kemnaker' ? { acceptedAt: iso(e.sisnakerAcceptedAt), rejection: e.sisnakerRejection } : null,
+    sisnaker: needsSisnaker(e.platform as PlatformId) ? { acceptedAt: iso(e.sisnakerAcceptedAt), rejection: e.sisnakerRejection } : null,
     prakerja: { certificateReportedAt: iso(e.reportedAt), acceptedAt: iso(e.prakerjaAcceptedAt), rejection: e.prakerjaRejection },
     /** Why the certificate has not reached prakerja.go.id yet; empty once it has. */
     certificateBlockers: e.reportedAt ? [] : certificateBlockers(factsOf(e)),

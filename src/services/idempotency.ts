@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import { sha256Hex } from '../../adapters/shared/crypto.js';
+import { sha256Hex } from '../contract/crypto.js';
 import type { Db } from '../db/database.js';
 import { idempotencyKeys } from '../db/schema.js';
 import { ProblemError, type Problem } from '../lib/problem.js';
@@ -55,14 +55,18 @@ function queries(db: Db): ReturnType<typeof buildQueries> {
   return q;
 }
 
+/** Deeper than any body the edge lets through (app/request-guard.ts): reaching it is a bug, not a stack overflow. */
+const MAX_FINGERPRINT_DEPTH = 64;
+
 /** Canonical JSON (sorted keys), so key order in the client's body does not make a new request. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+export function canonicalJson(v: unknown, depth = 0): string {
+  if (depth > MAX_FINGERPRINT_DEPTH) throw new Error(`request body nested deeper than ${MAX_FINGERPRINT_DEPTH} levels reached the idempotency fingerprint`);
+  if (Array.isArray(v)) return `[${v.map((x) => canonicalJson(x, depth + 1)).join(',')}]`;
   if (v && typeof v === 'object') {
     return `{${Object.keys(v)
       .sort()
       .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k], depth + 1)}`)
       .join(',')}}`;
   }
   return JSON.stringify(v);
@@ -71,13 +75,13 @@ export function canonicalJson(v: unknown): string {
 /**
  * Runs `work` at most once per (scope, route, key), Stripe-style: the first answer is stored and
  * replayed; the same key with another body is refused; a concurrent duplicate waits for the first
- * instead of running twice. Server-side failures (5xx) are not stored, so the client may retry
- * with the same key once the platform is back.
+ * instead of running twice. Refusals and failures are not stored: a request refused as a whole
+ * writes nothing, and the client may retry with the same key once the cause is gone.
  */
 export async function once(
   db: Db,
   ident: { scope: string; route: string; key: string; body: unknown; waitMs: number },
-  work: () => Promise<{ status: number; body: unknown }>,
+  work: () => Promise<{ status: number; body: unknown; keep?: boolean }>,
 ): Promise<StoredAnswer> {
   const requestHash = await sha256Hex(canonicalJson(ident.body));
   const q = queries(db);
@@ -105,18 +109,17 @@ export async function once(
     await new Promise((r) => setTimeout(r, pause));
   }
 
-  let answer: { status: number; body: unknown };
+  let answer: { status: number; body: unknown; keep?: boolean };
   try {
     answer = await work();
   } catch (e) {
-    // A refusal is the request's final answer and is replayed; a failure on our side or a
-    // "retry later" is not, so the same key can be used again once it passes.
-    if (e instanceof ProblemError && e.status < 500 && e.problem.retryAfterSeconds === undefined) answer = { status: e.status, body: e.problem as Problem };
-    else {
-      await q.release.execute(id);
-      throw e;
-    }
+    // Only what was done is remembered: a refusal wrote nothing, so the key is given back with it
+    // (a retry with the same key is asked again, and answered the same unless things changed).
+    await q.release.execute(id);
+    throw e;
   }
-  await q.finish.execute({ ...id, responseStatus: answer.status, responseBody: JSON.stringify(answer.body) });
-  return { ...answer, replayed: false };
+  // An answer that did nothing (keep: false) is not remembered either, like a refusal.
+  if (answer.keep === false) await q.release.execute(id);
+  else await q.finish.execute({ ...id, responseStatus: answer.status, responseBody: JSON.stringify(answer.body) });
+  return { status: answer.status, body: answer.body, replayed: false };
 }

@@ -1,4 +1,4 @@
-import { AdapterError } from '../../adapters/types.js';
+import { AdapterError } from '../contract/adapter.js';
 import { maskDigitRuns } from '../lib/mask.js';
 import { ProblemError } from '../lib/problem.js';
 

@@ -1,4 +1,4 @@
-import { AdapterError, RedeemCodeRejected, type PrakerjaCredentials, type RedeemCodeFailure, type RedeemCodeStatus } from '../../adapters/types.js';
+import { AdapterError, RedeemCodeRejected, type PrakerjaCredentials, type RedeemCodeFailure, type RedeemCodeStatus } from '../contract/adapter.js';
 import type { AppDeps } from '../app/context.js';
 import { claimRedeemCode, findRedeemCodeUse, findVerification, markRedeemCodeCommitted, markReturned, releaseRedeemCode, saveVerification } from '../db/redeem-code-store.js';
 import { webinarWindowRefusal } from '../domain/redeem-code.js';
@@ -43,7 +43,10 @@ const usedProblem = () =>
 export async function useRedeemCode(deps: AppDeps, providerId: string, req: { redeemCode: string; sequence: number }) {
   const db = deps.database.db;
   const creds = await credentialsOf(deps, providerId);
-  if ((await findRedeemCodeUse(db, req.redeemCode, req.sequence))?.status === 'committed') throw usedProblem();
+  // Only the provider's own use answers early; another provider's is as if it did not exist, and
+  // prakerja.go.id's own answer below decides (it refuses a code of another provider).
+  const earlier = await findRedeemCodeUse(db, req.redeemCode, req.sequence);
+  if (earlier?.providerId === providerId && earlier.status === 'committed') throw usedProblem();
 
   const status = await deps.prakerja.redeemCodeStatus(creds, req).catch((e) => Promise.reject(prakerjaProblem(e)));
   const window = webinarWindowRefusal(status, deps.now());

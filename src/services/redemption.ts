@@ -1,10 +1,11 @@
-import { AdapterError } from '../../adapters/types.js';
+import { AdapterError } from '../contract/adapter.js';
 import { findCourseTitle } from '../db/catalogue-store.js';
 import { acceptClaim, acceptedClaims, expireClaimLease, findClaim, recordRedemption, releaseClaim, takeClaim, takeOverClaim, type ClaimRow, type RedemptionPlan } from '../db/enrollment-store.js';
 import { assertNever } from '../lib/assert.js';
+import { KeyedQueue } from '../lib/keyed-queue.js';
 import { checkNames } from '../domain/name-check.js';
 import { checkRedeemable, resolvePlatform, type RedemptionRefusal } from '../domain/redemption.js';
-import { PLATFORM_IDS, type PlatformId } from '../domain/types.js';
+import type { PlatformId } from '../domain/types.js';
 import { ProblemError, problems } from '../lib/problem.js';
 import type { AppDeps } from '../app/context.js';
 import type { Db } from '../db/database.js';
@@ -28,8 +29,17 @@ export interface RedemptionInput {
  * could not (see `resume`).
  */
 export async function redeemVoucher(deps: AppDeps, providerId: string, input: RedemptionInput): Promise<EnrollmentView> {
-  const db = deps.database.db;
   const platform = pickPlatform(deps, input);
+  // Racers for one voucher in this process go one after the other: the first pays for the
+  // partner calls, the others then find its claim (the database's unique claim still decides
+  // between processes).
+  return perVoucher.run(`${platform}:${input.voucherCode}`, () => redeemOnce(deps, providerId, platform, input));
+}
+
+const perVoucher = new KeyedQueue();
+
+async function redeemOnce(deps: AppDeps, providerId: string, platform: PlatformId, input: RedemptionInput): Promise<EnrollmentView> {
+  const db = deps.database.db;
   const adapter = deps.platforms[platform];
 
   // Only the provider's own claim says anything: another provider's is as if it did not exist,
@@ -217,7 +227,7 @@ function inProgress(deps: AppDeps, holder: ClaimRow | undefined): ProblemError {
 }
 
 function pickPlatform(deps: AppDeps, input: RedemptionInput): PlatformId {
-  const r = resolvePlatform(input.voucherCode, input.platform, PLATFORM_IDS.map((id) => deps.platforms[id]));
+  const r = resolvePlatform(input.voucherCode, input.platform, Object.values(deps.platforms));
   if (r.ok) return r.platform;
   if (r.reason === 'ambiguous') {
     throw new ProblemError(422, 'platform_ambiguous', 'Cannot tell which platform sold this voucher', {

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { sha256Hex } from '../../adapters/shared/crypto.js';
-import type { TaskScope, TaskState } from '../../adapters/types.js';
+import { sha256Hex } from '../contract/crypto.js';
+import type { TaskScope, TaskState } from '../contract/adapter.js';
 import type { AppDeps } from '../app/context.js';
 import type { Tx } from '../db/database.js';
 import { tasks } from '../db/schema.js';

@@ -39,7 +39,7 @@ export function useWorld(target: DbTarget = DB_TARGET): World {
     const keys = await sandboxKeys();
     let app: ReturnType<typeof createApp> | undefined;
     // The simulators call the gateway back in-process; the app is built just below.
-    const sandbox = createSandbox(keys, { gateway: { baseUrl: 'http://gateway.test', fetch: async (r) => app!.fetch(r) }, taskSettlePolls: 1 });
+    const sandbox = await createSandbox(keys, { gateway: { baseUrl: 'http://gateway.test', fetch: async (r) => app!.fetch(r) }, taskSettlePolls: 1 });
     seedSimulators(sandbox);
     await seedCatalogue(database.db);
     const server = mockNetwork(forwardTo(SANDBOX_BASE, sandbox.app));

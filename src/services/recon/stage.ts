@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { PrakerjaReportView } from '../../../adapters/types.js';
+import type { PrakerjaReportView } from '../../contract/adapter.js';
 import type { Db } from '../../db/database.js';
 import type { CanonicalVoucher } from '../../domain/types.js';
 

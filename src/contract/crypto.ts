@@ -1,0 +1,45 @@
+/** Web Crypto helpers shared by adapters and simulators; they run unchanged on Node and Workers. */
+
+const enc = new TextEncoder();
+
+export type HmacAlgorithm = 'SHA-1' | 'SHA-256' | 'SHA-512';
+
+const keyCache = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string, hash: HmacAlgorithm): Promise<CryptoKey> {
+  const id = `${hash}:${secret}`;
+  let key = keyCache.get(id);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash }, false, ['sign']);
+    keyCache.set(id, key);
+  }
+  return key;
+}
+
+export async function hmacHex(hash: HmacAlgorithm, secret: string, message: string): Promise<string> {
+  const sig = await crypto.subtle.sign('HMAC', await hmacKey(secret, hash), enc.encode(message));
+  return toHex(new Uint8Array(sig));
+}
+
+export async function hmacBase64(hash: HmacAlgorithm, secret: string, message: string): Promise<string> {
+  const sig = await crypto.subtle.sign('HMAC', await hmacKey(secret, hash), enc.encode(message));
+  return btoa(String.fromCharCode(...new Uint8Array(sig)));
+}
+
+export async function sha256Hex(message: string): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', enc.encode(message))));
+}
+
+function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+/** Constant-time string comparison: a signature check must not leak how many bytes matched. */
+export function timingSafeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
