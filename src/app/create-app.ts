@@ -11,6 +11,7 @@ import { completionBatchRoutes } from '../routes/completions-batch.js';
 import { healthRoutes } from '../routes/health.js';
 import { opsRoutes } from '../routes/ops.js';
 import { opsActionRoutes } from '../routes/ops-actions.js';
+import { problemRoutes } from '../routes/problems.js';
 import { opsProviderRoutes } from '../routes/ops-providers.js';
 import { opsNameRoutes } from '../routes/ops-names.js';
 import { opsPlatformRoutes } from '../routes/ops-platforms.js';
@@ -31,6 +32,17 @@ export const OPENAPI_INFO = {
       'One API for training providers to redeem Kartu Prakerja vouchers and redeem codes, whatever platform sold them. Errors are RFC 9457 problem details naming the field and the rule. Mutations take an `Idempotency-Key`.',
   },
   servers: [{ url: '/' }],
+  // The docs page's order: what a provider's backend calls first, then what platforms call, then operators, then probes.
+  tags: [
+    { name: 'Redemption', description: 'Redeem a participant’s voucher, whatever platform sold it.' },
+    { name: 'Enrollments', description: 'After redemption: the enrollment, attended sessions, the completion and certificate.' },
+    { name: 'Redeem codes (prakerja.go.id)', description: 'Use a prakerja.go.id redeem code for a session; verification URLs.' },
+    { name: 'Practical tasks (prakerja.go.id)', description: 'Submit participants’ practical tasks and the provider’s feedback.' },
+    { name: 'Webhooks and events', description: 'Be told when an enrollment changes: webhook endpoints and the event feed.' },
+    { name: 'Callbacks', description: 'Signed callbacks from the platforms and prakerja.go.id (not for providers).' },
+    { name: 'Operations', description: 'Operators (ops tokens): providers, reconciliation, discrepancies, deliveries, names, audit. Every action needs a reason and is audited.' },
+    { name: 'Health', description: 'Liveness, readiness and the problem types.' },
+  ],
 };
 
 /** Where the docs page loads Scalar from when the runtime can serve it itself. */
@@ -98,6 +110,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
     opsPlatformRoutes,
   ];
   for (const routes of resources) app.route('/', routes);
+  app.route('/', problemRoutes);
 
   app.doc31('/openapi.json', OPENAPI_INFO);
   const { docsScript } = opts;
