@@ -2,6 +2,12 @@ import { createMiddleware } from 'hono/factory';
 import { problems } from '../lib/problem.js';
 import type { AppEnv } from './context.js';
 
+const REFUSED = {
+  unknown: 'The token is for a provider the gateway does not know.',
+  inactive: 'The provider has been deactivated; ask the gateway operators.',
+  revoked: 'This credential has been revoked or has expired; ask the gateway operators for a new one.',
+} as const;
+
 /** Bearer-token guard for a door: providers' routes take provider tokens, ops routes ops tokens. */
 export function requireCaller(kind: 'provider' | 'ops') {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -12,6 +18,12 @@ export function requireCaller(kind: 'provider' | 'ops') {
       throw problems.unauthorized(e.message);
     });
     if (caller.kind !== kind) throw problems.forbidden(`This route needs a ${kind} token.`);
+    // A valid signature is not enough: the provider must exist and be active now (a deactivated
+    // provider's unexpired tokens stop working at once).
+    if (caller.kind === 'provider') {
+      const status = await c.var.deps.providerStatus(caller.providerId, caller.credentialId);
+      if (status !== 'active') throw problems.unauthorized(REFUSED[status]);
+    }
     c.set('caller', caller);
     c.set('log', c.var.log.child(caller.kind === 'provider' ? { providerId: caller.providerId } : { operator: caller.operator }));
     await next();
