@@ -15,11 +15,13 @@ import { problemRoutes } from '../routes/problems.js';
 import { opsProviderRoutes } from '../routes/ops-providers.js';
 import { opsNameRoutes } from '../routes/ops-names.js';
 import { opsPlatformRoutes } from '../routes/ops-platforms.js';
+import { opsWebhookRoutes } from '../routes/ops-webhooks.js';
 import { opsReconciliationRoutes } from '../routes/ops-reconciliation.js';
 import { taskRoutes } from '../routes/tasks.js';
 import { redeemCodeRoutes } from '../routes/redeem-codes.js';
 import { redemptionRoutes } from '../routes/redemptions.js';
 import { voucherRoutes } from '../routes/vouchers.js';
+import { webhookEndpointRoutes } from '../routes/webhook-endpoints.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { onError, validationHook } from './errors.js';
 
@@ -101,6 +103,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
     redeemCodeRoutes,
     completionBatchRoutes,
     taskRoutes,
+    webhookEndpointRoutes,
     callbackRoutes,
     opsRoutes,
     opsProviderRoutes,
@@ -108,6 +111,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
     opsActionRoutes,
     opsNameRoutes,
     opsPlatformRoutes,
+    opsWebhookRoutes,
   ];
   for (const routes of resources) app.route('/', routes);
   app.route('/', problemRoutes);
