@@ -1,0 +1,240 @@
+import { Hono } from 'hono';
+import { http, HttpResponse } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SimCallbackEvent, SignedCallback } from '../../adapters/shared/simulator-kit.js';
+import { AdapterError, type AdapterErrorKind, type CallbackRequest, type PlatformAdapter } from '../../src/contract/adapter.js';
+import { ENROLLMENT_STATES, type EnrollmentState } from '../../src/contract/canonical.js';
+import { sandboxSettingsOf, type PlatformDefinition, type SimulatorInstance } from '../../src/contract/platform.js';
+import { callbackVerdict, gatewayStub, pageAll } from './adapter-tests.js';
+import { mockNetwork, type Fetchable } from './msw.js';
+import { simVoucher } from './sim-data.js';
+
+/**
+ * What a platform's conformance needs beyond its definition, written by hand in test/ so that
+ * the suite checks the adapter's tables against an independent statement, never against
+ * themselves.
+ */
+export interface ConformanceFixture {
+  /** The platform's status words and the canonical state each means, as the contract (openapi/partners/<id>.yaml) says. */
+  statuses: Record<string, EnrollmentState>;
+  /** The platform's error codes: canonical kind and whether a retry can help. */
+  errors: Record<string, readonly [AdapterErrorKind, boolean]>;
+  /** A valid voucher code for the platform, distinct per `i`. */
+  code(i: number): string;
+  /** Signatures computed independently (openssl), recomputed by the adapter's own code. */
+  vectors?: Array<{ name: string; compute: () => Promise<string> | string; expected: string }>;
+}
+
+const NOW = () => new Date();
+
+/**
+ * One msw server for every suite in the file (msw intercepts per process): it routes by origin
+ * to each platform's simulator; a test's overrides are dropped after it by resetHandlers.
+ */
+const routes = new Map<string, Fetchable>();
+let shared: ReturnType<typeof mockNetwork> | undefined;
+function network() {
+  shared ??= mockNetwork(
+    http.all('*', async ({ request }) => {
+      const target = routes.get(new URL(request.url).origin);
+      return target ? target.fetch(request) : new HttpResponse('no simulator at this origin', { status: 599 });
+    }),
+  );
+  return shared;
+}
+const TIMEOUT_MS = 300;
+
+/** A canonical event every simulator can sign, to exercise the adapter's callback verification. */
+async function signSomething(sim: SimulatorInstance, code: string, opts?: { eventId?: string; at?: Date }): Promise<SignedCallback> {
+  const candidates: SimCallbackEvent[] = [
+    { kind: 'voucher.refunded', voucherCode: code, at: new Date() },
+    { kind: 'voucher.expired', voucherCode: code, at: new Date() },
+    { kind: 'purchase.made', voucher: simVoucher({ code }) },
+  ];
+  let last: unknown;
+  for (const e of candidates) {
+    try {
+      return await sim.callback(e, opts);
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw last;
+}
+
+/**
+ * The conformance suite every registered platform runs: the adapter against its own simulator,
+ * over real HTTP (msw), as the gateway would use it. `others` are other platforms whose signed
+ * callbacks this adapter must refuse.
+ */
+export function describePlatformAdapter(definition: PlatformDefinition, fixture: ConformanceFixture, others: readonly PlatformDefinition[] = []): void {
+  const id = definition.id;
+  const origin = `https://${id}.conformance.test`;
+  const base = `${origin}/sandbox/${id}`;
+  const callbackPath = `/v1/callbacks/${id}`;
+  const gateway = gatewayStub(`http://gateway.test${callbackPath}`);
+  let sim: SimulatorInstance;
+  let adapter: PlatformAdapter;
+  let strangers: Array<{ id: string; sim: SimulatorInstance }> = [];
+  let keys: Record<string, string> = {};
+  const server = network();
+  const ctx = { fetch: (i: Request | string | URL, init?: RequestInit) => fetch(i, init), timeoutMs: TIMEOUT_MS, now: NOW };
+  const request = (s: SignedCallback, over: Partial<CallbackRequest> = {}): CallbackRequest => ({ path: callbackPath, headers: new Headers(s.headers), rawBody: s.body, receivedAt: new Date(), ...over });
+
+  const build = async (d: PlatformDefinition, k: Record<string, string>) => {
+    const make = await d.loadSimulator();
+    return make({ raw: sandboxSettingsOf(d, { baseUrl: `https://${d.id}.conformance.test/sandbox/${d.id}`, keys: k }), keys: k, now: NOW, callback: gateway.callback });
+  };
+
+  beforeAll(async () => {
+    keys = (await definition.sandboxKeys?.()) ?? {};
+    sim = await build(definition, keys);
+    // Mounted under the same prefix as in the sandbox: some schemes sign the full path.
+    routes.set(origin, new Hono().route(`/sandbox/${id}`, sim.app));
+    adapter = definition.createAdapter(sandboxSettingsOf(definition, { baseUrl: base, keys }), ctx);
+    strangers = await Promise.all(others.filter((o) => o.id !== id).map(async (o) => ({ id: o.id, sim: await build(o, (await o.sandboxKeys?.()) ?? {}) })));
+  });
+  afterEach(() => server.resetHandlers());
+  afterAll(() => {
+    routes.delete(origin);
+    if (routes.size === 0) {
+      shared?.close();
+      shared = undefined;
+    }
+  });
+
+  describe(`${id} conformance`, () => {
+    it('the definition and the adapter agree on id, name and voucher code format; demo vouchers fit it', () => {
+      expect(adapter.id).toBe(id);
+      expect(adapter.displayName).toBe(definition.displayName);
+      expect(adapter.voucherCodePattern.source).toBe(definition.voucherCodePattern.source);
+      for (const v of definition.demoVouchers ?? []) expect(v.code).toMatch(definition.voucherCodePattern);
+      for (const i of [1, 2, 3]) expect(fixture.code(i)).toMatch(definition.voucherCodePattern);
+    });
+
+    it('every setting names its environment variable, and secrets have no production default', () => {
+      for (const [name, s] of Object.entries(definition.settings)) {
+        expect(s.env, name).toMatch(new RegExp(`^${id.toUpperCase()}_[A-Z0-9_]+$`));
+        if (s.secret) expect(s.default, `${s.env} is a secret`).toBeUndefined();
+      }
+    });
+
+    for (const v of fixture.vectors ?? []) {
+      it(`signs as its contract says: ${v.name} (known vector)`, async () => {
+        expect(await v.compute()).toBe(v.expected);
+      });
+    }
+
+    it('its status table is exactly the hand-written one, and covers what the simulator can show', async () => {
+      expect(Object.fromEntries(Object.entries(definition.tables.statuses).map(([k, s]) => [String(k), s]))).toEqual(fixture.statuses);
+      // Over the wire: a voucher in each canonical state comes back with a platform word that the
+      // hand-written table maps back to the state the adapter answered.
+      // `reported` is the gateway's own step towards prakerja.go.id: no platform holds it.
+      for (const [i, state] of ENROLLMENT_STATES.filter((s) => s !== 'reported').entries()) {
+        const code = fixture.code(100 + i);
+        sim.state.addVoucher(simVoucher({ code, state, redeemedAt: state === 'purchased' ? undefined : new Date() }));
+        const v = await adapter.getVoucher(code);
+        expect(v, state).not.toBeNull();
+        expect(fixture.statuses[v!.platformStatus], `${state} shown as ${v!.platformStatus}`).toBe(v!.state);
+      }
+    });
+
+    it('its error table is exactly the hand-written one, with the same retry decisions', () => {
+      const table = Object.fromEntries(Object.entries(definition.tables.errors).map(([k, e]) => [String(k), [e.kind, e.retry] as const]));
+      expect(table).toEqual(fixture.errors);
+    });
+
+    it('reads a voucher into canonical form and answers null for an unknown one', async () => {
+      const code = fixture.code(1);
+      sim.state.addVoucher(simVoucher({ code, buyerName: 'Siti Rahmawati' }));
+      expect(await adapter.getVoucher(code)).toMatchObject({ platform: id, code, state: 'purchased', courseId: 'CRS-EXCEL-01', providerId: 'prv-komputer-jaya' });
+      expect(await adapter.getVoucher(fixture.code(2))).toBeNull();
+    });
+
+    it('redeems once; the platform’s refusals come back as canonical, non-retryable errors', async () => {
+      const code = fixture.code(3);
+      sim.state.addVoucher(simVoucher({ code }));
+      const req = { voucherCode: code, cardNumber: '5201123456780001', participantName: 'Siti Rahmawati', participantEmail: 'siti@example.id', idempotencyKey: `conf-${code}` };
+      const first = await adapter.redeemVoucher(req);
+      expect(first.redeemedAt).toBeInstanceOf(Date);
+      await expect(adapter.redeemVoucher(req), 'same key replays').resolves.toEqual(first);
+      const refusal = (p: Promise<unknown>) => p.then(() => 'redeemed', (e: unknown) => (e instanceof AdapterError ? `${e.kind} ${e.retryable}` : `threw ${e}`));
+      expect(await refusal(adapter.redeemVoucher({ ...req, idempotencyKey: `${req.idempotencyKey}-again` }))).toBe('voucher_already_redeemed false');
+      sim.state.addVoucher(simVoucher({ code: fixture.code(4), state: 'expired', expiresAt: new Date(Date.now() - 86_400_000) }));
+      expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: fixture.code(4), idempotencyKey: 'conf-expired' }))).toBe('voucher_expired false');
+      sim.state.addVoucher(simVoucher({ code: fixture.code(5), state: 'refunded' }));
+      expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: fixture.code(5), idempotencyKey: 'conf-refunded' }))).toBe('voucher_refunded false');
+      expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: fixture.code(6), idempotencyKey: 'conf-unknown' }))).toBe('voucher_not_found false');
+    });
+
+    it('is refused by the platform with credentials it does not hold: auth_failed', async () => {
+      const otherKeys = (await definition.sandboxKeys?.()) ?? {};
+      const right = sandboxSettingsOf(definition, { baseUrl: base, keys });
+      const wrong = Object.fromEntries(
+        Object.entries(definition.settings).map(([name, s]) => {
+          if (!s.secret) return [name, right[name]];
+          const other = s.sandbox({ baseUrl: base, keys: otherKeys });
+          return [name, other !== right[name] ? other : `${right[name]}-wrong`];
+        }),
+      );
+      const impostor = definition.createAdapter(wrong, ctx);
+      await expect(impostor.getVoucher(fixture.code(1))).rejects.toMatchObject({ kind: 'auth_failed' });
+    });
+
+    it('maps 429 to a retryable rate_limited and 503 to a retryable platform_unavailable', async () => {
+      server.use(http.all(`${origin}/*`, () => new HttpResponse('slow down', { status: 429, headers: { 'retry-after': '3' } })));
+      await expect(adapter.getVoucher(fixture.code(1))).rejects.toMatchObject({ kind: 'rate_limited', retryable: true, detail: { retryAfterMs: 3000 } });
+      server.use(http.all(`${origin}/*`, () => new HttpResponse('down', { status: 503 })));
+      await expect(adapter.getVoucher(fixture.code(1))).rejects.toMatchObject({ kind: 'platform_unavailable', retryable: true });
+    });
+
+    it('times out a platform that does not answer: a retryable timeout', async () => {
+      server.use(http.all(`${origin}/*`, async () => {
+        await new Promise((r) => setTimeout(r, TIMEOUT_MS * 4));
+        return HttpResponse.json({});
+      }));
+      await expect(adapter.getVoucher(fixture.code(1))).rejects.toMatchObject({ kind: 'timeout', retryable: true });
+    });
+
+    if (definition.capabilities.listsVouchers) {
+      it('lists its vouchers page by page to the end, each exactly once', async () => {
+        const from = new Date(Date.now() - 3_600_000);
+        const to = new Date(Date.now() + 3_600_000);
+        // Pages measured against what is already there: the earlier tests added vouchers too.
+        const before = await pageAll(adapter, { from, to, limit: 50 });
+        const added = Array.from({ length: 7 }, (_, i) => fixture.code(200 + i));
+        for (const code of added) sim.state.addVoucher(simVoucher({ code, purchasedAt: new Date(), updatedAt: new Date() }));
+        const { codes, sizes } = await pageAll(adapter, { from, to, limit: 3 });
+        expect(new Set(codes).size).toBe(codes.length);
+        expect(codes.sort()).toEqual([...before.codes, ...added].sort());
+        expect(sizes.length).toBeGreaterThan(2);
+        expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
+      });
+    }
+
+    if (definition.capabilities.updates === 'callbacks') {
+      it('accepts its simulator’s signed callback, and a replay keeps its event id so the gateway can drop it', async () => {
+        const signed = await signSomething(sim, fixture.code(1), { eventId: undefined });
+        const first = await adapter.verifyCallback(request(signed));
+        expect(first.eventId).toBeTruthy();
+        expect(first.event.kind).not.toBe('unknown');
+        expect((await adapter.verifyCallback(request(signed))).eventId).toBe(first.eventId);
+      });
+
+      it('refuses a forged body, missing signature headers, a stale timestamp, and other platforms’ callbacks', async () => {
+        const signed = await signSomething(sim, fixture.code(1));
+        const forged = signed.body.replace(fixture.code(1), fixture.code(2));
+        expect(forged).not.toBe(signed.body);
+        expect(await callbackVerdict(adapter.verifyCallback(request(signed, { rawBody: forged })))).toBe('bad_signature');
+        expect(await callbackVerdict(adapter.verifyCallback(request({ ...signed, headers: { 'content-type': 'application/json' } })))).toBe('missing_signature');
+        const stale = await signSomething(sim, fixture.code(1), { at: new Date(Date.now() - 10 * 60_000) });
+        expect(['stale_timestamp']).toContain(await callbackVerdict(adapter.verifyCallback(request(stale))));
+        for (const s of strangers) {
+          const theirs = await signSomething(s.sim, fixture.code(1)).catch(() => undefined);
+          if (!theirs) continue;
+          expect(['missing_signature', 'bad_signature', 'malformed'], `${s.id}'s callback`).toContain(await callbackVerdict(adapter.verifyCallback(request(theirs))));
+        }
+      });
+    }
+  });
+}
