@@ -7,7 +7,7 @@ import { maskDigitRuns } from '../lib/mask.js';
 import { problemResponse, problems } from '../lib/problem.js';
 import { enrollmentRoutes } from '../routes/enrollments.js';
 import { callbackRoutes } from '../routes/callbacks.js';
-import { completionBatchRoutes } from '../routes/completions-batch.js';
+import { BATCH_MAX_BYTES, BATCH_PATH, completionBatchRoutes } from '../routes/completions-batch.js';
 import { healthRoutes } from '../routes/health.js';
 import { opsRoutes } from '../routes/ops.js';
 import { opsActionRoutes } from '../routes/ops-actions.js';
@@ -24,6 +24,8 @@ import { voucherRoutes } from '../routes/vouchers.js';
 import { webhookEndpointRoutes } from '../routes/webhook-endpoints.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { onError, validationHook } from './errors.js';
+import { notFoundHandler } from './not-found.js';
+import { requestGuard } from './request-guard.js';
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -74,18 +76,17 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
     c.set('log', d.logger.child({ reqId: c.var.requestId }));
     const started = performance.now();
     await next();
+    // Answers built as plain Responses (problems, idempotent replays, CSV) carry it too.
+    if (!c.res.headers.has('x-request-id')) c.header('x-request-id', c.var.requestId);
     c.var.log.info({ method: c.req.method, path: maskDigitRuns(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined }));
-  app.use('/v1/*', (c, next) =>
-    // The batch route sets its own, larger limit.
-    c.req.path === '/v1/completions/batch'
-      ? next()
-      : bodyLimit({
-      maxSize: c.var.deps.config.maxBodyBytes,
-      onError: (cc) => problemResponse({ ...problems.payloadTooLarge(c.var.deps.config.maxBodyBytes).problem, instance: cc.req.path }),
-    })(c, next),
-  );
+  app.use('/v1/*', (c, next) => {
+    // The batch route has its own, larger limit; every body is bounded before anything reads it.
+    const maxSize = c.req.path === BATCH_PATH ? BATCH_MAX_BYTES : c.var.deps.config.maxBodyBytes;
+    return bodyLimit({ maxSize, onError: (cc) => problemResponse({ ...problems.payloadTooLarge(maxSize).problem, instance: cc.req.path }) })(c, next);
+  });
+  app.use('/v1/*', requestGuard);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -127,7 +128,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Prakerja Partner Gateway', ...(docsScript ? { cdn: DOCS_SCRIPT_PATH, withDefaultFonts: false } : {}) }));
   app.get('/', (c) => c.redirect('/docs'));
 
-  app.notFound((c) => problemResponse({ type: '/problems/not_found', title: 'Not found', status: 404, code: 'route_not_found', detail: `No route ${c.req.method} ${c.req.path}; see /docs.`, instance: c.req.path }));
+  app.notFound(notFoundHandler(app));
   app.onError(onError);
   return app;
 }

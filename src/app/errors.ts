@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { maskDigitRuns } from '../lib/mask.js';
 import { problemResponse, problems, ProblemError, type FieldError } from '../lib/problem.js';
 import type { AppEnv } from './context.js';
@@ -10,8 +11,13 @@ export function fieldErrors(error: ZodError, target: string): FieldError[] {
   return error.issues.map((i) => {
     const path = i.path.map(String).join('.');
     const field = target === 'header' ? `header:${path}` : target === 'json' ? path || 'body' : `${target}:${path}`;
-    return { field, rule: i.code, message: maskDigitRuns(i.message) };
+    return { field, rule: ruleOf(i), message: maskDigitRuns(i.message) };
   });
+}
+
+/** A custom check names its rule in params (routes/schemas.ts); zod's own checks by their code. */
+export function ruleOf(i: ZodError['issues'][number]): string {
+  return i.code === 'custom' && typeof i.params?.rule === 'string' ? i.params.rule : i.code;
 }
 
 /** The validation hook every route shares: a failed parse is a 400 problem that names each field. */
@@ -35,6 +41,10 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
       });
     }
     return problemResponse({ type: '/problems/http', title: err.message || 'HTTP error', status: err.status, code: 'http_error', instance });
+  }
+  if (isDatabaseUnavailable(err)) {
+    (c.var.log ?? console).warn({ err }, 'database unavailable');
+    return problemResponse({ ...problems.databaseUnavailable().problem, instance, requestId: c.var.requestId });
   }
   (c.var.log ?? console).error({ err }, 'unhandled error');
   return problemResponse({ ...problems.internal().problem, instance, requestId: c.var.requestId });

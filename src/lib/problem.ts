@@ -28,7 +28,8 @@ export class ProblemError extends Error {
   readonly problem: Problem;
   constructor(status: number, code: string, title: string, extra: Omit<Partial<Problem>, 'status' | 'code' | 'title'> = {}) {
     super(typeof extra.detail === "string" ? extra.detail : title);
-    this.problem = { type: `/problems/${code}`, title, status, code, ...extra };
+    // Every problem says something a person can act on, even where the title says it all.
+    this.problem = { type: `/problems/${code}`, title, status, code, detail: `${title}.`, ...extra };
   }
   get status(): number {
     return this.problem.status;
@@ -52,6 +53,12 @@ export const problems = {
       errors: [{ field: 'header:Content-Type', rule: 'media_type', message: 'must be application/json' }],
     }),
   internal: () => new ProblemError(500, 'internal_error', 'Internal error', { detail: 'Something failed on our side; it was logged.' }),
+  /** Our database cannot be reached: nothing of the request was kept, and it can be sent again (same Idempotency-Key). */
+  databaseUnavailable: () =>
+    new ProblemError(503, 'database_unavailable', 'Database unavailable', {
+      detail: 'The gateway cannot reach its database right now; nothing of this request was kept. Retry after the indicated time with the same Idempotency-Key.',
+      retryAfterSeconds: 5,
+    }),
   /** The provider exists but cannot call prakerja.go.id yet: configuration, not a fault of the request. */
   prakerjaCredentialsMissing: (providerId: string) =>
     new ProblemError(503, 'prakerja_credentials_missing', 'No prakerja.go.id credentials for this provider', {

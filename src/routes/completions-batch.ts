@@ -1,30 +1,28 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { providerId, requireCaller } from '../app/auth.js';
 import type { AppEnv } from '../app/context.js';
 import { validationHook } from '../app/errors.js';
 import { problemResponse, problems } from '../lib/problem.js';
-import { applyCompletionBatch, MAX_BATCH } from '../services/completion-batch.js';
+import { applyCompletionBatch, MAX_BATCH, parseBatchItems } from '../services/completion-batch.js';
 import { CompletionBody } from './enrollments.js';
 import { idempotently } from './respond.js';
 import { authProblems, bearerSecurity, IdempotencyHeaders, problemContent } from './schemas.js';
 
 /** 10,000 completions with certificates fit comfortably; the usual 64 KiB limit does not apply here. */
 export const BATCH_MAX_BYTES = 16 * 1024 * 1024;
+export const BATCH_PATH = '/v1/completions/batch';
+const MAX_REPORTED_ERRORS = 100;
 
 const BatchItem = CompletionBody.extend({ enrollmentId: z.string().uuid('must be a UUID') }).openapi('BatchCompletionItem');
 
 const batchRoute = createRoute({
   method: 'post',
-  path: '/v1/completions/batch',
+  path: BATCH_PATH,
   tags: ['Enrollments'],
   summary: 'Report up to 10,000 completions in one call',
   description: 'Each item is validated and applied on its own and answered per item (applied / unchanged / problem); one bad row never sinks the rest. The whole call is idempotent under its Idempotency-Key.',
   security: bearerSecurity,
-  middleware: [
-    requireCaller('provider'),
-    bodyLimit({ maxSize: BATCH_MAX_BYTES, onError: (c) => problemResponse({ ...problems.payloadTooLarge(BATCH_MAX_BYTES).problem, instance: c.req.path }) }),
-  ] as const,
+  middleware: [requireCaller('provider')] as const,
   request: {
     headers: IdempotencyHeaders,
     body: {
@@ -62,6 +60,18 @@ export const completionBatchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: vali
 completionBatchRoutes.openAPIRegistry.register('BatchCompletionItem', BatchItem);
 completionBatchRoutes.openapi(batchRoute, async (c) => {
   const body = c.req.valid('json');
+  const parsed = parseBatchItems(body.items, BatchItem);
+  // Not one item could be applied: the call is refused as a whole and nothing (not even its Idempotency-Key) is kept.
+  if (parsed.valid.length === 0) {
+    throw problems.validation(
+      parsed.results.flatMap((r) => (r.status === 'problem' ? (r.problem.errors ?? []) : [])).slice(0, MAX_REPORTED_ERRORS),
+      'No item of the batch is valid; see errors[] (the first 100).',
+    );
+  }
   // A 10,000-row batch may take a while; a duplicate waits for it rather than running it twice.
-  return idempotently(c, body, 200, () => applyCompletionBatch(c.var.deps, providerId(c), body.items, BatchItem), 60_000);
+  // A batch of which nothing applied wrote nothing: like a refusal, it is not kept under its key.
+  return idempotently(c, body, 200, () => applyCompletionBatch(c.var.deps, providerId(c), parsed), {
+    waitMs: 60_000,
+    keep: (r) => r.summary.applied + r.summary.unchanged > 0,
+  });
 });

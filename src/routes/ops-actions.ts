@@ -3,7 +3,7 @@ import type { AppEnv } from '../app/context.js';
 import { validationHook } from '../app/errors.js';
 import { acceptName } from '../services/ops/accept-name.js';
 import { listDeadLetters, redriveDelivery, replayDeadLetters } from '../services/ops/deliveries.js';
-import { Cursor, IdParam, Limit, NextCursor, opsMutation, opsOnce, opsProblems, opsRoute, Reason, ReasonBody } from './ops-common.js';
+import { Cursor, Filter, IdParam, Limit, NextCursor, opsMutation, opsOnce, opsProblems, opsRoute, Reason, ReasonBody } from './ops-common.js';
 import { problemContent } from './schemas.js';
 
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
@@ -72,7 +72,7 @@ const deadLettersRoute = createRoute({
   method: 'get',
   path: '/v1/ops/dead-letters',
   summary: 'Deliveries that gave up, with every attempt’s error, oldest first',
-  request: { query: z.object({ destination: z.string().min(1).optional(), kind: z.string().min(1).optional(), cursor: Cursor, limit: Limit }) },
+  request: { query: z.object({ destination: Filter.optional(), kind: Filter.optional(), cursor: Cursor, limit: Limit }) },
   responses: { 200: json('A page of dead letters', z.object({ items: z.array(DeliverySchema), nextCursor: NextCursor })), ...opsProblems },
 });
 
@@ -80,7 +80,7 @@ const ReplayBody = z
   .object({
     ids: z.array(z.number().int().positive()).min(1).max(1000).optional().openapi({ description: 'Outbox ids to replay (dead ones; others are reported as skipped).' }),
     all: z.literal(true).optional().openapi({ description: 'Replay every dead letter (of `destination` if given).' }),
-    destination: z.string().min(1).optional().openapi({ description: 'With `all`: only this destination’s dead letters.' }),
+    destination: Filter.optional().openapi({ description: 'With `all`: only this destination’s dead letters.' }),
     reason: Reason,
   })
   .superRefine((b, ctx) => {

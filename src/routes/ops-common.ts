@@ -4,7 +4,7 @@ import type { AppEnv } from '../app/context.js';
 import { problems } from '../lib/problem.js';
 import { once } from '../services/idempotency.js';
 import { sendAnswer } from './respond.js';
-import { authProblems, bearerSecurity, IdempotencyHeaders, problemContent } from './schemas.js';
+import { authProblems, bearerSecurity, IdempotencyHeaders, IntParam, problemContent, safeText, Text } from './schemas.js';
 
 /** What every /v1/ops route shares: an ops token (a provider's is a 403), its tag and security. */
 const opsOnly = requireCaller('ops');
@@ -17,20 +17,24 @@ export function operatorOf(c: { var: AppEnv['Variables'] }): string {
 }
 
 /** Every manual action says why; the reason goes to the audit log with the operator's name. */
-export const Reason = z
-  .string({ error: 'reason is required: say why, it goes to the audit log' })
-  .trim()
-  .min(3, 'must explain the action (3 characters or more)')
-  .max(1000)
-  .openapi({ description: 'Why; written to the audit log with the operator’s name.', example: 'Participant confirmed by phone; platform account name is a nickname.' });
+export const Reason = safeText(
+  z
+    .string({ error: 'reason is required: say why, it goes to the audit log' })
+    .trim()
+    .min(3, 'must explain the action (3 characters or more)')
+    .max(1000),
+  { tab: true },
+).openapi({ description: 'Why; written to the audit log with the operator’s name.', example: 'Participant confirmed by phone; platform account name is a nickname.' });
 
 export const ReasonBody = z.object({ reason: Reason }).openapi('OpsReason');
 
 export const IdParam = (description: string) =>
-  z.object({ id: z.coerce.number({ error: 'must be a number' }).int('must be an integer').positive('must be positive').openapi({ param: { name: 'id', in: 'path' }, description }) });
+  z.object({ id: IntParam(1, Number.MAX_SAFE_INTEGER).openapi({ param: { name: 'id', in: 'path' }, description }) });
 
-export const Limit = z.coerce.number().int().min(1).max(500).default(50).openapi({ description: 'Page size (1–500).' });
-export const Cursor = z.string().min(1).max(200).optional().openapi({ description: 'Opaque; the previous page’s nextCursor.' });
+export const Limit = IntParam(1, 500).default(50).openapi({ description: 'Page size (1–500).' });
+export const Cursor = Text(200).optional().openapi({ description: 'Opaque; the previous page’s nextCursor.' });
+/** A free-text filter of a list (a destination, an operator's name): the text rule, no more. */
+export const Filter = Text(200);
 export const NextCursor = z.string().nullable().openapi({ description: 'Pass back as `cursor` for the next page; null on the last page.' });
 
 export const IsoDateTime = z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time' });

@@ -3,7 +3,7 @@ import type { AppEnv } from '../app/context.js';
 import { validationHook } from '../app/errors.js';
 import { listAudit } from '../services/ops/audit.js';
 import { platformHealth } from '../services/ops/platform-health.js';
-import { Cursor, Limit, NextCursor, opsProblems, opsRoute } from './ops-common.js';
+import { Cursor, Filter, Limit, NextCursor, opsProblems, opsRoute } from './ops-common.js';
 
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
 
@@ -42,7 +42,7 @@ const auditRoute = createRoute({
   method: 'get',
   path: '/v1/ops/audit',
   summary: 'The audit log of operator actions, newest first',
-  request: { query: z.object({ operator: z.string().min(1).optional(), action: z.string().min(1).optional(), target: z.string().min(1).optional(), cursor: Cursor, limit: Limit }) },
+  request: { query: z.object({ operator: Filter.optional(), action: Filter.optional(), target: Filter.optional(), cursor: Cursor, limit: Limit }) },
   responses: {
     200: json(
       'A page of audit entries',

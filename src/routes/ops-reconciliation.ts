@@ -8,7 +8,7 @@ import { audit } from '../services/ops/audit.js';
 import { discrepanciesCsv, listDiscrepancies, resolveDiscrepancy } from '../services/recon/discrepancies.js';
 import { getRun, listRuns, runReconciliation, runView } from '../services/recon/runs.js';
 import { Cursor, IdParam, IsoDateTime, Limit, NextCursor, opsMutation, opsOnce, opsProblems, opsRoute, ReasonBody } from './ops-common.js';
-import { Platform, problemContent } from './schemas.js';
+import { IntParam, Platform, problemContent, safeText } from './schemas.js';
 
 const RunRequest = z
   .object({
@@ -17,7 +17,7 @@ const RunRequest = z
     to: IsoDateTime.optional().openapi({ description: 'Window end (exclusive); now when absent. A voucher changed at the platform after `to` is not in its listing, so keep `to` at now unless you mean it.' }),
     noReviewAfterHours: z.number().int().min(1).max(24 * 90).optional().openapi({ description: `completed_no_review after this many hours (default ${DEFAULT_RECON_SETTINGS.noReviewAfterHours}).` }),
     expiringWithinDays: z.number().int().min(1).max(90).optional().openapi({ description: `voucher_expiring_unredeemed looks this many days ahead (default ${DEFAULT_RECON_SETTINGS.expiringWithinDays}).` }),
-    reason: z.string().trim().max(1000).optional().openapi({ description: 'Optional note for the audit log.' }),
+    reason: safeText(z.string().trim().max(1000), { tab: true }).optional().openapi({ description: 'Optional note for the audit log.' }),
   })
   .openapi('ReconciliationRunRequest');
 
@@ -101,7 +101,7 @@ const DiscrepancyQuery = z.object({
   kind: z.enum(DISCREPANCY_KINDS).optional(),
   platform: z.enum([...PLATFORM_IDS, 'prakerja']).optional(),
   status: z.enum(['open', 'resolved']).optional(),
-  runId: z.coerce.number().int().positive().optional(),
+  runId: IntParam(1, Number.MAX_SAFE_INTEGER).optional(),
   enrollmentId: z.string().uuid('must be a UUID').optional(),
   cursor: Cursor,
   limit: Limit,

@@ -3,7 +3,7 @@ import { requireCaller } from '../app/auth.js';
 import type { AppEnv } from '../app/context.js';
 import { validationHook } from '../app/errors.js';
 import { participantIncentive } from '../services/participant-incentive.js';
-import { authProblems, bearerSecurity, CardNumber, problemContent } from './schemas.js';
+import { authProblems, bearerSecurity, CardNumber, IntParam, problemContent } from './schemas.js';
 
 const opsOnly = requireCaller('ops');
 const ops = { tags: ['Operations'], security: bearerSecurity, middleware: [opsOnly] as [typeof opsOnly] };
@@ -24,7 +24,7 @@ const incentiveRoute = createRoute({
   summary: 'Why is this participant’s incentive (not) paid: every training, its blockers, and the incentive lines',
   request: {
     params: z.object({ cardNumber: CardNumber.openapi({ param: { name: 'cardNumber', in: 'path' } }) }),
-    query: z.object({ programYear: z.coerce.number().int().min(2020).max(2100).optional().openapi({ description: 'Defaults to the year of the first redemption.' }) }),
+    query: z.object({ programYear: IntParam(2020, 2100).optional().openapi({ description: 'Defaults to the year of the first redemption.' }) }),
   },
   responses: {
     200: {

@@ -4,9 +4,9 @@ import type { AppEnv } from '../app/context.js';
 import { validationHook } from '../app/errors.js';
 import { createVerificationUrl, recordVerificationReturn, useRedeemCode } from '../services/redeem-codes.js';
 import { idempotently } from './respond.js';
-import { authProblems, bearerSecurity, IdempotencyHeaders, problemContent } from './schemas.js';
+import { authProblems, bearerSecurity, Code, Email, IdempotencyHeaders, problemContent, Text, Url } from './schemas.js';
 
-const RedeemCode = z.string().trim().min(1, 'must not be empty').max(64).openapi({ example: 'RC-WEB-0001' });
+const RedeemCode = Code(64).openapi({ example: 'RC-WEB-0001' });
 const Sequence = z
   .number()
   .int()
@@ -58,7 +58,7 @@ const urlRoute = createRoute({
       content: {
         'application/json': {
           schema: z
-            .object({ redeemCode: RedeemCode, sequence: Sequence, redirectUri: z.string().url().max(2048), email: z.string().email().max(254) })
+            .object({ redeemCode: RedeemCode, sequence: Sequence, redirectUri: Url, email: Email })
             .openapi('VerificationUrlRequest'),
         },
       },
@@ -84,7 +84,7 @@ const returnRoute = createRoute({
   summary: 'Record that the participant came back with `state` after verification',
   security: bearerSecurity,
   middleware: [requireCaller('provider')] as const,
-  request: { body: { required: true, content: { 'application/json': { schema: z.object({ state: z.string().min(1).max(512) }) } } } },
+  request: { body: { required: true, content: { 'application/json': { schema: z.object({ state: Text(512) }) } } } },
   responses: {
     200: {
       description: 'Matched; repeated calls return the first return time',

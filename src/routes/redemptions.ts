@@ -4,21 +4,20 @@ import type { AppEnv } from '../app/context.js';
 import { validationHook } from '../app/errors.js';
 import { redeemVoucher } from '../services/redemption.js';
 import { idempotently } from './respond.js';
-import { authProblems, bearerSecurity, CardNumber, EnrollmentSchema, IdempotencyHeaders, Platform, problemContent } from './schemas.js';
+import { authProblems, bearerSecurity, CardNumber, Email, EnrollmentSchema, IdempotencyHeaders, Platform, problemContent, safeText } from './schemas.js';
 
 const RedemptionBody = z
   .object({
     voucherCode: z
       .string()
-      .trim()
       .min(1, 'must not be empty')
       .max(64)
       .regex(/^[A-Za-z0-9-]+$/, 'letters, digits and dashes only')
       .openapi({ example: 'TKPA1B2C3D4E' }),
     cardNumber: CardNumber,
     participant: z.object({
-      name: z.string().trim().min(1, 'must not be empty').max(200).openapi({ example: 'Siti Rahmawati' }),
-      email: z.string().trim().email().max(254).openapi({ example: 'siti@example.id' }),
+      name: safeText(z.string().trim().min(1, 'must not be empty').max(200)).openapi({ example: 'Siti Rahmawati' }),
+      email: Email.openapi({ example: 'siti@example.id' }),
     }),
     platform: Platform.optional().openapi({ description: 'The platform that sold the voucher; needed only when the code format is ambiguous.' }),
   })

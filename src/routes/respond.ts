@@ -21,12 +21,21 @@ export function sendAnswer(a: StoredAnswer): any {
  * called) and answers with the first result; the route's schema has already required the header.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function idempotently(c: Context<AppEnv>, body: unknown, status: number, work: () => Promise<unknown>, waitMs?: number): Promise<any> {
+export async function idempotently<T>(
+  c: Context<AppEnv>,
+  body: unknown,
+  status: number,
+  work: () => Promise<T>,
+  opts: { waitMs?: number; keep?: (result: T) => boolean } = {},
+): Promise<any> {
   const deps = c.var.deps;
   const answer = await once(
     deps.database.db,
-    { scope: providerId(c), route: `${c.req.method} ${c.req.path}`, key: c.req.header('idempotency-key')!, body, waitMs: waitMs ?? deps.config.idempotencyWaitMs },
-    async () => ({ status, body: await work() }),
+    { scope: providerId(c), route: `${c.req.method} ${c.req.path}`, key: c.req.header('idempotency-key')!, body, waitMs: opts.waitMs ?? deps.config.idempotencyWaitMs },
+    async () => {
+      const result = await work();
+      return { status, body: result, keep: opts.keep?.(result) };
+    },
   );
   return sendAnswer(answer);
 }

@@ -1,6 +1,46 @@
 import { z } from '@hono/zod-openapi';
 import { ENROLLMENT_STATES, PLATFORM_IDS } from '../domain/types.js';
 
+/**
+ * The one rule for text at the edge: control characters (U+0000–U+001F and U+007F; tab only
+ * where a field says so) and lone surrogates are refused, naming the field and the rule. Every
+ * other character, every letter and mark of any script, apostrophes and spaces, is kept.
+ */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL_BUT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Adds the text rule to a string schema (keeping its own checks and type). */
+export function safeText<T extends z.ZodString>(schema: T, opts: { tab?: boolean } = {}): T {
+  const control = opts.tab ? CONTROL_BUT_TAB : CONTROL;
+  return schema
+    .refine((s) => !control.test(s), { message: opts.tab ? 'must not contain control characters other than tab' : 'must not contain control characters', params: { rule: 'no_control_characters' } })
+    .refine((s) => !LONE_SURROGATE.test(s), { message: 'must be well-formed Unicode (no lone surrogates)', params: { rule: 'well_formed_unicode' } }) as T;
+}
+
+/** Free text of 1–max characters under the text rule. */
+export const Text = (max: number, opts: { tab?: boolean; min?: number } = {}) =>
+  safeText(z.string().min(opts.min ?? 1, 'must not be empty').max(max, `at most ${max} characters`), opts);
+
+/** An identifier typed or copied by a person (voucher, redeem code, certificate number): never trimmed or changed. */
+export const Code = (max: number) =>
+  z.string().min(1, 'must not be empty').max(max, `at most ${max} characters`).regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/, 'letters, digits and . _ / - only, starting with a letter or digit');
+
+/**
+ * An integer in a path or query: decimal digits only (no sign, spaces, hex or exponent, which a
+ * lenient Number() would take), then range-checked.
+ */
+export const IntParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,14})$/, 'must be a decimal integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .openapi({ type: 'integer', minimum: min, maximum: max });
+
+export const Email = safeText(z.string().max(254).email('must be an e-mail address'));
+export const Url = safeText(z.string().max(2048).url('must be a URL'));
+
 export const ProblemSchema = z
   .object({
     type: z.string(),
@@ -17,10 +57,7 @@ export const ProblemSchema = z
 export const problemContent = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
 
 export const IdempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string({ error: 'Idempotency-Key header is required' })
-    .min(1)
-    .max(255)
+  'idempotency-key': safeText(z.string({ error: 'Idempotency-Key header is required' }).min(1).max(255))
     .openapi({ description: 'Unique per logical request; a retry with the same key and body replays the first answer.', example: '6f1c1e9a-redeem-TKPA1B2C3D4E' }),
 });
 
@@ -34,9 +71,9 @@ export const Platform = z.enum(PLATFORM_IDS).openapi('Platform');
 
 export const CertificateSchema = z
   .object({
-    number: z.string().trim().min(1).max(100),
+    number: Code(100),
     issuedAt: z.string().datetime({ offset: true, message: 'must be an ISO-8601 date-time' }),
-    url: z.string().url().max(2048),
+    url: Url,
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
   })
   .openapi('Certificate');

@@ -5,6 +5,8 @@ import type { EnrollmentRow, NewEvent } from '../db/enrollment-store.js';
 import { enrollmentEvents, enrollments } from '../db/schema.js';
 import { checkCompletion } from '../domain/completion.js';
 import { deriveState, dueDeliveries } from '../domain/enrollment-facts.js';
+import { ruleOf } from '../app/errors.js';
+import { maskDigitRuns } from '../lib/mask.js';
 import type { FieldError, Problem } from '../lib/problem.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
 import { asFacts, completionPatch, existingCompletion, type CompletionInput } from './completion.js';
@@ -21,20 +23,27 @@ function itemProblem(index: number, enrollmentId: string | null, status: number,
   return { index, enrollmentId, status: 'problem', problem: { status, code, title, errors } };
 }
 
+type BatchItem = CompletionInput & { enrollmentId: string };
+
+export interface ParsedBatch {
+  /** Answers already decided (invalid or duplicated items), by index; the rest are filled in by applying. */
+  results: BatchItemResult[];
+  valid: Array<{ index: number; item: BatchItem }>;
+}
+
 /**
- * Up to 10,000 completions in one call. Each item is validated on its own, so one bad row never
- * sinks the rest; the valid ones are applied with a handful of set-based statements (one read of
- * all rows, one UPDATE … FROM jsonb_to_recordset, bulk inserts of events and outbox rows).
+ * Validates each item on its own, so one bad row never sinks the rest. Separate from applying
+ * so that a batch with no valid item at all is refused as a whole, before anything is written.
  */
-export async function applyCompletionBatch(deps: AppDeps, providerId: string, rawItems: unknown[], itemSchema: z.ZodType<CompletionInput & { enrollmentId: string }>) {
+export function parseBatchItems(rawItems: unknown[], itemSchema: z.ZodType<BatchItem>): ParsedBatch {
   const results: BatchItemResult[] = new Array(rawItems.length);
-  const valid: Array<{ index: number; item: CompletionInput & { enrollmentId: string } }> = [];
+  const valid: ParsedBatch['valid'] = [];
   const seen = new Set<string>();
   rawItems.forEach((raw, index) => {
     const parsed = itemSchema.safeParse(raw);
     if (!parsed.success) {
       const id = typeof (raw as { enrollmentId?: unknown })?.enrollmentId === 'string' ? (raw as { enrollmentId: string }).enrollmentId : null;
-      results[index] = itemProblem(index, id, 400, 'validation_failed', 'Invalid item', parsed.error.issues.map((i) => ({ field: ['items', index, ...i.path].join('.'), rule: i.code, message: i.message })));
+      results[index] = itemProblem(index, id, 400, 'validation_failed', 'Invalid item', parsed.error.issues.map((i) => ({ field: ['items', index, ...i.path].join('.'), rule: ruleOf(i), message: maskDigitRuns(i.message) })));
     } else if (seen.has(parsed.data.enrollmentId)) {
       results[index] = itemProblem(index, parsed.data.enrollmentId, 409, 'duplicate_in_batch', 'Enrollment appears twice in the batch', [{ field: `items.${index}.enrollmentId`, rule: 'unique_in_batch', message: 'already earlier in this batch' }]);
     } else {
@@ -42,7 +51,15 @@ export async function applyCompletionBatch(deps: AppDeps, providerId: string, ra
       valid.push({ index, item: parsed.data });
     }
   });
+  return { results, valid };
+}
 
+/**
+ * Up to 10,000 completions in one call, parsed by parseBatchItems: the valid ones are applied
+ * with a handful of set-based statements (one read of all rows, one UPDATE … FROM
+ * jsonb_to_recordset, bulk inserts of events and outbox rows).
+ */
+export async function applyCompletionBatch(deps: AppDeps, providerId: string, { results, valid }: ParsedBatch) {
   const now = deps.now();
   await deps.database.db.transaction(async (tx) => {
     const rows = new Map<string, EnrollmentRow>();
@@ -91,5 +108,5 @@ export async function applyCompletionBatch(deps: AppDeps, providerId: string, ra
   });
 
   const count = (s: string) => results.filter((r) => r.status === s).length;
-  return { summary: { total: rawItems.length, applied: count('applied'), unchanged: count('unchanged'), problems: count('problem') }, items: results };
+  return { summary: { total: results.length, applied: count('applied'), unchanged: count('unchanged'), problems: count('problem') }, items: results };
 }

@@ -111,23 +111,25 @@ describe('POST /v1/redemptions — refused before the voucher is consumed', () =
 });
 
 describe('POST /v1/redemptions — exactly once', () => {
-  it('50 concurrent attempts on one voucher: one 201, 49 × 409 (in progress, or naming the enrollment that exists), one platform redeem', async () => {
+  it('100 concurrent attempts on one voucher: one 201, 99 × 409 naming it, and one voucher read, one participant lookup and one redeem at the partners', async () => {
     w.sandbox.platforms.tokopedia.addVoucher(simVoucher({ code: 'TKPRACE00001', buyerName: 'Siti Rahmawati' }));
+    // Every request that leaves the gateway, as the network sees it.
+    const sent: string[] = [];
+    const listen = ({ request }: { request: Request }) => void sent.push(`${request.method} ${new URL(request.url).pathname}`);
+    w.server.events.on('request:start', listen);
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => w.post('/v1/redemptions', { ...siti, voucherCode: 'TKPRACE00001' }).then(async (r) => ({ status: r.status, body: await r.json() }))),
+      Array.from({ length: 100 }, () => w.post('/v1/redemptions', { ...siti, voucherCode: 'TKPRACE00001' }).then(async (r) => ({ status: r.status, body: await r.json() }))),
     );
     const created = results.filter((r) => r.status === 201);
     const conflicts = results.filter((r) => r.status === 409);
     expect(created).toHaveLength(1);
-    expect(conflicts).toHaveLength(49);
-    // While the winner is still at the platform there is no enrollment to name: a loser is told to retry.
-    for (const c of conflicts) {
-      if (c.body.code === 'redemption_in_progress') expect(c.body.enrollmentId).toBeUndefined();
-      else expect(c.body).toMatchObject({ code: 'voucher_already_redeemed', enrollmentId: created[0].body.id });
-    }
-    expect(w.sandbox.platforms.tokopedia.received.filter((r) => r.path.endsWith('TKPRACE00001/redeem'))).toHaveLength(1);
-    const late = await w.post('/v1/redemptions', { ...siti, voucherCode: 'TKPRACE00001' });
-    expect(await late.json()).toMatchObject({ code: 'voucher_already_redeemed', enrollmentId: created[0].body.id });
+    expect(conflicts).toHaveLength(99);
+    // Losers wait for the winner in this process, then find its enrollment: they never name one that does not exist.
+    for (const c of conflicts) expect(c.body).toMatchObject({ code: 'voucher_already_redeemed', enrollmentId: created[0].body.id });
+    w.server.events.removeListener('request:start', listen);
+    expect(sent.filter((r) => r.startsWith('GET') && r.endsWith('/vouchers/TKPRACE00001'))).toHaveLength(1);
+    expect(sent.filter((r) => r.endsWith('/vouchers/TKPRACE00001/redeem'))).toHaveLength(1);
+    expect(sent.filter((r) => r.endsWith('/participant/lookup'))).toHaveLength(1);
   });
 
   it('replays the first answer for the same Idempotency-Key and body; refuses the key with another body', async () => {

@@ -12,7 +12,6 @@ import type { EnrollmentState } from '../../src/domain/types.js';
 import { decodeIdCursor, idCursor } from '../../src/lib/cursor.js';
 import { ProblemError } from '../../src/lib/problem.js';
 import { derivedCircuit } from '../../src/services/ops/platform-health.js';
-import { csvLine } from '../../src/services/recon/discrepancies.js';
 import { pages } from '../../src/services/recon/stage.js';
 
 const { none, inFlight, delivered } = DELIVERY;
@@ -82,10 +81,6 @@ describe('helpers', () => {
         expect((e as ProblemError).problem).toMatchObject({ status: 400, errors: [{ field: 'query:cursor' }] });
       }
     }
-  });
-
-  it('CSV quotes commas, quotes and line breaks (RFC 4180)', () => {
-    expect(csvLine(['a', 1, null, 'x,y', 'say "hi"', 'two\nlines', { k: 'v' }])).toBe('a,1,,"x,y","say ""hi""","two\nlines","{""k"":""v""}"\r\n');
   });
 
   it('a derived circuit opens after enough failures with no success since', () => {

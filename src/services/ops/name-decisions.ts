@@ -3,7 +3,7 @@ import type { AppDeps } from '../../app/context.js';
 import { auditLog, enrollments } from '../../db/schema.js';
 import { problems, ProblemError } from '../../lib/problem.js';
 import { decidingPair } from '../../domain/name-check.js';
-import { csvLine } from '../recon/discrepancies.js';
+import { csvLines } from '../../lib/csv.js';
 import { audit } from './audit.js';
 
 /**
@@ -124,5 +124,5 @@ export async function listNameDecisions(deps: Pick<AppDeps, 'database'>): Promis
 const CSV_COLUMNS = ['a', 'b', 'same', 'phenomenon', 'operatorDecision', 'operator', 'reason', 'at', 'enrollmentId', 'providerName', 'platformName', 'prakerjaName', 'score', 'gatewayDecision'] as const;
 
 export function nameDecisionsCsv(rows: readonly NameDecisionRow[]): string {
-  return csvLine([...CSV_COLUMNS]) + rows.map((r) => csvLine(CSV_COLUMNS.map((c) => r[c]))).join('');
+  return csvLines([[...CSV_COLUMNS], ...rows.map((r) => CSV_COLUMNS.map((c) => r[c]))]);
 }

@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.js';
 import { discrepancies } from '../../db/schema.js';
 import { decodeIdCursor, idCursor } from '../../lib/cursor.js';
 import { maskCardNumber, maskDigitRuns } from '../../lib/mask.js';
+import { csvLines } from '../../lib/csv.js';
 import { problems, ProblemError } from '../../lib/problem.js';
 import { audit } from '../ops/audit.js';
 
@@ -63,14 +64,6 @@ export async function listDiscrepancies(deps: Pick<AppDeps, 'database'>, f: Disc
 
 const CSV_COLUMNS = ['id', 'runId', 'kind', 'platform', 'subject', 'voucherCode', 'enrollmentId', 'outboxId', 'cardNumber', 'status', 'resolution', 'resolvedBy', 'resolvedAt', 'createdAt', 'details'] as const;
 
-/** RFC 4180: quote a field when it holds a comma, quote or line break; double the quotes. */
-function csvField(v: unknown): string {
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export const csvLine = (values: unknown[]) => `${values.map(csvField).join(',')}\r\n`;
-
 /**
  * The whole filtered set as CSV, read from the database a page at a time as the client reads the
  * response, so an export of every finding does not sit in memory.
@@ -83,12 +76,12 @@ export function discrepanciesCsv(deps: Pick<AppDeps, 'database'>, f: Discrepancy
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(enc.encode(csvLine([...CSV_COLUMNS])));
+        controller.enqueue(enc.encode(csvLines([[...CSV_COLUMNS]])));
       }
       const rows = await page(deps.database.db, f, after, q.pageSize ?? 1000);
       if (rows.length === 0) return controller.close();
       after = rows[rows.length - 1].id;
-      controller.enqueue(enc.encode(rows.map((r) => discrepancyView(r)).map((v) => csvLine(CSV_COLUMNS.map((c) => v[c]))).join('')));
+      controller.enqueue(enc.encode(csvLines(rows.map((r) => discrepancyView(r)).map((v) => CSV_COLUMNS.map((c) => v[c])))));
     },
   });
 }
