@@ -409,10 +409,10 @@ export const discrepancies = pgTable(
 /* ------------------------------------------------------------ provider webhooks (issue 13) ---------- */
 
 /**
- * A provider's webhook endpoint. The signing secret is kept as issued (`whsec_<base64>`): there is
- * no encryption-at-rest helper in the gateway yet (see README, "Receive events"). During a
- * rotation the previous secret keeps signing until `previous_secret_until`, so receivers can
- * switch without losing a delivery.
+ * A provider's webhook endpoint. Its signing secret (`whsec_<base64>`) is sealed with SECRETS_KEY
+ * (AES-GCM, lib/secrets.ts, bound to the endpoint's id); the provider sees it once, at creation or
+ * rotation. During a rotation the previous secret keeps signing until `previous_secret_until`, so
+ * receivers can switch without losing a delivery.
  */
 export const webhookEndpoints = pgTable(
   'webhook_endpoints',

@@ -15,6 +15,9 @@ import {
   sendTestPing,
   updateEndpoint,
 } from '../services/webhook-endpoints.js';
+import type { Context } from 'hono';
+import { ProblemError } from '../lib/problem.js';
+import { once } from '../services/idempotency.js';
 import { idempotently } from './respond.js';
 import { authProblems, bearerSecurity, IdempotencyHeaders, IntParam, problemContent, Text, Url } from './schemas.js';
 
@@ -80,6 +83,27 @@ const Delivery = z
   })
   .openapi('WebhookDelivery');
 
+/**
+ * Creation and rotation answer with the signing secret, once: the stored idempotent answer keeps
+ * everything but the secret, so no secret lands in the database in clear, and a replay of the
+ * same Idempotency-Key is a 409 instead of the secret again.
+ */
+async function secretShownOnce<T extends { secret: string }>(c: Context<AppEnv>, body: unknown, status: number, work: () => Promise<T>): Promise<T> {
+  const deps = c.var.deps;
+  let fresh: T | undefined;
+  await once(deps.database.db, { scope: providerId(c), route: `${c.req.method} ${c.req.path}`, key: c.req.header('idempotency-key')!, body, waitMs: deps.config.idempotencyWaitMs }, async () => {
+    fresh = await work();
+    const { secret: _shownOnce, ...kept } = fresh;
+    return { status, body: kept };
+  });
+  if (!fresh) {
+    throw new ProblemError(409, 'secret_shown_once', 'This request already answered with a signing secret', {
+      detail: 'A signing secret is shown once, in the first answer. If it was lost, rotate the secret with a new Idempotency-Key.',
+    });
+  }
+  return fresh;
+}
+
 const createRouteDef = createRoute({
   ...common,
   method: 'post',
@@ -88,7 +112,12 @@ const createRouteDef = createRoute({
   summary: 'Add a webhook endpoint; its signing secret is in this answer only',
   description: 'Events are signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`); verify them with any Standard Webhooks library and the secret.',
   request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: EndpointBody } } } },
-  responses: { 201: json('The endpoint, with its secret', WithSecret), 400: problemContent('Invalid request; errors[] names each field'), ...authProblems },
+  responses: {
+    201: json('The endpoint, with its secret', WithSecret),
+    400: problemContent('Invalid request; errors[] names each field'),
+    ...authProblems,
+    409: problemContent('This Idempotency-Key already created the endpoint (its secret is shown once)'),
+  },
 });
 const listRoute = createRoute({ ...common, method: 'get', path: '/v1/webhook-endpoints', operationId: 'listWebhookEndpoints', summary: 'Your webhook endpoints', responses: { 200: json('Endpoints', z.object({ items: z.array(Endpoint) })), ...authProblems } });
 const getRoute = createRoute({
@@ -135,7 +164,7 @@ const rotateRoute = createRoute({
   summary: 'A new signing secret; the old one keeps signing beside it for the overlap (24 h by default)',
   description: 'During the overlap each delivery carries two signatures in `webhook-signature` (space-separated), so a receiver with either secret verifies it.',
   request: { params: IdParam, headers: IdempotencyHeaders, body: { required: false, content: { 'application/json': { schema: RotateBody } } } },
-  responses: { 200: json('The endpoint, with its new secret', WithSecret), 400: problemContent('Invalid request'), ...authProblems, 404: notYours },
+  responses: { 200: json('The endpoint, with its new secret', WithSecret), 400: problemContent('Invalid request'), ...authProblems, 404: notYours, 409: problemContent('This Idempotency-Key already rotated the secret (shown once)') },
 });
 const testRoute = createRoute({
   ...common,
@@ -202,7 +231,7 @@ const eventsRoute = createRoute({
 export const webhookEndpointRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(createRouteDef, async (c) => {
     const body = c.req.valid('json');
-    return idempotently(c, body, 201, () => createEndpoint(c.var.deps, providerId(c), body));
+    return c.json(await secretShownOnce(c, body, 201, () => createEndpoint(c.var.deps, providerId(c), body)), 201);
   })
   .openapi(listRoute, async (c) => c.json(await listEndpoints(c.var.deps, providerId(c)), 200))
   .openapi(getRoute, async (c) => c.json(await getEndpoint(c.var.deps, providerId(c), c.req.valid('param').id), 200))
@@ -214,7 +243,8 @@ export const webhookEndpointRoutes = new OpenAPIHono<AppEnv>({ defaultHook: vali
   .openapi(deleteRoute, async (c) => idempotently(c, {}, 200, () => deleteEndpoint(c.var.deps, providerId(c), c.req.valid('param').id)))
   .openapi(rotateRoute, async (c) => {
     const body = (c.req.header('content-type') ? c.req.valid('json') : undefined) ?? {};
-    return idempotently(c, body, 200, () => rotateSecret(c.var.deps, providerId(c), c.req.valid('param').id, body.overlapSeconds === undefined ? undefined : body.overlapSeconds * 1000));
+    const overlapMs = body.overlapSeconds === undefined ? undefined : body.overlapSeconds * 1000;
+    return c.json(await secretShownOnce(c, body, 200, () => rotateSecret(c.var.deps, providerId(c), c.req.valid('param').id, overlapMs)), 200);
   })
   .openapi(testRoute, async (c) => idempotently(c, {}, 202, () => sendTestPing(c.var.deps, providerId(c), c.req.valid('param').id)))
   .openapi(deliveriesRoute, async (c) => c.json(await listDeliveries(c.var.deps, providerId(c), c.req.valid('param').id, c.req.valid('query')), 200))

@@ -58,14 +58,18 @@ async function owned(db: Db | Tx, providerId: string, id: string, lock = false):
   return row;
 }
 
-type Deps = Pick<AppDeps, 'database' | 'now'> & { webhooks?: AppDeps['webhooks'] };
+type Deps = Pick<AppDeps, 'database' | 'now' | 'secrets'> & { webhooks?: AppDeps['webhooks'] };
+
+/** The additional data of an endpoint's sealed secrets: a sealed value copied onto another endpoint's row does not open. */
+export const webhookSecretContext = (endpointId: string) => `webhook_endpoint:${endpointId}:secret`;
 
 export async function createEndpoint(deps: Deps, providerId: string, input: { url: string; description?: string; eventTypes?: ProviderEventType[] }) {
   checkEndpointUrl(input.url, deps.webhooks?.allowLoopbackHttp ?? false);
   const secret = newWebhookSecret();
+  const id = `ep_${crypto.randomUUID().replace(/-/g, '')}`;
   const [row] = await deps.database.db
     .insert(webhookEndpoints)
-    .values({ id: `ep_${crypto.randomUUID().replace(/-/g, '')}`, providerId, url: input.url, description: input.description ?? null, eventTypes: [...new Set(input.eventTypes ?? [])], secret })
+    .values({ id, providerId, url: input.url, description: input.description ?? null, eventTypes: [...new Set(input.eventTypes ?? [])], secret: await deps.secrets.seal(secret, webhookSecretContext(id)) })
     .returning();
   return { ...endpointView(row, deps.now()), secret };
 }
@@ -123,16 +127,18 @@ export async function rotateSecret(deps: Deps, providerId: string, id: string, o
     const secret = newWebhookSecret();
     const [row] = await tx
       .update(webhookEndpoints)
-      .set({ secret, previousSecret: overlapMs > 0 ? before.secret : null, previousSecretUntil: overlapMs > 0 ? new Date(deps.now().getTime() + overlapMs) : null, updatedAt: sql`now()` })
+      // The previous secret stays sealed as it was: only the delivery ever opens it.
+      .set({ secret: await deps.secrets.seal(secret, webhookSecretContext(id)), previousSecret: overlapMs > 0 ? before.secret : null, previousSecretUntil: overlapMs > 0 ? new Date(deps.now().getTime() + overlapMs) : null, updatedAt: sql`now()` })
       .where(eq(webhookEndpoints.id, id))
       .returning();
     return { ...endpointView(row, deps.now()), secret };
   });
 }
 
-/** The secrets that sign a delivery now: the current one, and the previous one during a rotation's overlap. */
-export function signingSecrets(e: Pick<WebhookEndpointRow, 'secret' | 'previousSecret' | 'previousSecretUntil'>, now: Date): string[] {
-  return e.previousSecret && e.previousSecretUntil && e.previousSecretUntil > now ? [e.secret, e.previousSecret] : [e.secret];
+/** The secrets that sign a delivery now, opened: the current one, and the previous one during a rotation's overlap. */
+export async function signingSecrets(deps: Pick<AppDeps, 'secrets'>, e: Pick<WebhookEndpointRow, 'id' | 'secret' | 'previousSecret' | 'previousSecretUntil'>, now: Date): Promise<string[]> {
+  const sealed = e.previousSecret && e.previousSecretUntil && e.previousSecretUntil > now ? [e.secret, e.previousSecret] : [e.secret];
+  return Promise.all(sealed.map((s) => deps.secrets.open(s, webhookSecretContext(e.id))));
 }
 
 /** POST …/test: a `ping` through the outbox, like every other delivery (retries, breaker, history). */

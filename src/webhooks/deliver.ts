@@ -50,7 +50,7 @@ export async function deliverWebhook(deps: AppDeps, row: OutboxRow): Promise<Del
 
   const p = row.payload as WebhookPayload;
   const now = deps.now();
-  const headers = await webhookHeaders(signingSecrets(ep, now), p.eventId, p.body, now);
+  const headers = await webhookHeaders(await signingSecrets(deps, ep, now), p.eventId, p.body, now);
   const send = deps.webhooks?.fetch ?? fetch;
   let res: Response;
   try {

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { http, passthrough } from 'msw';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, incentiveEvents, outbox, webhookEndpoints } from '../../src/db/schema.js';
+import { auditLog, idempotencyKeys, incentiveEvents, outbox, webhookEndpoints } from '../../src/db/schema.js';
 import { DEMO_PROVIDERS } from '../../src/sandbox/demo-data.js';
 import { opsClient } from '../support/ops.js';
 import { simVoucher } from '../support/sim-data.js';
@@ -250,6 +250,17 @@ describe('endpoint management', () => {
     expect(unknownType.status).toBe(400);
 
     const ep = await createEndpoint('/managed', { eventTypes: ['certificate.rejected'] });
+    // The secret is sealed at rest and kept out of the stored idempotent answer; a replay is a 409, not the secret again.
+    const [stored] = await w.deps.database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, ep.id));
+    expect(stored.secret).not.toContain(ep.secret.slice('whsec_'.length));
+    const answers = await w.deps.database.db.select({ body: idempotencyKeys.responseBody }).from(idempotencyKeys);
+    expect(answers.filter((r) => r.body?.includes(ep.secret.slice('whsec_'.length)))).toEqual([]);
+    const key = crypto.randomUUID();
+    const first = await w.post('/v1/webhook-endpoints', { url: rx.url('/twice') }, { key });
+    expect(first.status).toBe(201);
+    const again = await w.post('/v1/webhook-endpoints', { url: rx.url('/twice') }, { key });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ code: 'secret_shown_once' });
     const got = await (await w.get(`/v1/webhook-endpoints/${ep.id}`)).json();
     expect(got).not.toHaveProperty('secret');
     expect(JSON.stringify(await (await w.get('/v1/webhook-endpoints')).json())).not.toContain(ep.secret);
