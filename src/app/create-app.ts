@@ -21,7 +21,7 @@ import { taskRoutes } from '../routes/tasks.js';
 import { redeemCodeRoutes } from '../routes/redeem-codes.js';
 import { redemptionRoutes } from '../routes/redemptions.js';
 import { voucherRoutes } from '../routes/vouchers.js';
-import { webhookEndpointRoutes } from '../routes/webhook-endpoints.js';
+import { registerEventWebhooks, webhookEndpointRoutes } from '../routes/webhook-endpoints.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { onError, validationHook } from './errors.js';
 import { notFoundHandler } from './not-found.js';
@@ -115,6 +115,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
     opsWebhookRoutes,
   ];
   for (const routes of resources) app.route('/', routes);
+  registerEventWebhooks(app.openAPIRegistry);
   app.route('/', problemRoutes);
 
   app.doc31('/openapi.json', OPENAPI_INFO);

@@ -45,6 +45,8 @@ export async function nodeRuntime(opts: { env: Env; database: Database; logger: 
     maxBodyBytes: env.MAX_BODY_BYTES,
     nameThresholds: { match: env.NAME_MATCH_THRESHOLD, review: env.NAME_REVIEW_THRESHOLD },
   });
+  // A developer's receiver on this machine may be plain http in the sandbox; in production only https.
+  if (env.SANDBOX) deps.webhooks = { ...deps.webhooks, allowLoopbackHttp: true };
   return { deps, sandboxKeys: keys };
 }
 

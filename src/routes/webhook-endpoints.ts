@@ -255,21 +255,25 @@ export const webhookEndpointRoutes = new OpenAPIHono<AppEnv>({ defaultHook: vali
   .openapi(eventsRoute, async (c) => c.json(await listEvents(c.var.deps, providerId(c), c.req.valid('query')), 200));
 
 // The OpenAPI 3.1 `webhooks` section: one entry per event type, with its schema and the three
-// Standard Webhooks headers, so the events are documented where the routes are.
+// Standard Webhooks headers. Registered on the app itself (createApp calls this): a sub-app's
+// webhooks get a path prefix when mounted, and the entries are named by event type alone.
 const WebhookHeaders = z.object({
   'webhook-id': z.string().openapi({ description: 'The event id; the same on every retry. Deduplicate on it.' }),
   'webhook-timestamp': z.string().openapi({ description: 'Unix seconds of this attempt; refuse ones more than 5 minutes off.' }),
   'webhook-signature': z.string().openapi({ description: 'Space-separated `v1,<base64 HMAC-SHA256 of id.timestamp.body>`; two during a secret rotation.' }),
 });
-for (const type of PROVIDER_EVENT_TYPES) {
-  webhookEndpointRoutes.openAPIRegistry.registerWebhook({
-    method: 'post',
-    path: type,
-    operationId: `event_${type.replace(/\./g, '_')}`,
-    tags: ['Webhooks and events'],
-    summary: type,
-    description: EVENT_DESCRIPTIONS[type],
-    request: { headers: WebhookHeaders, body: { required: true, content: { 'application/json': { schema: EVENT_SCHEMAS[type] } } } },
-    responses: { 200: { description: 'Any 2xx acknowledges. 410 disables the endpoint; other answers are retried (5xx, 408, 429, timeouts) or final (other 4xx).' } },
-  });
+
+export function registerEventWebhooks(registry: OpenAPIHono<AppEnv>['openAPIRegistry']): void {
+  for (const type of PROVIDER_EVENT_TYPES) {
+    registry.registerWebhook({
+      method: 'post',
+      path: type,
+      operationId: `event_${type.replace(/\./g, '_')}`,
+      tags: ['Webhooks and events'],
+      summary: type,
+      description: EVENT_DESCRIPTIONS[type],
+      request: { headers: WebhookHeaders, body: { required: true, content: { 'application/json': { schema: EVENT_SCHEMAS[type] } } } },
+      responses: { 200: { description: 'Any 2xx acknowledges. 410 disables the endpoint; other answers are retried (5xx, 408, 429, timeouts) or final (other 4xx).' } },
+    });
+  }
 }
