@@ -54,7 +54,8 @@ async function main(): Promise<Stop> {
   const stopHousekeeping = startHousekeeping(database.db, logger);
   if (env.SANDBOX) {
     const token = await deps.tokens.issue({ kind: 'provider', providerId: DEMO_PROVIDERS[0].id }, 30 * 86_400);
-    const body = JSON.stringify({ voucherCode: 'TKPA1B2C3D4E', cardNumber: '5201123456780001', participant: { name: 'Siti Rahmawati', email: 'siti.r@example.id' } });
+    // Not a voucher of the README's tour, so running this first does not spoil its step 1.
+    const body = JSON.stringify({ voucherCode: 'TKPX5Y6Z7A8B', cardNumber: '3273011122330005', participant: { name: 'Dewi Sartika Putri', email: 'dewi.s@example.id' } });
     process.stdout.write(
       [
         '',
