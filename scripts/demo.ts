@@ -2,6 +2,8 @@
  * `npm run demo`: the whole flow on a throwaway sandbox, printed step by step — redeem, attend,
  * complete, the participant reviews on the platform (its callback reaches the gateway), the
  * certificate goes to prakerja.go.id, which accepts it and schedules the incentive.
+ * `npm run demo -- --platform <id>` walks that platform (any registered one; the first by default)
+ * with its first demo voucher.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,24 @@ import { createLogger } from '../src/lib/logger.js';
 import { openDatabase } from '../src/node/database.js';
 import { assembleGateway } from '../src/node/gateway.js';
 import { createOutboundFetch } from '../src/node/outbound.js';
-import { DEMO_PROVIDERS } from '../src/sandbox/demo-data.js';
+import { parseArgs } from 'node:util';
+import { PLATFORM_IDS, PLATFORMS } from '../adapters/registry.js';
+import { DEMO_PARTICIPANTS, DEMO_PROVIDERS } from '../src/sandbox/demo-data.js';
+
+const { values: args } = parseArgs({ options: { platform: { type: 'string', default: PLATFORM_IDS[0] } } });
+const platform = PLATFORMS.find((d) => d.id === args.platform);
+if (!platform) {
+  process.stderr.write(`unknown platform ${args.platform}; one of: ${PLATFORM_IDS.join(', ')}\n`);
+  process.exit(2);
+}
+// The platform's first live demo voucher bought by a registered participant with the demo provider's course.
+const voucher = platform.demoVouchers?.find((v) => v.expiresInDays > 0 && v.providerId === DEMO_PROVIDERS[0].id && DEMO_PARTICIPANTS.some((p) => p.cardNumber === v.cardNumber && p.status === 'active'));
+if (!voucher) {
+  process.stderr.write(`${platform.id} has no demo voucher to walk\n`);
+  process.exit(2);
+}
+const participant = DEMO_PARTICIPANTS.find((p) => p.cardNumber === voucher.cardNumber)!;
+const masked = `${voucher.cardNumber.slice(0, 4)}…${voucher.cardNumber.slice(-4)}`;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'prakerja-demo-'));
 const port = 3900 + Math.floor(Math.random() * 90);
@@ -54,9 +73,9 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
 const deliveries = (e: Record<string, any>) => e.deliveries.map((d: any) => `${d.kind} → ${d.destination}: ${d.status} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'})`);
 
 try {
-  const redeemed = await call('POST', '/v1/redemptions', { voucherCode: 'TKPA1B2C3D4E', cardNumber: '5201123456780001', participant: { name: 'Siti Rahmawati', email: 'siti.r@example.id' } });
+  const redeemed = await call('POST', '/v1/redemptions', { platform: platform.id, voucherCode: voucher.code, cardNumber: voucher.cardNumber, participant: { name: participant.name, email: voucher.buyerEmail } });
   const id = redeemed.id as string;
-  say('Provider redeems Tokopedia voucher TKPA1B2C3D4E for card 5201…0001', [`enrollment ${id}: ${redeemed.state}`, `name check: ${redeemed.nameCheck.decision} (${redeemed.nameCheck.score})`]);
+  say(`Provider redeems ${platform.displayName} voucher ${voucher.code} for card ${masked}`, [`enrollment ${id}: ${redeemed.state}`, `name check: ${redeemed.nameCheck.decision} (${redeemed.nameCheck.score})`]);
 
   await call('POST', `/v1/enrollments/${id}/progress`, { sequence: 1, attendedAt: new Date().toISOString() });
   const now = new Date(Date.now() + 1000).toISOString();
@@ -72,14 +91,18 @@ try {
     const e = await call('GET', `/v1/enrollments/${id}`);
     return e.deliveries.length >= 3 && e.deliveries.every((d: any) => d.status === 'delivered') ? e : undefined;
   });
-  say('The outbox tells Tokopedia and prakerja.go.id', deliveries(sent));
+  say(`The outbox tells ${platform.displayName} and prakerja.go.id`, deliveries(sent));
 
-  const review = await fetch(`${base}/sandbox/tokopedia/_sandbox/emit`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'review.submitted', voucherCode: 'TKPA1B2C3D4E', rating: 5, review: 'Materinya jelas dan praktis', reviewedAt: new Date().toISOString() }),
-  });
-  say('The participant rates and reviews the training on Tokopedia; Tokopedia calls the gateway back (signed webhook)', [`callback answered HTTP ${((await review.json()) as any).gatewayStatus}`]);
+  const emit = async (event: Record<string, unknown>) => {
+    const res = await fetch(`${base}/sandbox/${platform.id}/_sandbox/emit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    return { ok: res.ok, gatewayStatus: res.ok ? ((await res.json()) as any).gatewayStatus : res.status };
+  };
+  const review = await emit({ kind: 'review.submitted', voucherCode: voucher.code, rating: 5, review: 'Materinya jelas dan praktis', reviewedAt: new Date().toISOString() });
+  say(`The participant rates and reviews the training on ${platform.displayName}; it calls the gateway back (signed callback)`, [`callback answered HTTP ${review.gatewayStatus}`]);
+  if (platform.capabilities.gradeAcceptance) {
+    const accepted = await emit({ kind: 'completion.accepted', voucherCode: voucher.code, at: new Date().toISOString() });
+    say(`${platform.displayName} accepts the reported grade (its definition asks for that before the certificate)`, [`callback answered HTTP ${accepted.gatewayStatus}`]);
+  }
 
   const reported = await until('the certificate report', async () => {
     const e = await call('GET', `/v1/enrollments/${id}`);
@@ -88,7 +111,7 @@ try {
   say('The certificate goes to prakerja.go.id, which accepts the completion', [`state: ${reported.state}`, `prakerja accepted at ${reported.prakerja.acceptedAt}`, ...deliveries(reported)]);
 
   const incentive = await until('the incentive', async () => {
-    const s = await call('GET', '/v1/ops/participants/5201123456780001/incentive', undefined, ops);
+    const s = await call('GET', `/v1/ops/participants/${voucher.cardNumber}/incentive`, undefined, ops);
     return s.incentive.lines.some((l: any) => l.status === 'scheduled') ? s : undefined;
   });
   say(`Operator view of the participant's incentive (program year ${incentive.programYear})`, [

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../src/app/create-app.js';
+import type { PlatformDefinition } from '../../src/contract/platform.js';
 import { Dispatcher } from '../../src/outbox/dispatcher.js';
 import { buildDeps } from '../../src/deps.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -30,22 +31,23 @@ export interface World {
  * seeded with the demo world behind msw (so adapters do real HTTP, signing and parsing), and
  * the app called in-process.
  */
-export function useWorld(target: DbTarget = DB_TARGET): World {
+export function useWorld(target: DbTarget = DB_TARGET, opts: { platforms?: readonly PlatformDefinition[] } = {}): World {
   const world = {} as World;
   let drop: () => Promise<void>;
   beforeAll(async () => {
     const database = await freshDatabase(target);
     drop = database.drop;
-    const keys = await sandboxKeys();
+    const keys = await sandboxKeys(opts.platforms);
     let app: ReturnType<typeof createApp> | undefined;
     // The simulators call the gateway back in-process; the app is built just below.
-    const sandbox = await createSandbox(keys, { gateway: { baseUrl: 'http://gateway.test', fetch: async (r) => app!.fetch(r) }, taskSettlePolls: 1 });
+    const sandbox = await createSandbox(keys, { gateway: { baseUrl: 'http://gateway.test', fetch: async (r) => app!.fetch(r) }, taskSettlePolls: 1, definitions: opts.platforms });
     seedSimulators(sandbox);
     await seedCatalogue(database.db);
     const server = mockNetwork(forwardTo(SANDBOX_BASE, sandbox.app));
     const deps = buildDeps({
       database,
-      partners: sandboxPartnerSettings(SANDBOX_BASE, keys),
+      partners: sandboxPartnerSettings(SANDBOX_BASE, keys, opts.platforms),
+      platformDefinitions: opts.platforms,
       prakerjaKeys: keys.prakerjaClients,
       authSecret: SANDBOX_SECRETS.auth,
       fetch: (i, init) => fetch(i, init),
