@@ -8,6 +8,7 @@ export const bukalapak = definePlatform({
   id: 'bukalapak',
   displayName: 'Bukalapak',
   voucherCodePattern: /^BL[0-9]{10}$/,
+  sampleCode: (i) => `BL${String(i).padStart(10, '0')}`,
   callbackScheme: 'X-Bukalapak-Signature HMAC-SHA256',
   capabilities: { delivery: 'provider_delivered', gradeAcceptance: false, updates: 'callbacks', listsVouchers: true },
   tables: { statuses: BUKALAPAK_STATUS_MAP, errors: { ...BUKALAPAK_ERRORS, ...BUKALAPAK_OAUTH_ERRORS } },

@@ -9,6 +9,7 @@ export const kariermu = definePlatform({
   id: 'kariermu',
   displayName: 'Karier.mu',
   voucherCodePattern: /^KMU-[A-Z0-9]{8}$/,
+  sampleCode: (i) => `KMU-${String(i).padStart(8, '0')}`,
   callbackScheme: 'detached JWS (RS256) verified against its JWKS',
   capabilities: { delivery: 'provider_delivered', gradeAcceptance: false, updates: 'callbacks', listsVouchers: true },
   tables: { statuses: KARIERMU_STATUS_MAP, errors: KARIERMU_ERRORS },

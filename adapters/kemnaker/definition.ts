@@ -8,6 +8,7 @@ export const kemnaker = definePlatform({
   id: 'kemnaker',
   displayName: 'Kemnaker (Sisnaker)',
   voucherCodePattern: /^SK-[0-9]{4}-[0-9]{6}$/,
+  sampleCode: (i) => `SK-${2026 + Math.floor(i / 1_000_000)}-${String(i % 1_000_000).padStart(6, '0')}`,
   callbackScheme: 'SNAP BI X-SIGNATURE HMAC-SHA512',
   // Sisnaker must accept the reported grade (NILAI_DITERIMA) before the certificate counts.
   capabilities: { delivery: 'provider_delivered', gradeAcceptance: true, updates: 'callbacks', listsVouchers: true },

@@ -11,6 +11,7 @@ export const tokopedia = definePlatform({
   id: 'tokopedia',
   displayName: 'Tokopedia',
   voucherCodePattern: /^[A-Z0-9]{12}$/,
+  sampleCode: (i) => `TK${String(i).padStart(10, '0')}`,
   callbackScheme: 'Standard Webhooks (webhook-id/-timestamp/-signature, HMAC-SHA256)',
   capabilities: { delivery: 'provider_delivered', gradeAcceptance: false, updates: 'callbacks', listsVouchers: true },
   tables: { statuses: TOKOPEDIA_STATUS_MAP, errors: TOKOPEDIA_ERRORS },

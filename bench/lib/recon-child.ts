@@ -40,8 +40,9 @@ function generated<T>(first: number, last: number, step: number, make: (i: numbe
 }
 
 function platformListing(p: PlatformId): PlatformAdapter {
-  const offset = SEED_PLATFORMS.indexOf(p as (typeof SEED_PLATFORMS)[number]);
-  const list = generated(offset === 0 ? 4 : offset, N + seedExtras(N), 4, (i) => canonicalVoucher(i, N, times));
+  const offset = SEED_PLATFORMS.indexOf(p);
+  const k = SEED_PLATFORMS.length;
+  const list = generated(offset === 0 ? k : offset, N + seedExtras(N), k, (i) => canonicalVoucher(i, N, times));
   const unused = () => Promise.reject(new Error('not used by reconciliation'));
   return { id: p, displayName: p, voucherCodePattern: /.*/, getVoucher: unused, redeemVoucher: unused, reportCompletion: unused, verifyCallback: unused, listVouchers: list };
 }

@@ -82,6 +82,8 @@ export interface PlatformSpec<Id extends string, S extends SettingsSpec> {
   displayName: string;
   /** Voucher-code format, used to guess the platform when the provider does not name it. */
   voucherCodePattern: RegExp;
+  /** A valid voucher code, distinct for each i ≥ 1: seeds, benchmarks and the conformance suite make vouchers with it. */
+  sampleCode(i: number): string;
   /** The callback signature scheme, for the callback route's OpenAPI description. */
   callbackScheme: string;
   capabilities: PlatformCapabilities;
@@ -105,6 +107,7 @@ export interface PlatformDefinition<Id extends string = string> {
   readonly displayName: string;
   readonly voucherCodePattern: RegExp;
   readonly callbackScheme: string;
+  sampleCode(i: number): string;
   readonly capabilities: PlatformCapabilities;
   readonly tables: PlatformTables;
   readonly settings: Readonly<Record<string, PlatformSetting<unknown>>>;
@@ -134,6 +137,7 @@ export function definePlatform<const Id extends string, S extends SettingsSpec>(
     displayName: spec.displayName,
     voucherCodePattern: spec.voucherCodePattern,
     callbackScheme: spec.callbackScheme,
+    sampleCode: spec.sampleCode,
     capabilities: spec.capabilities,
     tables: spec.tables,
     settings: spec.settings,

@@ -19,8 +19,6 @@ export interface ConformanceFixture {
   statuses: Record<string, EnrollmentState>;
   /** The platform's error codes: canonical kind and whether a retry can help. */
   errors: Record<string, readonly [AdapterErrorKind, boolean]>;
-  /** A valid voucher code for the platform, distinct per `i`. */
-  code(i: number): string;
   /** Signatures computed independently (openssl), recomputed by the adapter's own code. */
   vectors?: Array<{ name: string; compute: () => Promise<string> | string; expected: string }>;
 }
@@ -79,6 +77,7 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
   let keys: Record<string, string> = {};
   const server = network();
   const ctx = { fetch: (i: Request | string | URL, init?: RequestInit) => fetch(i, init), timeoutMs: TIMEOUT_MS, now: NOW };
+  const codeAt = (i: number) => definition.sampleCode(900_000 + i);
   const request = (s: SignedCallback, over: Partial<CallbackRequest> = {}): CallbackRequest => ({ path: callbackPath, headers: new Headers(s.headers), rawBody: s.body, receivedAt: new Date(), ...over });
 
   const build = async (d: PlatformDefinition, k: Record<string, string>) => {
@@ -109,7 +108,8 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
       expect(adapter.displayName).toBe(definition.displayName);
       expect(adapter.voucherCodePattern.source).toBe(definition.voucherCodePattern.source);
       for (const v of definition.demoVouchers ?? []) expect(v.code).toMatch(definition.voucherCodePattern);
-      for (const i of [1, 2, 3]) expect(fixture.code(i)).toMatch(definition.voucherCodePattern);
+      for (const i of [1, 2, 3, 999_999]) expect(definition.sampleCode(i)).toMatch(definition.voucherCodePattern);
+      expect(new Set([1, 2, 3].map(definition.sampleCode)).size).toBe(3);
     });
 
     it('every setting names its environment variable, and secrets have no production default', () => {
@@ -131,7 +131,7 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
       // hand-written table maps back to the state the adapter answered.
       // `reported` is the gateway's own step towards prakerja.go.id: no platform holds it.
       for (const [i, state] of ENROLLMENT_STATES.filter((s) => s !== 'reported').entries()) {
-        const code = fixture.code(100 + i);
+        const code = codeAt(100 + i);
         sim.state.addVoucher(simVoucher({ code, state, redeemedAt: state === 'purchased' ? undefined : new Date() }));
         const v = await adapter.getVoucher(code);
         expect(v, state).not.toBeNull();
@@ -145,14 +145,14 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
     });
 
     it('reads a voucher into canonical form and answers null for an unknown one', async () => {
-      const code = fixture.code(1);
+      const code = codeAt(1);
       sim.state.addVoucher(simVoucher({ code, buyerName: 'Siti Rahmawati' }));
       expect(await adapter.getVoucher(code)).toMatchObject({ platform: id, code, state: 'purchased', courseId: 'CRS-EXCEL-01', providerId: 'prv-komputer-jaya' });
-      expect(await adapter.getVoucher(fixture.code(2))).toBeNull();
+      expect(await adapter.getVoucher(codeAt(2))).toBeNull();
     });
 
     it('redeems once; the platform’s refusals come back as canonical, non-retryable errors', async () => {
-      const code = fixture.code(3);
+      const code = codeAt(3);
       sim.state.addVoucher(simVoucher({ code }));
       const req = { voucherCode: code, cardNumber: '5201123456780001', participantName: 'Siti Rahmawati', participantEmail: 'siti@example.id', idempotencyKey: `conf-${code}` };
       const first = await adapter.redeemVoucher(req);
@@ -160,11 +160,11 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
       await expect(adapter.redeemVoucher(req), 'same key replays').resolves.toEqual(first);
       const refusal = (p: Promise<unknown>) => p.then(() => 'redeemed', (e: unknown) => (e instanceof AdapterError ? `${e.kind} ${e.retryable}` : `threw ${e}`));
       expect(await refusal(adapter.redeemVoucher({ ...req, idempotencyKey: `${req.idempotencyKey}-again` }))).toBe('voucher_already_redeemed false');
-      sim.state.addVoucher(simVoucher({ code: fixture.code(4), state: 'expired', expiresAt: new Date(Date.now() - 86_400_000) }));
-      expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: fixture.code(4), idempotencyKey: 'conf-expired' }))).toBe('voucher_expired false');
-      sim.state.addVoucher(simVoucher({ code: fixture.code(5), state: 'refunded' }));
-      expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: fixture.code(5), idempotencyKey: 'conf-refunded' }))).toBe('voucher_refunded false');
-      expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: fixture.code(6), idempotencyKey: 'conf-unknown' }))).toBe('voucher_not_found false');
+      sim.state.addVoucher(simVoucher({ code: codeAt(4), state: 'expired', expiresAt: new Date(Date.now() - 86_400_000) }));
+      expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: codeAt(4), idempotencyKey: 'conf-expired' }))).toBe('voucher_expired false');
+      sim.state.addVoucher(simVoucher({ code: codeAt(5), state: 'refunded' }));
+      expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: codeAt(5), idempotencyKey: 'conf-refunded' }))).toBe('voucher_refunded false');
+      expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: codeAt(6), idempotencyKey: 'conf-unknown' }))).toBe('voucher_not_found false');
     });
 
     it('is refused by the platform with credentials it does not hold: auth_failed', async () => {
@@ -178,14 +178,14 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
         }),
       );
       const impostor = definition.createAdapter(wrong, ctx);
-      await expect(impostor.getVoucher(fixture.code(1))).rejects.toMatchObject({ kind: 'auth_failed' });
+      await expect(impostor.getVoucher(codeAt(1))).rejects.toMatchObject({ kind: 'auth_failed' });
     });
 
     it('maps 429 to a retryable rate_limited and 503 to a retryable platform_unavailable', async () => {
       server.use(http.all(`${origin}/*`, () => new HttpResponse('slow down', { status: 429, headers: { 'retry-after': '3' } })));
-      await expect(adapter.getVoucher(fixture.code(1))).rejects.toMatchObject({ kind: 'rate_limited', retryable: true, detail: { retryAfterMs: 3000 } });
+      await expect(adapter.getVoucher(codeAt(1))).rejects.toMatchObject({ kind: 'rate_limited', retryable: true, detail: { retryAfterMs: 3000 } });
       server.use(http.all(`${origin}/*`, () => new HttpResponse('down', { status: 503 })));
-      await expect(adapter.getVoucher(fixture.code(1))).rejects.toMatchObject({ kind: 'platform_unavailable', retryable: true });
+      await expect(adapter.getVoucher(codeAt(1))).rejects.toMatchObject({ kind: 'platform_unavailable', retryable: true });
     });
 
     it('times out a platform that does not answer: a retryable timeout', async () => {
@@ -193,7 +193,7 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
         await new Promise((r) => setTimeout(r, TIMEOUT_MS * 4));
         return HttpResponse.json({});
       }));
-      await expect(adapter.getVoucher(fixture.code(1))).rejects.toMatchObject({ kind: 'timeout', retryable: true });
+      await expect(adapter.getVoucher(codeAt(1))).rejects.toMatchObject({ kind: 'timeout', retryable: true });
     });
 
     if (definition.capabilities.listsVouchers) {
@@ -202,7 +202,7 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
         const to = new Date(Date.now() + 3_600_000);
         // Pages measured against what is already there: the earlier tests added vouchers too.
         const before = await pageAll(adapter, { from, to, limit: 50 });
-        const added = Array.from({ length: 7 }, (_, i) => fixture.code(200 + i));
+        const added = Array.from({ length: 7 }, (_, i) => codeAt(200 + i));
         for (const code of added) sim.state.addVoucher(simVoucher({ code, purchasedAt: new Date(), updatedAt: new Date() }));
         const { codes, sizes } = await pageAll(adapter, { from, to, limit: 3 });
         expect(new Set(codes).size).toBe(codes.length);
@@ -214,7 +214,7 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
 
     if (definition.capabilities.updates === 'callbacks') {
       it('accepts its simulator’s signed callback, and a replay keeps its event id so the gateway can drop it', async () => {
-        const signed = await signSomething(sim, fixture.code(1), { eventId: undefined });
+        const signed = await signSomething(sim, codeAt(1), { eventId: undefined });
         const first = await adapter.verifyCallback(request(signed));
         expect(first.eventId).toBeTruthy();
         expect(first.event.kind).not.toBe('unknown');
@@ -222,15 +222,15 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
       });
 
       it('refuses a forged body, missing signature headers, a stale timestamp, and other platforms’ callbacks', async () => {
-        const signed = await signSomething(sim, fixture.code(1));
-        const forged = signed.body.replace(fixture.code(1), fixture.code(2));
+        const signed = await signSomething(sim, codeAt(1));
+        const forged = signed.body.replace(codeAt(1), codeAt(2));
         expect(forged).not.toBe(signed.body);
         expect(await callbackVerdict(adapter.verifyCallback(request(signed, { rawBody: forged })))).toBe('bad_signature');
         expect(await callbackVerdict(adapter.verifyCallback(request({ ...signed, headers: { 'content-type': 'application/json' } })))).toBe('missing_signature');
-        const stale = await signSomething(sim, fixture.code(1), { at: new Date(Date.now() - 10 * 60_000) });
+        const stale = await signSomething(sim, codeAt(1), { at: new Date(Date.now() - 10 * 60_000) });
         expect(['stale_timestamp']).toContain(await callbackVerdict(adapter.verifyCallback(request(stale))));
         for (const s of strangers) {
-          const theirs = await signSomething(s.sim, fixture.code(1)).catch(() => undefined);
+          const theirs = await signSomething(s.sim, codeAt(1)).catch(() => undefined);
           if (!theirs) continue;
           expect(['missing_signature', 'bad_signature', 'malformed'], `${s.id}'s callback`).toContain(await callbackVerdict(adapter.verifyCallback(request(theirs))));
         }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { PrakerjaReportView } from '../../adapters/types.js';
 import type { Db } from '../../src/db/database.js';
+import { PLATFORM_IDS, PLATFORMS, platformDefinition } from '../../adapters/registry.js';
 import type { CanonicalVoucher, EnrollmentState, PlatformId } from '../../src/domain/types.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 
@@ -11,9 +12,16 @@ import type { Sandbox } from '../../src/sandbox/sandbox.js';
  * pure function of i, so SQL and JavaScript agree without sharing data, and a run over the
  * seeded world alone finds nothing. Tests then break chosen rows to inject discrepancies.
  *
- * i % 4 picks the platform, i % 2 the provider, i % 5 the profile (how far along it is).
+ * i % k picks the platform (k registered platforms, in registry order), i % 2 the provider,
+ * i % 5 the profile (how far along it is). Codes come from each definition's sampleCode, so a
+ * new platform joins the seeded world by being registered.
  */
-export const SEED_PLATFORMS = ['tokopedia', 'bukalapak', 'kemnaker', 'kariermu'] as const satisfies readonly PlatformId[];
+export const SEED_PLATFORMS: readonly PlatformId[] = PLATFORM_IDS;
+const K = SEED_PLATFORMS.length;
+/** Platform and profile repeat together every CYCLE enrollments. */
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const CYCLE = (K * 5) / gcd(K, 5);
+const seedPlatform = (i: number): PlatformId => SEED_PLATFORMS[i % K];
 export const SEED_PROFILES = ['redeemed', 'in_progress', 'reported', 'failed', 'completed'] as const;
 export type SeedProfile = (typeof SEED_PROFILES)[number];
 
@@ -36,17 +44,11 @@ const pad = (n: number, w: number) => String(n).padStart(w, '0');
 export const seedEnrollmentId = (i: number) => `e0000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 
 export function seedCode(i: number): string {
-  switch (SEED_PLATFORMS[i % 4]) {
-    case 'tokopedia':
-      return `TK${pad(i, 10)}`;
-    case 'bukalapak':
-      return `BL${pad(i, 10)}`;
-    case 'kemnaker':
-      return `SK-${2026 + Math.floor(i / 1_000_000)}-${pad(i % 1_000_000, 6)}`;
-    case 'kariermu':
-      return `KMU-${pad(i, 8)}`;
-  }
+  return platformDefinition(seedPlatform(i))!.sampleCode(i);
 }
+
+/** A Postgres text[] literal of seed values for i = from..to, passed as one parameter however many there are. */
+const textArray = (from: number, to: number, f: (i: number) => string) => `{${Array.from({ length: to - from + 1 }, (_, k) => f(from + k)).join(',')}}`;
 
 /** The platform's view of each profile (platforms see no sessions and no prakerja.go.id report). */
 const PLATFORM_STATE = { redeemed: 'redeemed', in_progress: 'in_progress', reported: 'reviewed', failed: 'failed', completed: 'completed' } as const satisfies Record<SeedProfile, EnrollmentState>;
@@ -54,7 +56,7 @@ const PLATFORM_STATE = { redeemed: 'redeemed', in_progress: 'in_progress', repor
 const PRAKERJA_STATE = { redeemed: 'redeemed', in_progress: 'redeemed', reported: 'reported', failed: 'failed', completed: 'completed' } as const satisfies Record<SeedProfile, PrakerjaReportView['state']>;
 
 export function seedRow(i: number, t: SeedTimes) {
-  const platform = SEED_PLATFORMS[i % 4];
+  const platform = seedPlatform(i);
   const provider = SEED_PROVIDERS[i % 2];
   const profile = SEED_PROFILES[i % 5];
   const redeemedAt = new Date(t.base.getTime() + i * 1000);
@@ -73,9 +75,9 @@ export function seedRow(i: number, t: SeedTimes) {
   };
 }
 
-/** The smallest i > after with the given platform and profile (i mod 20 fixes both). */
+/** The nth i with the given platform and profile (i mod CYCLE fixes both). */
 export function seedIndex(platform: PlatformId, profile: SeedProfile, nth = 0): number {
-  for (let i = 1; i <= 20; i++) if (SEED_PLATFORMS[i % 4] === platform && SEED_PROFILES[i % 5] === profile) return i + 20 * nth;
+  for (let i = 1; i <= CYCLE; i++) if (seedPlatform(i) === platform && SEED_PROFILES[i % 5] === profile) return i + CYCLE * nth;
   throw new Error('unreachable');
 }
 
@@ -84,7 +86,7 @@ export const seedExtras = (n: number) => Math.max(4, Math.ceil(n / 100));
 
 export function canonicalVoucher(i: number, n: number, t: SeedTimes): CanonicalVoucher {
   if (i > n) {
-    const platform = SEED_PLATFORMS[i % 4];
+    const platform = seedPlatform(i);
     const purchasedAt = new Date(t.base.getTime() + i * 1000);
     return {
       platform,
@@ -127,6 +129,9 @@ export function prakerjaView(i: number, t: SeedTimes): PrakerjaReportView {
 export async function seedGateway(db: Db, n: number, t: SeedTimes): Promise<void> {
   const base = t.base.toISOString();
   const recent = t.recent.toISOString();
+  const platforms = `{${SEED_PLATFORMS.join(',')}}`;
+  const needGradeAcceptance = `{${PLATFORMS.filter((d) => d.capabilities.gradeAcceptance).map((d) => d.id).join(',')}}`;
+  const extras = seedExtras(n);
   await db.execute(sql`
     insert into enrollments (id, provider_id, platform, voucher_code, course_id, course_title, card_number, participant_name, participant_email, platform_buyer_name, prakerja_name,
       name_score, name_decision, name_explanation, state, platform_reference, redeemed_at, sessions_attended, outcome, score, completed_at, certificate, reviewed_at, rating, review,
@@ -148,18 +153,13 @@ export async function seedGateway(db: Db, n: number, t: SeedTimes): Promise<void
       case when p = 2 then redeemed + interval '2 hours' end,
       case when p = 2 then 5 end,
       case when p = 2 then 'Bagus' end,
-      case when p = 2 and platform = 'kemnaker' then redeemed + interval '2 hours' end,
+      case when p = 2 and platform = any(${needGradeAcceptance}::text[]) then redeemed + interval '2 hours' end,
       case when p = 2 then redeemed + interval '3 hours' end,
       redeemed, redeemed
     from (
       select i, i % 5 as p, ${base}::timestamptz + i * interval '1 second' as redeemed,
-        (array['tokopedia', 'bukalapak', 'kemnaker', 'kariermu'])[i % 4 + 1] as platform,
-        case i % 4
-          when 0 then 'TK' || lpad(i::text, 10, '0')
-          when 1 then 'BL' || lpad(i::text, 10, '0')
-          when 2 then 'SK-' || (2026 + i / 1000000) || '-' || lpad((i % 1000000)::text, 6, '0')
-          else 'KMU-' || lpad(i::text, 8, '0')
-        end as code
+        (${platforms}::text[])[i % ${K} + 1] as platform,
+        (${textArray(1, n, seedCode)}::text[])[i] as code
       from generate_series(1, ${n}::int) as i
     ) x`);
   await db.execute(sql`
@@ -175,18 +175,13 @@ export async function seedGateway(db: Db, n: number, t: SeedTimes): Promise<void
     where e.id::text like 'e0000000-%'`);
   await db.execute(sql`
     insert into known_vouchers (platform, code, card_number, buyer_name, course_id, provider_id, state, purchased_at, expires_at)
-    select (array['tokopedia', 'bukalapak', 'kemnaker', 'kariermu'])[i % 4 + 1],
-      case i % 4
-        when 0 then 'TK' || lpad(i::text, 10, '0')
-        when 1 then 'BL' || lpad(i::text, 10, '0')
-        when 2 then 'SK-' || (2026 + i / 1000000) || '-' || lpad((i % 1000000)::text, 6, '0')
-        else 'KMU-' || lpad(i::text, 8, '0')
-      end,
+    select (${platforms}::text[])[i % ${K} + 1],
+      (${textArray(n + 1, n + extras, seedCode)}::text[])[i - ${n}],
       '52' || lpad(i::text, 14, '0'), 'Peserta ' || i,
       case when i % 2 = 0 then 'CRS-EXCEL-01' else 'CRS-ENG-01' end,
       case when i % 2 = 0 then 'prv-komputer-jaya' else 'prv-bahasa-nusantara' end,
       'purchased', ${base}::timestamptz + i * interval '1 second', now() + interval '30 days'
-    from generate_series(${n + 1}::int, ${n + seedExtras(n)}::int) as i
+    from generate_series(${n + 1}::int, ${n + extras}::int) as i
     where i % 2 = 0`);
   for (const table of ['enrollments', 'outbox', 'known_vouchers']) await db.execute(sql.raw(`analyze ${table}`));
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.js';
 import type { AppDeps } from '../../app/context.js';
 import { providers, reconRuns } from '../../db/schema.js';
 import { DEFAULT_RECON_SETTINGS, type ReconSettings } from '../../domain/reconciliation.js';
-import { PLATFORM_IDS, type PlatformId } from '../../domain/types.js';
+import type { PlatformId } from '../../domain/types.js';
 import { decodeIdCursor, idCursor } from '../../lib/cursor.js';
 import { maskDigitRuns } from '../../lib/mask.js';
 import { problems } from '../../lib/problem.js';
@@ -90,7 +90,8 @@ async function executeTracked(deps: ReconDeps, run: RunRow, opts: { pageSize?: n
   let t = performance.now();
   const lap = () => Math.round(-t + (t = performance.now()));
   try {
-    const platforms = run.platform ? [run.platform as PlatformId] : [...PLATFORM_IDS];
+    // Every platform the gateway serves (the registry's, plus any a test hands it).
+    const platforms = run.platform ? [run.platform as PlatformId] : (Object.keys(deps.platforms) as PlatformId[]);
     for (const p of platforms) {
       const adapter = deps.platforms[p];
       counts.staged![p] = await stageVouchers(db, run.id, pages((cursor) => adapter.listVouchers({ ...window, cursor, limit })));

@@ -214,6 +214,7 @@ export const kursusku = definePlatform({
   id: 'kursusku',
   displayName: 'Kursusku (test only)',
   voucherCodePattern: /^KK-[0-9]{6}$/,
+  sampleCode: (i) => `KK-${String(i % 1_000_000).padStart(6, '0')}`,
   callbackScheme: 'X-KK-Signature HMAC-SHA256 over event.timestamp.body',
   capabilities: { delivery: 'provider_delivered', gradeAcceptance: false, updates: 'callbacks', listsVouchers: true },
   tables: { statuses: STATUSES, errors: ERRORS },
@@ -242,5 +243,4 @@ export const kursuskuFixture: ConformanceFixture = {
     bad_request: ['invalid_request', false],
     bad_signature: ['auth_failed', false],
   },
-  code: (i: number) => `KK-${String(500_000 + i).padStart(6, '0')}`,
 };
