@@ -1,11 +1,18 @@
 /**
  * Outbox: deliveries per second to a sandbox destination (prakerja.go.id's redemption report,
- * at the simulators in their own process) with 1 and then 4 dispatchers, each a separate
+ * at the simulators in their own process), and of provider webhooks (signed per Standard
+ * Webhooks, to a loopback receiver in this process answering 204), with 1 and then 4 dispatchers, each a separate
  * `npm run worker` process (`node --import tsx src/node/worker-main.ts`) on one Postgres, sharing
  * the rows through SKIP LOCKED leases. The rate is taken from the rows' own delivered_at stamps
  * (first to last delivery), so the workers' idle polling before the first claim does not count.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
+import { SANDBOX_SECRETS_KEY, SecretBox } from '../src/lib/secrets.js';
+import { webhookSecretContext } from '../src/services/webhook-endpoints.js';
+import { EVENTS_API_VERSION } from '../src/webhooks/events.js';
+import { newWebhookSecret } from '../src/webhooks/signing.js';
 import { round } from './lib/load.js';
 import { createScratchDatabase, postgresAvailable } from './lib/pg.js';
 import { sleep, startNode, type Child } from './lib/proc.js';
@@ -24,6 +31,13 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const db = await createScratchDatabase('outbox');
   const children: Child[] = [];
   const sql = postgres(db.url, { max: 2, onnotice: () => {} });
+  // The provider's receiver: drains the body and acknowledges, as a well-behaved backend does.
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const endpointId = `ep_${'b'.repeat(32)}`;
   try {
     const sandbox = await startSandbox(scratch.dataDir);
     children.push(sandbox.child);
@@ -41,21 +55,28 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     // The first worker migrates the scratch database; the others start on a migrated one.
     await startWorker(1);
     await sql`insert into providers (id, name, prakerja_client_code) values (${PROVIDER.id}, ${PROVIDER.name}, ${PROVIDER.prakerjaClientCode}) on conflict do nothing`;
-    const one = await deliverRound(sql, 'r1', perRound);
+    // Workers in the sandbox open secrets with the sandbox's SECRETS_KEY.
+    const sealed = await new SecretBox(SANDBOX_SECRETS_KEY).seal(newWebhookSecret(), webhookSecretContext(endpointId));
+    await sql`insert into webhook_endpoints (id, provider_id, url, secret) values (${endpointId}, ${PROVIDER.id}, ${`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`}, ${sealed})`;
+    const one = await deliverRound(sql, 'r1', perRound, insertRedemptionReports);
+    const hooksOne = await deliverRound(sql, 'w1', perRound, insertWebhooks(endpointId));
     for (let n = 2; n <= 4; n++) await startWorker(n);
-    const four = await deliverRound(sql, 'r4', perRound);
+    const four = await deliverRound(sql, 'r4', perRound, insertRedemptionReports);
+    const hooksFour = await deliverRound(sql, 'w4', perRound, insertWebhooks(endpointId));
 
-    const row = (dispatchers: number, r: Round, base?: Round): BenchRow => ({
+    const row = (dispatchers: number, r: Round, base?: Round, what = 'deliveries'): BenchRow => ({
       group: GROUP,
-      name: `${dispatchers} dispatcher${dispatchers > 1 ? 's' : ''} (${dispatchers} × npm run worker) · deliveries`,
+      name: `${dispatchers} dispatcher${dispatchers > 1 ? 's' : ''} (${dispatchers} × npm run worker) · ${what}`,
       value: round(r.rate, 1),
       unit: 'deliveries/s',
       ...(base ? { baseline: { name: '1 dispatcher', value: round(base.rate, 1) }, ratio: round(r.rate / base.rate, 2) } : {}),
       notes: `${r.delivered}/${r.total} delivered, ${r.dead} dead, ${r.retried} retried; first-to-last ${round(r.spanMs, 0)} ms, insert-to-last ${round(r.wallMs, 0)} ms`,
     });
-    return [row(1, one), row(4, four, one)];
+    return [row(1, one), row(4, four, one), row(1, hooksOne, undefined, 'webhook deliveries'), row(4, hooksFour, hooksOne, 'webhook deliveries')];
   } finally {
     for (const c of children.reverse()) await c.stop();
+    receiver.closeAllConnections();
+    await new Promise((r) => receiver.close(r));
     await sql.end({ timeout: 2 });
     await db.drop();
     scratch.remove();
@@ -72,16 +93,33 @@ interface Round {
   wallMs: number;
 }
 
-/** Enqueues `n` redemption reports for prakerja.go.id at once and waits until every one is delivered (or dead). */
-async function deliverRound(sql: postgres.Sql, label: string, n: number): Promise<Round> {
-  const t0 = performance.now();
-  await sql`
+type Insert = (sql: postgres.Sql, n: number) => Promise<unknown>;
+
+/** `n` redemption reports for prakerja.go.id. */
+const insertRedemptionReports: Insert = (sql, n) => sql`
     insert into outbox (destination, kind, enrollment_id, provider_id, payload, idempotency_key)
     select 'prakerja', 'prakerja.redemption', id, ${PROVIDER.id},
       jsonb_build_object('enrollmentId', id, 'voucherCode', 'TO' || lpad(i::text, 10, '0'), 'cardNumber', '56' || lpad(i::text, 14, '0'),
         'platform', 'tokopedia', 'courseId', ${COURSE.id}::text, 'redeemedAt', now(), 'idempotencyKey', id || ':prakerja.redemption'),
       id || ':prakerja.redemption'
     from (select gen_random_uuid() as id, i from generate_series(1, ${n}::int) as i) as g`;
+
+/** `n` events for one provider endpoint, as emitProviderEvents writes them (the body is the event's JSON text). */
+const insertWebhooks =
+  (endpointId: string): Insert =>
+  (sql, n) => sql`
+    insert into outbox (destination, kind, provider_id, payload, idempotency_key)
+    select ${`webhook:${endpointId}`}, 'webhook.deliver', ${PROVIDER.id},
+      jsonb_build_object('eventId', id, 'type', 'ping', 'body',
+        jsonb_build_object('id', id, 'type', 'ping', 'occurredAt', now(), 'apiVersion', ${EVENTS_API_VERSION}::text, 'enrollmentId', null, 'sequence', null,
+          'data', jsonb_build_object('enrollment', null, 'message', 'bench ' || i))::text),
+      'webhook:' || ${endpointId}::text || ':' || id
+    from (select 'evt_' || replace(gen_random_uuid()::text, '-', '') as id, i from generate_series(1, ${n}::int) as i) as g`;
+
+/** Enqueues `n` deliveries at once and waits until every one is delivered (or dead). */
+async function deliverRound(sql: postgres.Sql, label: string, n: number, insert: Insert): Promise<Round> {
+  const t0 = performance.now();
+  await insert(sql, n);
   const created = await sql<[{ at: Date }]>`select max(created_at) as at from outbox`;
   const deadline = Date.now() + 10 * 60_000;
   for (;;) {
