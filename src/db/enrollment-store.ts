@@ -152,7 +152,7 @@ export async function recordRedemption(
     ];
     const written = await tx.insert(enrollmentEvents).values(all.map((e) => ({ ...e, enrollmentId: claim.id }))).returning();
     const deliveries = await enqueue(tx, outbound(row));
-    await emitProviderEvents(tx, redemptionEvents(row));
+    await emitProviderEvents(tx, redemptionEvents(row), { newEnrollment: true });
     return { enrollment: row, events: written.sort((a, b) => a.id - b.id), deliveries };
   });
 }

@@ -54,7 +54,7 @@ export function webhookMessage(ep: Pick<WebhookEndpointRow, 'id' | 'providerId'>
  * provider's feed (provider_events) and, as one outbox row per active endpoint that wants its type,
  * to the dispatcher. Committed together with the fact or not at all.
  */
-export async function emitProviderEvents(tx: Tx, drafts: EventDraft[]): Promise<ProviderEvent[]> {
+export async function emitProviderEvents(tx: Tx, drafts: EventDraft[], opts: { newEnrollment?: boolean } = {}): Promise<ProviderEvent[]> {
   if (drafts.length === 0) return [];
   const providerIds = [...new Set(drafts.map((d) => d.providerId))];
   const endpoints = await tx
@@ -63,9 +63,14 @@ export async function emitProviderEvents(tx: Tx, drafts: EventDraft[]): Promise<
     .where(and(inArray(webhookEndpoints.providerId, providerIds), eq(webhookEndpoints.status, 'active')));
 
   // Per-enrollment sequence: the enrollment row is locked (already, by whoever applies the fact, or
-  // here), so two transactions cannot both take the next number.
+  // here), so two transactions cannot both take the next number. An enrollment this transaction
+  // has just written has no events yet: its numbers start at 1 without asking (the redemption path).
   const next = new Map<string, number>();
   for (const id of new Set(drafts.flatMap((d) => (d.enrollment ? [d.enrollment.id] : [])))) {
+    if (opts.newEnrollment) {
+      next.set(id, 1);
+      continue;
+    }
     await tx.select({ id: enrollments.id }).from(enrollments).where(eq(enrollments.id, id)).for('update');
     const [row] = await tx
       .select({ max: sql<number | null>`max(${providerEvents.enrollmentSequence})` })

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { AdapterError } from '../../adapters/types.js';
 import type { AppDeps } from '../app/context.js';
 import { webhookEndpoints } from '../db/schema.js';
+import { maskDigitRuns } from '../lib/mask.js';
 import type { DeliveryOutcome, OutboxRow } from '../outbox/handlers.js';
 import type { WebhookEndpointRow, WebhookPayload } from '../services/provider-events.js';
 import { disableEndpoint, FAILING_DISABLE_MS, signingSecrets } from '../services/webhook-endpoints.js';
@@ -67,7 +68,8 @@ export async function deliverWebhook(deps: AppDeps, row: OutboxRow): Promise<Del
     const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
     throw new AdapterError(timedOut ? 'timeout' : 'platform_unavailable', row.destination, timedOut ? 'no answer in time' : `could not connect: ${e instanceof Error ? e.message : String(e)}`, { retryable: true });
   }
-  const excerpt = (await res.text().catch(() => '')).slice(0, EXCERPT);
+  // An excerpt of the answer for the deliveries view; a card number echoed back is masked like in every error kept.
+  const excerpt = maskDigitRuns((await res.text().catch(() => '')).slice(0, EXCERPT));
   if (res.status >= 200 && res.status < 300) {
     return {
       kind: 'delivered',

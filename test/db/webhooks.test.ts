@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { http, passthrough } from 'msw';
+import { http, HttpResponse, passthrough } from 'msw';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, idempotencyKeys, incentiveEvents, outbox, webhookEndpoints } from '../../src/db/schema.js';
@@ -7,7 +7,7 @@ import { DEMO_PROVIDERS } from '../../src/sandbox/demo-data.js';
 import { opsClient } from '../support/ops.js';
 import { simVoucher } from '../support/sim-data.js';
 import { startReceiver, type Received } from '../support/webhook-receiver.js';
-import { useWorld } from '../support/world.js';
+import { SANDBOX_BASE, useWorld } from '../support/world.js';
 
 const w = useWorld();
 const A = DEMO_PROVIDERS[0].id;
@@ -288,5 +288,55 @@ describe('endpoint management', () => {
     await w.post(`/v1/enrollments/${id}/completion`, { outcome: 'passed', score: 80, completedAt: soon, certificate: { number: 'CERT-HOOK-2', issuedAt: soon, url: 'https://lpk.example/c2.pdf', sha256: 'd'.repeat(64) } });
     await settle(2);
     expect(at('/filtered').map((r) => verify(ep.secret, r)).filter((e) => e.enrollmentId === id).map((e) => e.type)).toEqual(['enrollment.completed']);
+  });
+});
+
+describe('the other facts, as events in the feed', () => {
+  type Ev = { id: string; type: string; sequence: number | null; enrollmentId: string | null; data: Record<string, unknown> };
+  const ofEnrollment = async (id: string) => (await feed(A)).filter((e: Ev) => e.enrollmentId === id);
+  const soon = () => new Date(Date.now() + 1000).toISOString();
+  const passed = (n: string) => ({ outcome: 'passed', score: 85, completedAt: soon(), certificate: { number: `CERT-EV-${n}`, issuedAt: soon(), url: `https://lpk.example/${n}.pdf`, sha256: 'e'.repeat(64) } });
+
+  async function redeem(code: string, platform: 'tokopedia' | 'kemnaker') {
+    w.sandbox.platforms[platform].addVoucher(simVoucher({ code }));
+    const res = await w.post('/v1/redemptions', { voucherCode: code, cardNumber: '5201123456780001', participant: { name: 'Siti Rahmawati', email: 's@x.id' }, platform });
+    expect(res.status).toBe(201);
+    return (await res.json()).id as string;
+  }
+
+  it('Sisnaker’s acceptance, a refund notice, prakerja.go.id’s rejection with its reason', async () => {
+    const id = await redeem('SK-2026-913001', 'kemnaker');
+    await w.post(`/v1/enrollments/${id}/completion`, passed('k'));
+    await settle(1);
+    expect((await w.callback('kemnaker', { kind: 'completion.accepted', voucherCode: 'SK-2026-913001', at: new Date() })).status).toBe(200);
+    expect((await w.callback('kemnaker', { kind: 'voucher.refunded', voucherCode: 'SK-2026-913001', at: new Date() })).status).toBe(200);
+    expect((await w.callback('prakerja', { kind: 'completion.rejected', enrollmentId: id, voucherCode: 'SK-2026-913001', reason: 'Sertifikat tidak terbaca', at: new Date() })).status).toBe(200);
+    const events = await ofEnrollment(id);
+    expect(events.map((e) => e.type)).toEqual(['enrollment.redeemed', 'enrollment.completed', 'grade.accepted', 'voucher.refunded', 'certificate.rejected']);
+    expect(events.at(-1)!.data).toMatchObject({ reason: 'Sertifikat tidak terbaca', enrollment: { prakerja: { rejection: 'Sertifikat tidak terbaca' } } });
+    expect(events.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a report that dead-letters is told as delivery.dead_lettered, in the transaction that records it', async () => {
+    const id = await redeem('TKPEVDEAD001', 'tokopedia');
+    w.server.use(
+      http.post(`${SANDBOX_BASE}/sandbox/tokopedia/prakerja/v1/vouchers/TKPEVDEAD001/completion`, () =>
+        HttpResponse.json({ errors: [{ code: 'INVALID_REQUEST', message: 'score out of range' }] }, { status: 400 }),
+      ),
+    );
+    await w.post(`/v1/enrollments/${id}/completion`, passed('d'));
+    await settle(1);
+    const dead = (await ofEnrollment(id)).find((e) => e.type === 'delivery.dead_lettered');
+    expect(dead?.data.delivery).toMatchObject({ destination: 'tokopedia', kind: 'platform.completion', attempts: 1 });
+    expect(String((dead!.data.delivery as { lastError: string }).lastError)).toContain('score out of range');
+  });
+
+  it('a practical task’s status changes are told, with no enrollment', async () => {
+    const ref = { redeemCode: 'RC-SPL-0001', scope: 'tpm', sequence: 3 };
+    expect((await w.post('/v1/tasks', { ...ref, fileUrl: 'https://lpk.example/tugas/ev.pdf' })).status).toBe(202);
+    await settle(3);
+    const tasks = (await feed(A)).filter((e: Ev) => e.type === 'task.status_changed' && (e.data.task as { sequence: number }).sequence === 3);
+    expect(tasks.map((e) => (e.data.task as { assignment: string }).assignment)).toEqual(['pending', 'success']);
+    expect(tasks.every((e) => e.enrollmentId === null && e.sequence === null)).toBe(true);
   });
 });
