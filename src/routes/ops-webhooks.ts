@@ -9,7 +9,7 @@ const healthRoute = createRoute({
   method: 'get',
   path: '/v1/ops/webhook-endpoints',
   operationId: 'opsListWebhookEndpoints',
-  summary: 'Every provider’s webhook endpoints and their health: status, failing since, last success, pending and dead deliveries',
+  summary: 'Every provider’s webhook endpoints and their health: status, circuit, last hour’s error rate, failing since, last success, pending and dead deliveries',
   description: 'The sibling of /v1/ops/platforms for providers’ endpoints. Dead webhook deliveries are replayed like any other (POST /v1/ops/dead-letters/replay, destination `webhook:<id>`); endpoints disabled by the gateway have an `endpoint.disabled` entry in /v1/ops/audit.',
   responses: {
     200: {
@@ -26,11 +26,13 @@ const healthRoute = createRoute({
                   url: z.string(),
                   status: z.enum(['active', 'disabled']),
                   disabledReason: z.string().nullable(),
-                  failingSince: z.string().nullable(),
+                  circuit: z.object({ state: z.enum(['closed', 'open', 'half_open']), source: z.enum(['dispatcher', 'derived']) }),
+                  lastHour: z.object({ successes: z.number().int(), failures: z.number().int(), errorRate: z.number().nullable().openapi({ description: 'failures / attempts; null without attempts.' }) }),
+                  failingSince: z.string().nullable().openapi({ description: 'Start of the current run of failures; five days of it disables the endpoint.' }),
                   lastSuccessAt: z.string().nullable(),
+                  lastFailure: z.object({ at: z.string(), error: z.string().nullable() }).nullable(),
                   pending: z.number().int(),
                   dead: z.number().int(),
-                  deliveredLastHour: z.number().int(),
                 }),
               ),
             })

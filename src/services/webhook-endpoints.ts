@@ -8,6 +8,7 @@ import { problems, ProblemError } from '../lib/problem.js';
 import { EVENTS_API_VERSION, type ProviderEvent, type ProviderEventType } from '../webhooks/events.js';
 import { newWebhookSecret } from '../webhooks/signing.js';
 import { audit } from './ops/audit.js';
+import { circuitOf, destinationStats } from './ops/platform-health.js';
 import { newEventId, WEBHOOK_KIND, webhookDestination, webhookMessage, type WebhookEndpointRow, type WebhookPayload } from './provider-events.js';
 import { enqueue } from '../outbox/enqueue.js';
 
@@ -256,38 +257,34 @@ export async function purgeProviderEvents(db: Db, keepMs = EVENTS_KEEP_MS, now =
   return gone.length;
 }
 
-/** GET /v1/ops/webhook-endpoints: every provider's endpoints and how their deliveries fare. */
-export async function endpointHealth(deps: Deps) {
-  const hourAgo = new Date(deps.now().getTime() - 3_600_000);
-  const [endpoints, counts] = await Promise.all([
+/** GET /v1/ops/webhook-endpoints: every provider's endpoints and how their deliveries fare, as GET /v1/ops/platforms shows the platforms. */
+export async function endpointHealth(deps: Deps & { breakers?: AppDeps['breakers'] }) {
+  const [endpoints, stats] = await Promise.all([
     deps.database.db.select().from(webhookEndpoints).orderBy(asc(webhookEndpoints.providerId), asc(webhookEndpoints.createdAt)),
-    deps.database.db
-      .select({
-        destination: outbox.destination,
-        pending: sql<number>`count(*) filter (where ${outbox.status} = 'pending')::int`,
-        dead: sql<number>`count(*) filter (where ${outbox.status} = 'dead')::int`,
-        deliveredLastHour: sql<number>`count(*) filter (where ${outbox.deliveredAt} >= ${hourAgo.toISOString()}::timestamptz)::int`,
-      })
-      .from(outbox)
-      .where(eq(outbox.kind, WEBHOOK_KIND))
-      .groupBy(outbox.destination),
+    destinationStats(deps, 'webhooks'),
   ]);
-  const by = new Map(counts.map((c) => [c.destination, c]));
+  const by = new Map(stats.map((r) => [r.destination, r]));
+  const breakers = deps.breakers ? new Map(deps.breakers().map((b) => [b.destination, b])) : undefined;
   return {
     asOf: deps.now().toISOString(),
     endpoints: endpoints.map((e) => {
-      const c = by.get(webhookDestination(e.id));
+      const destination = webhookDestination(e.id);
+      const r = by.get(destination);
+      const successes = Number(r?.successes_1h ?? 0);
+      const failures = Number(r?.failures_1h ?? 0);
       return {
         id: e.id,
         providerId: e.providerId,
         url: e.url,
         status: e.status,
         disabledReason: e.disabledReason,
+        circuit: circuitOf(destination, r, breakers),
+        lastHour: { successes, failures, errorRate: successes + failures === 0 ? null : Math.round((failures / (successes + failures)) * 1000) / 1000 },
         failingSince: e.failingSince?.toISOString() ?? null,
         lastSuccessAt: e.lastSuccessAt?.toISOString() ?? null,
-        pending: c?.pending ?? 0,
-        dead: c?.dead ?? 0,
-        deliveredLastHour: c?.deliveredLastHour ?? 0,
+        lastFailure: r?.last_failure_at ? { at: new Date(r.last_failure_at).toISOString(), error: r.last_failure_error } : null,
+        pending: Number(r?.pending ?? 0),
+        dead: Number(r?.dead ?? 0),
       };
     }),
   };

@@ -182,7 +182,16 @@ describe('delivery behaviour', () => {
     expect((await w.post(`/v1/webhook-endpoints/${ep.id}/test`, {})).status).toBe(409);
     // Operators see it too.
     const health = await (await opsClient(w).get('/v1/ops/webhook-endpoints')).json();
-    expect(health.endpoints.find((e: { id: string }) => e.id === ep.id)).toMatchObject({ status: 'disabled', providerId: A, dead: 1 });
+    expect(health.endpoints.find((e: { id: string }) => e.id === ep.id)).toMatchObject({
+      status: 'disabled',
+      providerId: A,
+      dead: 1,
+      lastHour: { successes: 0, failures: 1, errorRate: 1 },
+      lastFailure: { error: 'HTTP 410 (endpoint disabled)' },
+    });
+    // …and not among the platforms.
+    const platforms = await (await opsClient(w).get('/v1/ops/platforms')).json();
+    expect(platforms.destinations.map((d: { destination: string }) => d.destination).filter((d: string) => d.startsWith('webhook:'))).toEqual([]);
   });
 
   it('failing for five days in a row: disabled at the next failure', async () => {

@@ -19,7 +19,7 @@ export function derivedCircuit(
   return s.failuresInCooldown >= settings.volumeThreshold && !recovered ? 'open' : 'closed';
 }
 
-interface Stats {
+export interface Stats {
   destination: string;
   pending: number;
   dead: number;
@@ -31,9 +31,14 @@ interface Stats {
   last_failure_error: string | null;
 }
 
-/** GET /v1/ops/platforms: per destination, its circuit, last hour's error rate, last success, queue depth. */
-export async function platformHealth(deps: Pick<AppDeps, 'database' | 'now'> & { breakers?: () => BreakerSnapshot[] }) {
+/**
+ * Per destination: queue depth, last success, last hour's failures. Providers' webhook endpoints
+ * (`webhook.deliver` rows) are counted apart from the platforms and prakerja.go.id: they have a
+ * view of their own, GET /v1/ops/webhook-endpoints.
+ */
+export async function destinationStats(deps: Pick<AppDeps, 'database' | 'now'>, scope: 'partners' | 'webhooks'): Promise<Stats[]> {
   const now = deps.now();
+  const kind = scope === 'webhooks' ? sql`kind = 'webhook.deliver'` : sql`kind <> 'webhook.deliver'`;
   const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
   const cooldownAgo = new Date(now.getTime() - DEFAULT_BREAKER.cooldownMs).toISOString();
   // Failures live in each row's errors history; only rows that can hold a recent one are unpacked:
@@ -46,12 +51,12 @@ export async function platformHealth(deps: Pick<AppDeps, 'database' | 'now'> & {
           count(*) filter (where status = 'dead')::int as dead,
           max(delivered_at) as last_success_at,
           count(*) filter (where delivered_at >= ${hourAgo}::timestamptz)::int as successes_1h
-        from outbox group by destination
+        from outbox where ${kind} group by destination
       ),
       failures as (
         select o.destination, (e ->> 'at')::timestamptz as at, e ->> 'error' as error
         from outbox o cross join lateral jsonb_array_elements(o.errors) e
-        where (o.status <> 'delivered' or o.delivered_at >= ${hourAgo}::timestamptz) and jsonb_array_length(o.errors) > 0
+        where o.${kind} and (o.status <> 'delivered' or o.delivered_at >= ${hourAgo}::timestamptz) and jsonb_array_length(o.errors) > 0
           and (e ->> 'at')::timestamptz >= ${hourAgo}::timestamptz
       ),
       f as (
@@ -64,6 +69,25 @@ export async function platformHealth(deps: Pick<AppDeps, 'database' | 'now'> & {
         f.last_failure_at, f.last_failure_error
       from counts c full join f on f.destination = c.destination`),
   );
+  return rows;
+}
+
+/** The circuit of a destination: the in-process dispatcher's breaker when there is one, else estimated from the outbox. */
+export function circuitOf(destination: string, r: Stats | undefined, breakers: Map<string, BreakerSnapshot> | undefined) {
+  const date = (v: string | Date | null) => (v ? new Date(v) : null);
+  const live = breakers?.get(destination);
+  return live
+    ? { state: live.state as CircuitState, source: 'dispatcher' as const }
+    : breakers
+      ? // The in-process dispatcher has not called this destination since it started.
+        { state: 'closed' as const, source: 'dispatcher' as const }
+      : { state: derivedCircuit({ failuresInCooldown: Number(r?.failures_cooldown ?? 0), lastFailureAt: date(r?.last_failure_at ?? null), lastSuccessAt: date(r?.last_success_at ?? null) }), source: 'derived' as const };
+}
+
+/** GET /v1/ops/platforms: per destination, its circuit, last hour's error rate, last success, queue depth. */
+export async function platformHealth(deps: Pick<AppDeps, 'database' | 'now'> & { breakers?: () => BreakerSnapshot[] }) {
+  const now = deps.now();
+  const rows = await destinationStats(deps, 'partners');
   const byDestination = new Map(rows.map((r) => [r.destination, r]));
   const breakers = deps.breakers ? new Map(deps.breakers().map((b) => [b.destination, b])) : undefined;
   const date = (v: string | Date | null) => (v ? new Date(v) : null);
@@ -76,15 +100,9 @@ export async function platformHealth(deps: Pick<AppDeps, 'database' | 'now'> & {
       const lastFailureAt = date(r?.last_failure_at ?? null);
       const successes = Number(r?.successes_1h ?? 0);
       const failures = Number(r?.failures_1h ?? 0);
-      const live = breakers?.get(destination);
       return {
         destination,
-        circuit: live
-          ? { state: live.state as CircuitState, source: 'dispatcher' as const }
-          : breakers
-            ? // The in-process dispatcher has not called this destination since it started.
-              { state: 'closed' as const, source: 'dispatcher' as const }
-            : { state: derivedCircuit({ failuresInCooldown: Number(r?.failures_cooldown ?? 0), lastFailureAt, lastSuccessAt }), source: 'derived' as const },
+        circuit: circuitOf(destination, r, breakers),
         lastHour: { successes, failures, errorRate: successes + failures === 0 ? null : Math.round((failures / (successes + failures)) * 1000) / 1000 },
         lastSuccessAt: lastSuccessAt?.toISOString() ?? null,
         lastFailure: lastFailureAt ? { at: lastFailureAt.toISOString(), error: r?.last_failure_error ?? null } : null,
