@@ -112,10 +112,11 @@ export function eventsOfFact(fact: { type: string; source: EventSource; occurred
   if (!news) return [];
   const base = { providerId: e.providerId, enrollment: e, occurredAt: fact.occurredAt ?? new Date() };
   switch (fact.type) {
-    case 'training_started':
-      return [{ ...base, type: 'enrollment.started', data: {} }];
     case 'session_attended':
       return [{ ...base, type: 'enrollment.progressed', data: { session: Number(fact.detail?.sequence ?? e.sessionsAttended), sessionsAttended: e.sessionsAttended } }];
+    case 'learning_progress':
+      // Platform-delivered trainings: modules completed on the platform's learning system.
+      return [{ ...base, type: 'enrollment.progressed', data: { session: Number(fact.detail?.modulesCompleted ?? e.sessionsAttended), sessionsAttended: e.sessionsAttended } }];
     case 'completion_reported':
       return [{ ...base, type: 'enrollment.completed', data: { outcome: e.outcome!, score: e.score ?? 0 } }];
     case 'review_submitted':
@@ -146,6 +147,18 @@ export function eventsOfFact(fact: { type: string; source: EventSource; occurred
 export function redemptionEvents(e: EnrollmentRow): EventDraft[] {
   const at = e.redeemedAt ?? e.createdAt;
   const out: EventDraft[] = [{ type: 'enrollment.redeemed', providerId: e.providerId, enrollment: e, occurredAt: at, data: {} }];
+  if (e.nameDecision !== 'match') out.push({ type: 'name_review.required', providerId: e.providerId, enrollment: e, occurredAt: at, data: { decision: e.nameDecision, score: e.nameScore } });
+  return out;
+}
+
+/**
+ * What a platform-delivered training's start tells the provider (the enrollment begins with the
+ * platform's "started" callback instead of a redemption): call with `{ newEnrollment: true }` in
+ * the transaction that writes the enrollment.
+ */
+export function startedEvents(e: EnrollmentRow): EventDraft[] {
+  const at = e.redeemedAt ?? e.createdAt;
+  const out: EventDraft[] = [{ type: 'enrollment.started', providerId: e.providerId, enrollment: e, occurredAt: at, data: {} }];
   if (e.nameDecision !== 'match') out.push({ type: 'name_review.required', providerId: e.providerId, enrollment: e, occurredAt: at, data: { decision: e.nameDecision, score: e.nameScore } });
   return out;
 }
