@@ -56,9 +56,7 @@ const batchRoute = createRoute({
   },
 });
 
-export const completionBatchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-completionBatchRoutes.openAPIRegistry.register('BatchCompletionItem', BatchItem);
-completionBatchRoutes.openapi(batchRoute, async (c) => {
+export const completionBatchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(batchRoute, async (c) => {
   const body = c.req.valid('json');
   const parsed = parseBatchItems(body.items, BatchItem);
   // Not one item could be applied: the call is refused as a whole and nothing (not even its Idempotency-Key) is kept.
@@ -75,3 +73,5 @@ completionBatchRoutes.openapi(batchRoute, async (c) => {
     keep: (r) => r.summary.applied + r.summary.unchanged > 0,
   });
 });
+
+completionBatchRoutes.openAPIRegistry.register('BatchCompletionItem', BatchItem);

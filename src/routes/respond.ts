@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { providerId } from '../app/auth.js';
 import type { AppEnv } from '../app/context.js';
 import { PROBLEM_CONTENT_TYPE } from '../lib/problem.js';
@@ -19,15 +20,16 @@ export function sendAnswer(a: StoredAnswer): any {
 /**
  * Runs a provider's mutation once per Idempotency-Key (scoped to the provider and the route as
  * called) and answers with the first result; the route's schema has already required the header.
+ * The answer is typed as the work's result, so the route's declared response and the handler
+ * cannot disagree (and Hono's client sees the same type).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function idempotently<T>(
+export async function idempotently<T extends object, S extends ContentfulStatusCode>(
   c: Context<AppEnv>,
   body: unknown,
-  status: number,
+  status: S,
   work: () => Promise<T>,
   opts: { waitMs?: number; keep?: (result: T) => boolean } = {},
-): Promise<any> {
+) {
   const deps = c.var.deps;
   const answer = await once(
     deps.database.db,
@@ -37,5 +39,7 @@ export async function idempotently<T>(
       return { status, body: result, keep: opts.keep?.(result) };
     },
   );
-  return sendAnswer(answer);
+  if (answer.replayed) c.header('idempotent-replayed', 'true');
+  // Only successes are stored, so a replay is this route's `status` with `work`'s result as JSON.
+  return c.json(answer.body as T, status);
 }
