@@ -281,6 +281,11 @@ describe('endpoint management', () => {
     });
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ description: 'renamed', eventTypes: ['certificate.accepted', 'certificate.rejected'], status: 'active' });
+    // Rotation without a body: the old secret signs beside the new one for 24 hours.
+    const rotated = await w.app.request(`/v1/webhook-endpoints/${ep.id}/rotate-secret`, { method: 'POST', headers: { authorization: `Bearer ${await w.token()}`, 'idempotency-key': crypto.randomUUID() } });
+    expect(rotated.status).toBe(200);
+    const until = Date.parse((await rotated.json()).rotation.previousSecretValidUntil) - Date.now();
+    expect(Math.abs(until - 24 * 3_600_000)).toBeLessThan(60_000);
     expect(await (await w.post(`/v1/webhook-endpoints/${ep.id}/disable`, {})).json()).toMatchObject({ status: 'disabled', disabledReason: 'disabled by the provider' });
 
     const del = await w.app.request(`/v1/webhook-endpoints/${ep.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${await w.token()}`, 'idempotency-key': crypto.randomUUID() } });
