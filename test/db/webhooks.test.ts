@@ -1,8 +1,9 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { http, HttpResponse, passthrough } from 'msw';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, idempotencyKeys, incentiveEvents, outbox, webhookEndpoints } from '../../src/db/schema.js';
+import { auditLog, idempotencyKeys, incentiveEvents, outbox, providerEvents, webhookEndpoints } from '../../src/db/schema.js';
+import { purgeProviderEvents } from '../../src/services/webhook-endpoints.js';
 import { DEMO_PROVIDERS } from '../../src/sandbox/demo-data.js';
 import { opsClient } from '../support/ops.js';
 import { simVoucher } from '../support/sim-data.js';
@@ -352,5 +353,19 @@ describe('the other facts, as events in the feed', () => {
     const tasks = (await feed(A)).filter((e: Ev) => e.type === 'task.status_changed' && (e.data.task as { sequence: number }).sequence === 3);
     expect(tasks.map((e) => (e.data.task as { assignment: string }).assignment)).toEqual(['pending', 'success']);
     expect(tasks.every((e) => e.enrollmentId === null && e.sequence === null)).toBe(true);
+  });
+});
+
+describe('feed retention', () => {
+  it('events older than 30 days are purged by the housekeeping; newer ones stay', async () => {
+    const old = new Date(Date.now() - 31 * 86_400_000);
+    const body = (id: string) => JSON.stringify({ id, type: 'ping' });
+    await w.deps.database.db.insert(providerEvents).values([
+      { id: 'evt_retention_old', providerId: A, type: 'ping', occurredAt: old, body: body('evt_retention_old'), createdAt: old },
+      { id: 'evt_retention_new', providerId: A, type: 'ping', occurredAt: new Date(), body: body('evt_retention_new') },
+    ]);
+    expect(await purgeProviderEvents(w.deps.database.db)).toBe(1);
+    const left = await w.deps.database.db.select({ id: providerEvents.id }).from(providerEvents).where(inArray(providerEvents.id, ['evt_retention_old', 'evt_retention_new']));
+    expect(left.map((r) => r.id)).toEqual(['evt_retention_new']);
   });
 });
