@@ -16,17 +16,38 @@ function hmacKey(secret: string, hash: HmacAlgorithm): Promise<CryptoKey> {
   return key;
 }
 
+/**
+ * A runtime's own synchronous digests, where it has them (Node's `crypto.createHmac`): for the
+ * small messages we sign, Web Crypto's job plumbing costs more than the digest itself (measured
+ * in bench/README.md). Workers keep Web Crypto.
+ */
+export interface SyncDigests {
+  hmac(hash: HmacAlgorithm, secret: string, message: string): Uint8Array;
+  sha256(message: string): Uint8Array;
+}
+
+let sync: SyncDigests | undefined;
+
+/** Installed once at start-up by the Node entry points (src/node/sync-digests.ts). */
+export function useSyncDigests(d: SyncDigests | undefined): void {
+  sync = d;
+}
+
+async function hmacBytes(hash: HmacAlgorithm, secret: string, message: string): Promise<Uint8Array> {
+  if (sync) return sync.hmac(hash, secret, message);
+  return new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret, hash), enc.encode(message)));
+}
+
 export async function hmacHex(hash: HmacAlgorithm, secret: string, message: string): Promise<string> {
-  const sig = await crypto.subtle.sign('HMAC', await hmacKey(secret, hash), enc.encode(message));
-  return toHex(new Uint8Array(sig));
+  return toHex(await hmacBytes(hash, secret, message));
 }
 
 export async function hmacBase64(hash: HmacAlgorithm, secret: string, message: string): Promise<string> {
-  const sig = await crypto.subtle.sign('HMAC', await hmacKey(secret, hash), enc.encode(message));
-  return btoa(String.fromCharCode(...new Uint8Array(sig)));
+  return btoa(String.fromCharCode(...(await hmacBytes(hash, secret, message))));
 }
 
 export async function sha256Hex(message: string): Promise<string> {
+  if (sync) return toHex(sync.sha256(message));
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', enc.encode(message))));
 }
 

@@ -9,6 +9,8 @@ import { SANDBOX_SECRETS } from '../sandbox/demo-data.js';
 import { SANDBOX_SECRETS_KEY } from '../lib/secrets.js';
 import { sandboxPartnerSettings, type SandboxKeys } from '../sandbox/sandbox.js';
 import { loadOrCreateSandboxKeys } from './sandbox-keys.js';
+import { useSyncDigests } from '../contract/crypto.js';
+import { nodeDigests } from './sync-digests.js';
 
 export interface NodeRuntime {
   deps: AppDeps;
@@ -23,6 +25,7 @@ export interface NodeRuntime {
  */
 export async function nodeRuntime(opts: { env: Env; database: Database; logger: Logger; fetch: Fetch; publicBase: string }): Promise<NodeRuntime> {
   const { env } = opts;
+  useSyncDigests(nodeDigests);
   let keys: SandboxKeys | undefined;
   let partners;
   let prakerjaKeys = prakerjaKeysFromEnv(env);
