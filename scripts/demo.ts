@@ -15,6 +15,8 @@ import { openDatabase } from '../src/node/database.js';
 import { assembleGateway } from '../src/node/gateway.js';
 import { createOutboundFetch } from '../src/node/outbound.js';
 import { parseArgs } from 'node:util';
+import { and, eq } from 'drizzle-orm';
+import { enrollments } from '../src/db/schema.js';
 import { PLATFORM_IDS, PLATFORMS } from '../adapters/registry.js';
 import { DEMO_PARTICIPANTS, DEMO_PROVIDERS } from '../src/sandbox/demo-data.js';
 
@@ -73,11 +75,36 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
 const deliveries = (e: Record<string, any>) => e.deliveries.map((d: any) => `${d.kind} → ${d.destination}: ${d.status} (${d.attempts} attempt${d.attempts === 1 ? '' : 's'})`);
 
 try {
-  const redeemed = await call('POST', '/v1/redemptions', { platform: platform.id, voucherCode: voucher.code, cardNumber: voucher.cardNumber, participant: { name: participant.name, email: voucher.buyerEmail } });
-  const id = redeemed.id as string;
-  say(`Provider redeems ${platform.displayName} voucher ${voucher.code} for card ${masked}`, [`enrollment ${id}: ${redeemed.state}`, `name check: ${redeemed.nameCheck.decision} (${redeemed.nameCheck.score})`]);
-
-  await call('POST', `/v1/enrollments/${id}/progress`, { sequence: 1, attendedAt: new Date().toISOString() });
+  const emit = async (event: Record<string, unknown>) => {
+    const res = await fetch(`${base}/sandbox/${platform.id}/_sandbox/emit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    return { ok: res.ok, gatewayStatus: res.ok ? ((await res.json()) as any).gatewayStatus : res.status };
+  };
+  let id: string;
+  switch (platform.capabilities.delivery) {
+    case 'provider_delivered': {
+      const redeemed = await call('POST', '/v1/redemptions', { platform: platform.id, voucherCode: voucher.code, cardNumber: voucher.cardNumber, participant: { name: participant.name, email: voucher.buyerEmail } });
+      id = redeemed.id as string;
+      say(`Provider redeems ${platform.displayName} voucher ${voucher.code} for card ${masked}`, [`enrollment ${id}: ${redeemed.state}`, `name check: ${redeemed.nameCheck.decision} (${redeemed.nameCheck.score})`]);
+      await call('POST', `/v1/enrollments/${id}/progress`, { sequence: 1, attendedAt: new Date().toISOString() });
+      break;
+    }
+    case 'platform_delivered': {
+      const started = await emit({ kind: 'learning.started', voucherCode: voucher.code });
+      // Providers are not told of a new platform-delivered enrollment yet (no webhook for it): the demo reads its id.
+      const [row] = await database.db.select({ id: enrollments.id }).from(enrollments).where(and(eq(enrollments.platform, platform.id), eq(enrollments.voucherCode, voucher.code)));
+      id = row.id;
+      const e = await call('GET', `/v1/enrollments/${id}`);
+      say(`The participant presses "Mulai Belajar" on ${platform.displayName} (card ${masked}); its callback starts the enrollment`, [
+        `callback answered HTTP ${started.gatewayStatus}`,
+        `enrollment ${id}: ${e.state}, ${e.deliveryShape}`,
+        `name check: ${e.nameCheck.decision} (${e.nameCheck.score})`,
+      ]);
+      for (const n of [4, 8]) await emit({ kind: 'learning.progress', voucherCode: voucher.code, modulesCompleted: n });
+      await emit({ kind: 'learning.completed', voucherCode: voucher.code });
+      say(`${platform.displayName} reports progress (4/8, 8/8 modules) and that the participant finished`, [`state: ${(await call('GET', `/v1/enrollments/${id}`)).state}`]);
+      break;
+    }
+  }
   const now = new Date(Date.now() + 1000).toISOString();
   const completed = await call('POST', `/v1/enrollments/${id}/completion`, {
     outcome: 'passed',
@@ -85,7 +112,7 @@ try {
     completedAt: now,
     certificate: { number: 'LPK-KJ/2026/0001', issuedAt: now, url: 'https://lpk.example/certificates/0001.pdf', sha256: 'c'.repeat(64) },
   });
-  say('Provider reports session 1 attended, then the training passed with its certificate', [`state: ${completed.state}`, `certificate held because: ${completed.certificateBlockers.join('; ')}`]);
+  say('Provider reports the training passed, with its certificate', [`state: ${completed.state}`, `certificate held because: ${completed.certificateBlockers.join('; ')}`]);
 
   const sent = await until('completion deliveries', async () => {
     const e = await call('GET', `/v1/enrollments/${id}`);
@@ -93,10 +120,6 @@ try {
   });
   say(`The outbox tells ${platform.displayName} and prakerja.go.id`, deliveries(sent));
 
-  const emit = async (event: Record<string, unknown>) => {
-    const res = await fetch(`${base}/sandbox/${platform.id}/_sandbox/emit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
-    return { ok: res.ok, gatewayStatus: res.ok ? ((await res.json()) as any).gatewayStatus : res.status };
-  };
   const review = await emit({ kind: 'review.submitted', voucherCode: voucher.code, rating: 5, review: 'Materinya jelas dan praktis', reviewedAt: new Date().toISOString() });
   say(`The participant rates and reviews the training on ${platform.displayName}; it calls the gateway back (signed callback)`, [`callback answered HTTP ${review.gatewayStatus}`]);
   if (platform.capabilities.gradeAcceptance) {

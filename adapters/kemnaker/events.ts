@@ -1,4 +1,4 @@
-import { decodeEvent, eventRow as row, type DecodedEvent, type KnownEventKind } from '../shared/events.js';
+import { decodeEvent, eventRow as row, type DecodedEvent, type VoucherPlatformKind } from '../shared/events.js';
 import { parseWibDateTime, toCanonicalVoucher } from './transformers.js';
 import { KemnakerExpiryData, KemnakerGradeAcceptedData, KemnakerGradeRejectedData, KemnakerRefundData, KemnakerReviewData, KemnakerVoucher } from './wire.js';
 
@@ -35,11 +35,11 @@ export const KEMNAKER_EVENT_TYPES = Object.keys(KEMNAKER_EVENTS) as KemnakerEven
 
 // Kemnaker speaks every canonical event: a kind added to CanonicalEvent without a word above
 // fails to compile here, naming the missing kind.
-type Unworded = Exclude<KnownEventKind, (typeof KEMNAKER_EVENTS)[KemnakerEventType]['kind']>;
+type Unworded = Exclude<VoucherPlatformKind, (typeof KEMNAKER_EVENTS)[KemnakerEventType]['kind']>;
 true satisfies [Unworded] extends [never] ? true : { missingWordFor: Unworded };
 
 /** The word Kemnaker uses for each canonical event, for the simulator to speak it. */
-export const KEMNAKER_EVENT_WORD = Object.fromEntries(Object.entries(KEMNAKER_EVENTS).map(([word, r]) => [r.kind, word])) as Record<KnownEventKind, KemnakerEventType>;
+export const KEMNAKER_EVENT_WORD = Object.fromEntries(Object.entries(KEMNAKER_EVENTS).map(([word, r]) => [r.kind, word])) as Record<VoucherPlatformKind, KemnakerEventType>;
 
 /** Reads Kemnaker's data for a word; a word outside the table is an `unknown` event, never an error. */
 export const decodeKemnakerEvent = (jenisEvent: string, data: unknown): DecodedEvent => decodeEvent(KEMNAKER_EVENTS, jenisEvent, data);

@@ -7,6 +7,10 @@ import type { CanonicalEvent } from '../types.js';
  */
 
 export type KnownEventKind = Exclude<CanonicalEvent['kind'], 'unknown'>;
+/** Events only a platform that delivers the training itself speaks (DeliveryShape `platform_delivered`). */
+export type PlatformDeliveredKind = 'learning.started' | 'learning.progress' | 'learning.completed';
+/** What a voucher-selling platform (DeliveryShape `provider_delivered`) can say. */
+export type VoucherPlatformKind = Exclude<KnownEventKind, PlatformDeliveredKind>;
 type EventOf<K extends KnownEventKind> = Extract<CanonicalEvent, { kind: K }>;
 
 export type DecodedEvent = { ok: true; event: CanonicalEvent; at?: Date } | { ok: false; message: string };

@@ -125,6 +125,16 @@ export type CanonicalEvent =
   /** Kemnaker: Sisnaker accepted (or refused) the grade the gateway reported. */
   | { kind: 'completion.accepted'; voucherCode: string; at: Date }
   | { kind: 'completion.rejected'; voucherCode: string; reason: string; at: Date }
+  /**
+   * Platform-delivered training (DeliveryShape): the participant pressed "Mulai Belajar" on the
+   * platform. There is no redemption by the provider: this starts the enrollment. The platform's
+   * whole view of it rides along, so a lost purchase notice does not matter.
+   */
+  | { kind: 'learning.started'; voucher: CanonicalVoucher; at: Date }
+  /** Platform-delivered: the participant's progress in the platform's own learning system. */
+  | { kind: 'learning.progress'; voucherCode: string; modulesCompleted: number; modulesTotal: number; at: Date }
+  /** Platform-delivered: the platform saw the participant finish; the provider then confirms the outcome. */
+  | { kind: 'learning.completed'; voucherCode: string; at: Date }
   | { kind: 'unknown'; platformType: string };
 
 export interface VerifiedCallback {

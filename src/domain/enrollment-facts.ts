@@ -1,5 +1,5 @@
 import { platformDefinition } from '../../adapters/registry.js';
-import type { EnrollmentState, PlatformId } from './types.js';
+import type { DeliveryShape, EnrollmentState, PlatformId } from './types.js';
 
 /**
  * What the gateway knows about an enrollment after redemption. Every fact is set once and never
@@ -25,6 +25,9 @@ export interface EnrollmentFacts {
  * complete for prakerja only once that acceptance has arrived.
  */
 export const needsSisnaker = (p: PlatformId) => platformDefinition(p)?.capabilities.gradeAcceptance ?? false;
+
+/** How a platform's trainings are delivered is a property of the platform (its definition), so of each of its enrollments. */
+export const deliveryShapeOf = (p: string): DeliveryShape => platformDefinition(p)?.capabilities.delivery ?? 'provider_delivered';
 
 export function deriveState(f: EnrollmentFacts): EnrollmentState {
   if (f.reportedAt) return 'reported';

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ENROLLMENT_STATES, PLATFORM_IDS } from '../domain/types.js';
+import { DELIVERY_SHAPES, ENROLLMENT_STATES, PLATFORM_IDS } from '../domain/types.js';
 
 /**
  * The one rule for text at the edge: control characters (U+0000–U+001F and U+007F; tab only
@@ -83,7 +83,10 @@ export const EnrollmentSchema = z
     id: z.string().uuid(),
     state: z.enum(ENROLLMENT_STATES),
     platform: Platform,
-    voucherCode: z.string(),
+    deliveryShape: z.enum(DELIVERY_SHAPES).openapi({
+      description: 'provider_delivered: the provider redeemed the platform’s voucher and teaches. platform_delivered: the platform teaches and its callbacks started the enrollment; the provider confirms completion and the certificate.',
+    }),
+    voucherCode: z.string().openapi({ description: 'The voucher code, or for a platform-delivered training the platform’s enrollment (order) id.' }),
     providerId: z.string(),
     course: z.object({ id: z.string(), title: z.string() }),
     participant: z.object({ name: z.string(), email: z.string(), cardNumber: z.string().openapi({ description: 'Masked: first 4 and last 4 digits.', example: '5201********0001' }) }),

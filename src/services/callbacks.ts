@@ -9,6 +9,8 @@ import { ProblemError } from '../lib/problem.js';
 import { applyFacts } from './enrollment-updates.js';
 import { emitIncentiveEvents } from './provider-events.js';
 import { platformProblem } from './platform-problems.js';
+import { applyLearning, prepareStart, startEnrollment, type StartContext } from './platform-delivered.js';
+import type { NameThresholds } from '../domain/names/index.js';
 
 export type CallbackSource = PlatformId | 'prakerja';
 
@@ -38,6 +40,9 @@ export async function receiveCallback(deps: AppDeps, source: CallbackSource, req
     throw platformProblem(e);
   });
 
+  // Starting a platform-delivered enrollment asks prakerja.go.id for the participant: outside the transaction.
+  const start = source !== 'prakerja' && verified.event.kind === 'learning.started' ? await prepareStart(deps, verified.event.voucher) : undefined;
+
   return deps.database.db.transaction(async (tx) => {
     const inserted = await tx
       .insert(inboundEvents)
@@ -46,7 +51,7 @@ export async function receiveCallback(deps: AppDeps, source: CallbackSource, req
       .returning({ id: inboundEvents.id });
     if (inserted.length === 0) return { received: true, eventId: verified.eventId, duplicate: true, outcome: 'duplicate' };
 
-    const applied = source === 'prakerja' ? await applyPrakerjaEvent(tx, verified.event as PrakerjaEvent, verified.eventId) : await applyPlatformEvent(tx, source, verified.event as CanonicalEvent);
+    const applied = source === 'prakerja' ? await applyPrakerjaEvent(tx, verified.event as PrakerjaEvent, verified.eventId) : await applyPlatformEvent(tx, source, verified.event as CanonicalEvent, start, deps.config.nameThresholds);
     await tx.update(inboundEvents).set({ outcome: applied.outcome, enrollmentId: applied.enrollmentId }).where(eq(inboundEvents.id, inserted[0].id));
     return { received: true, eventId: verified.eventId, duplicate: false, outcome: applied.outcome };
   });
@@ -76,7 +81,7 @@ async function advanceKnownVoucher(tx: Tx, platform: string, code: string, to: E
   return true;
 }
 
-async function applyPlatformEvent(tx: Tx, platform: PlatformId, e: CanonicalEvent): Promise<Applied> {
+async function applyPlatformEvent(tx: Tx, platform: PlatformId, e: CanonicalEvent, start: StartContext | undefined, thresholds: NameThresholds): Promise<Applied> {
   switch (e.kind) {
     case 'purchase.made': {
       const v = e.voucher;
@@ -117,6 +122,17 @@ async function applyPlatformEvent(tx: Tx, platform: PlatformId, e: CanonicalEven
       const patch = e.kind === 'completion.accepted' ? { sisnakerAcceptedAt: e.at } : { sisnakerRejection: e.reason };
       await applyFacts(tx, enrollmentId, patch, { type: e.kind === 'completion.accepted' ? 'grade_accepted' : 'grade_rejected', source: 'platform', occurredAt: e.at, detail: e.kind === 'completion.rejected' ? { reason: e.reason } : {} });
       return { outcome: 'applied', enrollmentId };
+    }
+    case 'learning.started': {
+      if (e.voucher.platform !== platform) throw unknownVoucher(platform, e.voucher.code);
+      // Prepared before the transaction for exactly this event.
+      return startEnrollment(tx, platform, e, start!, thresholds);
+    }
+    case 'learning.progress':
+    case 'learning.completed': {
+      const enrollmentId = await enrollmentOf(tx, platform, e.voucherCode);
+      if (!enrollmentId) throw unknownVoucher(platform, e.voucherCode);
+      return applyLearning(tx, enrollmentId, e);
     }
     case 'unknown':
       return { outcome: 'stored_unknown_type' };

@@ -1,5 +1,5 @@
 import type { EnrollmentEventRow, EnrollmentRow, OutboxRowView } from '../db/enrollment-store.js';
-import { certificateBlockers, needsSisnaker } from '../domain/enrollment-facts.js';
+import { certificateBlockers, deliveryShapeOf, needsSisnaker } from '../domain/enrollment-facts.js';
 import { factsOf } from './enrollment-updates.js';
 import type { EnrollmentState, PlatformId } from '../domain/types.js';
 import { maskCardNumber } from '../lib/mask.js';
@@ -11,6 +11,7 @@ export function enrollmentView(e: EnrollmentRow, events: EnrollmentEventRow[], d
     // The columns are plain text in SQL; only the gateway writes them, always canonical values.
     state: e.state as EnrollmentState,
     platform: e.platform as PlatformId,
+    deliveryShape: deliveryShapeOf(e.platform),
     voucherCode: e.voucherCode,
     providerId: e.providerId,
     course: { id: e.courseId, title: e.courseTitle },

@@ -1,3 +1,4 @@
+import { PLATFORM_IDS } from '../../adapters/registry.js';
 import { and, eq, sql } from 'drizzle-orm';
 import { http, HttpResponse } from 'msw';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -364,7 +365,8 @@ describe('platforms and audit views', () => {
     await kill(seedIndex('tokopedia', 'failed'), 'platform.completion');
     const body = await (await ops.get('/v1/ops/platforms')).json();
     const byName = Object.fromEntries(body.destinations.map((d: { destination: string }) => [d.destination, d]));
-    expect(Object.keys(byName).sort()).toEqual(['bukalapak', 'kariermu', 'kemnaker', 'prakerja', 'tokopedia']);
+    // Every registered platform, and prakerja.go.id.
+    expect(Object.keys(byName).sort()).toEqual([...PLATFORM_IDS, 'prakerja'].sort());
     const [{ n }] = (await db().select({ n: sql<number>`count(*)::int` }).from(outbox).where(and(eq(outbox.destination, 'tokopedia'), eq(outbox.status, 'dead')))) as Array<{ n: number }>;
     expect(byName.tokopedia).toMatchObject({ dead: Number(n), circuit: { state: 'closed', source: 'derived' } });
     expect(byName.tokopedia.lastSuccessAt).not.toBeNull();

@@ -151,21 +151,31 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
       expect(await adapter.getVoucher(codeAt(2))).toBeNull();
     });
 
-    it('redeems once; the platform’s refusals come back as canonical, non-retryable errors', async () => {
-      const code = codeAt(3);
-      sim.state.addVoucher(simVoucher({ code }));
-      const req = { voucherCode: code, cardNumber: '5201123456780001', participantName: 'Siti Rahmawati', participantEmail: 'siti@example.id', idempotencyKey: `conf-${code}` };
-      const first = await adapter.redeemVoucher(req);
-      expect(first.redeemedAt).toBeInstanceOf(Date);
-      await expect(adapter.redeemVoucher(req), 'same key replays').resolves.toEqual(first);
-      const refusal = (p: Promise<unknown>) => p.then(() => 'redeemed', (e: unknown) => (e instanceof AdapterError ? `${e.kind} ${e.retryable}` : `threw ${e}`));
-      expect(await refusal(adapter.redeemVoucher({ ...req, idempotencyKey: `${req.idempotencyKey}-again` }))).toBe('voucher_already_redeemed false');
-      sim.state.addVoucher(simVoucher({ code: codeAt(4), state: 'expired', expiresAt: new Date(Date.now() - 86_400_000) }));
-      expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: codeAt(4), idempotencyKey: 'conf-expired' }))).toBe('voucher_expired false');
-      sim.state.addVoucher(simVoucher({ code: codeAt(5), state: 'refunded' }));
-      expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: codeAt(5), idempotencyKey: 'conf-refunded' }))).toBe('voucher_refunded false');
-      expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: codeAt(6), idempotencyKey: 'conf-unknown' }))).toBe('voucher_not_found false');
-    });
+    if (definition.capabilities.delivery === 'platform_delivered') {
+      it('has nothing to redeem: a redemption is refused as an invalid request, and nothing is sent', async () => {
+        const code = codeAt(3);
+        sim.state.addVoucher(simVoucher({ code }));
+        const before = sim.state.received.length;
+        await expect(adapter.redeemVoucher({ voucherCode: code, cardNumber: '5201123456780001', participantName: 'Siti', participantEmail: 's@x.id', idempotencyKey: 'k' })).rejects.toMatchObject({ kind: 'invalid_request', retryable: false });
+        expect(sim.state.received.length).toBe(before);
+      });
+    } else {
+      it('redeems once; the platform’s refusals come back as canonical, non-retryable errors', async () => {
+        const code = codeAt(3);
+        sim.state.addVoucher(simVoucher({ code }));
+        const req = { voucherCode: code, cardNumber: '5201123456780001', participantName: 'Siti Rahmawati', participantEmail: 'siti@example.id', idempotencyKey: `conf-${code}` };
+        const first = await adapter.redeemVoucher(req);
+        expect(first.redeemedAt).toBeInstanceOf(Date);
+        await expect(adapter.redeemVoucher(req), 'same key replays').resolves.toEqual(first);
+        const refusal = (p: Promise<unknown>) => p.then(() => 'redeemed', (e: unknown) => (e instanceof AdapterError ? `${e.kind} ${e.retryable}` : `threw ${e}`));
+        expect(await refusal(adapter.redeemVoucher({ ...req, idempotencyKey: `${req.idempotencyKey}-again` }))).toBe('voucher_already_redeemed false');
+        sim.state.addVoucher(simVoucher({ code: codeAt(4), state: 'expired', expiresAt: new Date(Date.now() - 86_400_000) }));
+        expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: codeAt(4), idempotencyKey: 'conf-expired' }))).toBe('voucher_expired false');
+        sim.state.addVoucher(simVoucher({ code: codeAt(5), state: 'refunded' }));
+        expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: codeAt(5), idempotencyKey: 'conf-refunded' }))).toBe('voucher_refunded false');
+        expect(await refusal(adapter.redeemVoucher({ ...req, voucherCode: codeAt(6), idempotencyKey: 'conf-unknown' }))).toBe('voucher_not_found false');
+      });
+    }
 
     it('is refused by the platform with credentials it does not hold: auth_failed', async () => {
       const otherKeys = (await definition.sandboxKeys?.()) ?? {};

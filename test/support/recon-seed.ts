@@ -13,15 +13,15 @@ import type { Sandbox } from '../../src/sandbox/sandbox.js';
  * seeded world alone finds nothing. Tests then break chosen rows to inject discrepancies.
  *
  * i % k picks the platform (k registered platforms, in registry order), i % 2 the provider,
- * i % 5 the profile (how far along it is). Codes come from each definition's sampleCode, so a
+ * ⌊i / k⌋ % 5 the profile (how far along it is), so every platform has every profile whatever k. Codes come from each definition's sampleCode, so a
  * new platform joins the seeded world by being registered.
  */
 export const SEED_PLATFORMS: readonly PlatformId[] = PLATFORM_IDS;
 const K = SEED_PLATFORMS.length;
 /** Platform and profile repeat together every CYCLE enrollments. */
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-const CYCLE = (K * 5) / gcd(K, 5);
+const CYCLE = K * 5;
 const seedPlatform = (i: number): PlatformId => SEED_PLATFORMS[i % K];
+const seedProfile = (i: number): SeedProfile => SEED_PROFILES[Math.floor(i / K) % 5];
 export const SEED_PROFILES = ['redeemed', 'in_progress', 'reported', 'failed', 'completed'] as const;
 export type SeedProfile = (typeof SEED_PROFILES)[number];
 
@@ -58,7 +58,7 @@ const PRAKERJA_STATE = { redeemed: 'redeemed', in_progress: 'redeemed', reported
 export function seedRow(i: number, t: SeedTimes) {
   const platform = seedPlatform(i);
   const provider = SEED_PROVIDERS[i % 2];
-  const profile = SEED_PROFILES[i % 5];
+  const profile = seedProfile(i);
   const redeemedAt = new Date(t.base.getTime() + i * 1000);
   return {
     i,
@@ -77,7 +77,7 @@ export function seedRow(i: number, t: SeedTimes) {
 
 /** The nth i with the given platform and profile (i mod CYCLE fixes both). */
 export function seedIndex(platform: PlatformId, profile: SeedProfile, nth = 0): number {
-  for (let i = 1; i <= CYCLE; i++) if (seedPlatform(i) === platform && SEED_PROFILES[i % 5] === profile) return i + CYCLE * nth;
+  for (let i = 1; i <= CYCLE; i++) if (seedPlatform(i) === platform && seedProfile(i) === profile) return i + CYCLE * nth;
   throw new Error('unreachable');
 }
 
@@ -157,7 +157,7 @@ export async function seedGateway(db: Db, n: number, t: SeedTimes): Promise<void
       case when p = 2 then redeemed + interval '3 hours' end,
       redeemed, redeemed
     from (
-      select i, i % 5 as p, ${base}::timestamptz + i * interval '1 second' as redeemed,
+      select i, (i / ${K}) % 5 as p, ${base}::timestamptz + i * interval '1 second' as redeemed,
         (${platforms}::text[])[i % ${K} + 1] as platform,
         (${textArray(1, n, seedCode)}::text[])[i] as code
       from generate_series(1, ${n}::int) as i
