@@ -28,8 +28,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     // SQLSTATE class 08: connection exception.
     if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
-    // PGlite closed under a request (shutdown): its own message, no code.
-    if (e instanceof Error && /PGlite is closed/i.test(e.message)) return true;
+    // The embedded database closed under a request (shutdown): its own message ("… is closed"), no code.
+    if (e instanceof Error && / is closed$/.test(e.message)) return true;
   }
   return false;
 }

@@ -27,6 +27,7 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemDoc> = {
   idempotency_key_in_progress: { status: 409, title: 'Same Idempotency-Key still running', description: 'A first request with this key has not finished. Retry shortly with the same key; you will get its answer.' },
   voucher_already_redeemed: { status: 409, title: 'Voucher already redeemed', description: 'The voucher was redeemed before (the answer names the enrollment when it is yours). Use GET /v1/enrollments/{id}.' },
   redemption_in_progress: { status: 409, title: 'Redemption in progress', description: 'Another attempt for this voucher is being processed. Retry after `Retry-After` seconds.' },
+  secret_shown_once: { status: 409, title: 'Signing secret already shown', description: 'This Idempotency-Key already created or rotated a webhook signing secret, which is shown only once. Use a new key to rotate again; the endpoint itself is unchanged by this answer.' },
   redeem_code_already_used: { status: 409, title: 'Redeem code already used', description: 'The redeem code was already committed for this session. Each session is used once.' },
   training_finished: { status: 409, title: 'Training already finished', description: 'A completion was reported; progress can no longer be added.' },
   progress_conflict: { status: 409, title: 'Session already reported with another attendedAt', description: 'The same session was reported before with another date (`reportedAttendedAt`). The identical report is accepted again; a different one is refused so a disagreement is not hidden.' },
