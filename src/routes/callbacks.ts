@@ -10,6 +10,7 @@ const Source = z.enum([...PLATFORM_IDS, 'prakerja']).openapi({ param: { name: 's
 const callbackRoute = createRoute({
   method: 'post',
   path: '/v1/callbacks/{source}',
+  operationId: 'receiveCallback',
   tags: ['Callbacks'],
   summary: 'Partner callbacks, each verified with the sender’s own signature scheme',
   // Derived from the registry, so a new platform's scheme is documented as soon as it is registered.

@@ -18,6 +18,7 @@ const BatchItem = CompletionBody.extend({ enrollmentId: z.string().uuid('must be
 const batchRoute = createRoute({
   method: 'post',
   path: BATCH_PATH,
+  operationId: 'reportCompletionsBatch',
   tags: ['Enrollments'],
   summary: 'Report up to 10,000 completions in one call',
   description: 'Each item is validated and applied on its own and answered per item (applied / unchanged / problem); one bad row never sinks the rest. The whole call is idempotent under its Idempotency-Key.',

@@ -36,6 +36,8 @@ const enrollmentAnswer = { description: 'The enrollment', content: { 'applicatio
 const getEnrollment = createRoute({
   method: 'get',
   path: '/v1/enrollments/{id}',
+  operationId: 'getEnrollment',
+  description: "The enrollment as the gateway knows it: state, name check, completion, review, Sisnaker and prakerja.go.id status, what still holds the certificate, every outbound delivery with its attempts, and the timeline of every fact with its source. Another provider’s enrollment is a 404.",
   tags: ['Enrollments'],
   summary: 'An enrollment with its full timeline and the state of every delivery',
   security: bearerSecurity,
@@ -47,6 +49,7 @@ const getEnrollment = createRoute({
 const postCompletion = createRoute({
   method: 'post',
   path: '/v1/enrollments/{id}/completion',
+  operationId: 'reportCompletion',
   tags: ['Enrollments'],
   summary: 'Report the training’s outcome and certificate',
   description: 'Applied once: the identical report again changes nothing, a different one is a 409. The platform and prakerja.go.id are told through the outbox.',
@@ -66,6 +69,8 @@ const postCompletion = createRoute({
 const postProgress = createRoute({
   method: 'post',
   path: '/v1/enrollments/{id}/progress',
+  operationId: 'reportProgress',
+  description: "Records an attended session (1–10, or 999). The identical report again changes nothing; the same session with another time is a 409; a session dated before the redemption is a 422.",
   tags: ['Enrollments'],
   summary: 'Report an attended session',
   security: bearerSecurity,

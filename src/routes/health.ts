@@ -6,6 +6,8 @@ const Health = z.object({ status: z.enum(['ok', 'unavailable']), database: z.str
 const healthz = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'getLiveness',
+  description: "Answers 200 while the process runs; no database is touched. For liveness probes.",
   tags: ['Operations'],
   summary: 'Liveness: the process answers',
   responses: { 200: { description: 'Alive', content: { 'application/json': { schema: Health } } } },
@@ -14,6 +16,8 @@ const healthz = createRoute({
 const readyz = createRoute({
   method: 'get',
   path: '/readyz',
+  operationId: 'getReadiness',
+  description: "Answers 200 when the database answers a round trip, 503 otherwise. For readiness probes and load balancers.",
   tags: ['Operations'],
   summary: 'Readiness: the database answers',
   responses: {

@@ -11,6 +11,7 @@ const platformsRoute = createRoute({
   ...opsRoute,
   method: 'get',
   path: '/v1/ops/platforms',
+  operationId: 'listPlatformHealth',
   summary: 'Each destination’s circuit, last hour’s error rate, last success, pending and dead deliveries',
   description: 'The circuit comes from this process’s dispatcher when it runs one (`source: dispatcher`), otherwise it is estimated from the outbox (`source: derived`).',
   responses: {
@@ -41,6 +42,8 @@ const auditRoute = createRoute({
   ...opsRoute,
   method: 'get',
   path: '/v1/ops/audit',
+  operationId: 'listAudit',
+  description: "Every manual action with its operator, target, reason and time; filter by operator, action and target.",
   summary: 'The audit log of operator actions, newest first',
   request: { query: z.object({ operator: Filter.optional(), action: Filter.optional(), target: Filter.optional(), cursor: Cursor, limit: Limit }) },
   responses: {

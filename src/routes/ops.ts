@@ -21,6 +21,7 @@ const incentiveRoute = createRoute({
   ...ops,
   method: 'get',
   path: '/v1/ops/participants/{cardNumber}/incentive',
+  operationId: 'getParticipantIncentive', description: "Every training of the participant with what blocks it (no review, a held name, a failing delivery, a rejection) and the incentive: what should have been paid, what was, what is pending and why.",
   summary: 'Why is this participant’s incentive (not) paid: every training, its blockers, and the incentive lines',
   request: {
     params: z.object({ cardNumber: CardNumber.openapi({ param: { name: 'cardNumber', in: 'path' } }) }),

@@ -29,6 +29,8 @@ const RedeemCodeResult = z
 const useRoute = createRoute({
   method: 'post',
   path: '/v1/redeem-codes',
+  operationId: 'useRedeemCode',
+  description: "Checks a prakerja.go.id redeem code’s status (and a webinar’s window: one hour before to one hour after the session starts), then commits it once for the session. Each published refusal of prakerja.go.id is its own problem code.",
   tags: ['Redeem codes (prakerja.go.id)'],
   summary: 'Use a participant’s per-session redeem code: status check, then commit, once',
   security: bearerSecurity,
@@ -48,6 +50,7 @@ const useRoute = createRoute({
 const urlRoute = createRoute({
   method: 'post',
   path: '/v1/redeem-codes/verification-url',
+  operationId: 'createVerificationUrl', description: "Asks prakerja.go.id for the URL where the participant verifies attendance; they come back to `redirectUri` with `state`.",
   tags: ['Redeem codes (prakerja.go.id)'],
   summary: 'Get prakerja.go.id’s attendance-verification URL for a participant (url-generate)',
   security: bearerSecurity,
@@ -80,6 +83,7 @@ const urlRoute = createRoute({
 const returnRoute = createRoute({
   method: 'post',
   path: '/v1/redeem-codes/verification-return',
+  operationId: 'recordVerificationReturn', description: "Records that the participant came back with `state` after verification, and answers the redeem code and session it belongs to. Unknown state (or another provider’s) is a 404.",
   tags: ['Redeem codes (prakerja.go.id)'],
   summary: 'Record that the participant came back with `state` after verification',
   security: bearerSecurity,

@@ -26,6 +26,7 @@ const RedemptionBody = z
 const redeemRoute = createRoute({
   method: 'post',
   path: '/v1/redemptions',
+  operationId: 'redeemVoucher',
   tags: ['Redemption'],
   summary: 'Redeem a participant’s voucher, whatever platform sold it',
   description:

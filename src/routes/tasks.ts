@@ -25,6 +25,7 @@ const submitRoute = createRoute({
   ...common,
   method: 'post',
   path: '/v1/tasks',
+  operationId: 'submitTask',
   summary: 'Submit a participant’s practical task; the gateway delivers it and tracks its status at prakerja.go.id',
   description:
     'Tasks are the provider’s own: a submission for a redeem code that is not yours is accepted exactly like one for a code that does not exist, and prakerja.go.id’s refusal (with its reason) shows on the task and in its delivery.',
@@ -36,6 +37,8 @@ const feedbackRoute = createRoute({
   ...common,
   method: 'post',
   path: '/v1/tasks/feedback',
+  operationId: 'submitTaskFeedback',
+  description: "Submits the feedback of a practical task whose assignment was submitted; delivered and tracked like the assignment.",
   summary: 'Submit the provider’s feedback on a practical task',
   request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: TaskBody.extend({ notes: safeText(z.string().trim().min(1, 'must not be empty').max(5000), { tab: true }) }).openapi('TaskFeedback') } } } },
   responses: { 202: answer('Accepted; `feedback` moves to pending, then success or failed'), 400: problemContent('Invalid request'), ...authProblems, 404: problemContent('No such task for this provider') },
@@ -45,6 +48,8 @@ const getRoute = createRoute({
   ...common,
   method: 'get',
   path: '/v1/tasks/{redeemCode}/{scope}/{sequence}',
+  operationId: 'getTask',
+  description: "The practical task as prakerja.go.id last reported it (assignment and feedback: not_submitted, pending, success, failed). Only the provider’s own tasks.",
   summary: 'A practical task’s status as prakerja.go.id last reported it',
   request: {
     params: z.object({

@@ -29,6 +29,8 @@ const VoucherSchema = z
 const getVoucher = createRoute({
   method: 'get',
   path: '/v1/vouchers/{code}',
+  operationId: 'getVoucher',
+  description: "Asks the platform that sold the voucher (guessed from the code’s format, or `?platform=`) for its status now, in canonical words, with the enrollment id when it was redeemed through the gateway. Another provider’s voucher is a 404.",
   tags: ['Redemption'],
   summary: 'A voucher’s status as its platform reports it',
   security: bearerSecurity,

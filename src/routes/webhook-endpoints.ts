@@ -119,12 +119,12 @@ const createRouteDef = createRoute({
     409: problemContent('This Idempotency-Key already created the endpoint (its secret is shown once)'),
   },
 });
-const listRoute = createRoute({ ...common, method: 'get', path: '/v1/webhook-endpoints', operationId: 'listWebhookEndpoints', summary: 'Your webhook endpoints', responses: { 200: json('Endpoints', z.object({ items: z.array(Endpoint) })), ...authProblems } });
+const listRoute = createRoute({ ...common, method: 'get', path: '/v1/webhook-endpoints', operationId: 'listWebhookEndpoints', description: "Your webhook endpoints with their event-type filters and status; secrets are never shown again after creation.", summary: 'Your webhook endpoints', responses: { 200: json('Endpoints', z.object({ items: z.array(Endpoint) })), ...authProblems } });
 const getRoute = createRoute({
   ...common,
   method: 'get',
   path: '/v1/webhook-endpoints/{id}',
-  operationId: 'getWebhookEndpoint',
+  operationId: 'getWebhookEndpoint', description: "One of your webhook endpoints; another provider’s is a 404.",
   summary: 'A webhook endpoint (never its secret)',
   request: { params: IdParam },
   responses: { 200: json('The endpoint', Endpoint), 400: problemContent('Invalid id'), ...authProblems, 404: notYours },
@@ -133,7 +133,7 @@ const patchRoute = createRoute({
   ...common,
   method: 'patch',
   path: '/v1/webhook-endpoints/{id}',
-  operationId: 'updateWebhookEndpoint',
+  operationId: 'updateWebhookEndpoint', description: "Changes an endpoint’s URL, description or event-type filter, or re-enables it (`status: active`).",
   summary: 'Change an endpoint’s URL, description or event types; disable or re-enable it',
   request: { params: IdParam, headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: PatchBody } } } },
   responses: { 200: json('The endpoint', Endpoint), 400: problemContent('Invalid request'), ...authProblems, 404: notYours },
@@ -142,7 +142,7 @@ const disableRoute = createRoute({
   ...common,
   method: 'post',
   path: '/v1/webhook-endpoints/{id}/disable',
-  operationId: 'disableWebhookEndpoint',
+  operationId: 'disableWebhookEndpoint', description: "Stops deliveries to the endpoint; events keep arriving in the feed (`GET /v1/events`).",
   summary: 'Stop deliveries to an endpoint (PATCH `status: active` re-enables it)',
   request: { params: IdParam, headers: IdempotencyHeaders },
   responses: { 200: json('The endpoint', Endpoint), 400: problemContent('Invalid request'), ...authProblems, 404: notYours },
@@ -151,7 +151,7 @@ const deleteRoute = createRoute({
   ...common,
   method: 'delete',
   path: '/v1/webhook-endpoints/{id}',
-  operationId: 'deleteWebhookEndpoint',
+  operationId: 'deleteWebhookEndpoint', description: "Deletes the endpoint; its pending deliveries are dropped.",
   summary: 'Delete an endpoint; its queued deliveries end as dead letters',
   request: { params: IdParam, headers: IdempotencyHeaders },
   responses: { 200: json('Deleted', z.object({ id: z.string(), deleted: z.literal(true) })), 400: problemContent('Invalid request'), ...authProblems, 404: notYours },
@@ -170,7 +170,7 @@ const testRoute = createRoute({
   ...common,
   method: 'post',
   path: '/v1/webhook-endpoints/{id}/test',
-  operationId: 'testWebhookEndpoint',
+  operationId: 'testWebhookEndpoint', description: "Sends a signed `ping` event to the endpoint now, delivered like any other event.",
   summary: 'Send a `ping` event to the endpoint (through the outbox, like every delivery)',
   request: { params: IdParam, headers: IdempotencyHeaders },
   responses: { 202: json('Queued', z.object({ eventId: z.string(), deliveryId: z.number().int() })), 400: problemContent('Invalid request'), ...authProblems, 404: notYours, 409: problemContent('The endpoint is disabled') },
@@ -179,7 +179,7 @@ const deliveriesRoute = createRoute({
   ...common,
   method: 'get',
   path: '/v1/webhook-endpoints/{id}/deliveries',
-  operationId: 'listWebhookDeliveries',
+  operationId: 'listWebhookDeliveries', description: "Deliveries to the endpoint with every attempt: status code, an excerpt of the answer, the next attempt.",
   summary: 'Deliveries to an endpoint, newest first: attempts, status codes, answer excerpts, next attempt',
   request: {
     params: IdParam,
@@ -195,7 +195,7 @@ const replayRoute = createRoute({
   ...common,
   method: 'post',
   path: '/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/replay',
-  operationId: 'replayWebhookDelivery',
+  operationId: 'replayWebhookDelivery', description: "Sends a delivery again with the same `webhook-id`, so a receiver that deduplicates applies it once.",
   summary: 'Send a delivery again now, with the same webhook-id',
   request: { params: IdParam.extend({ deliveryId: IntParam(1, Number.MAX_SAFE_INTEGER).openapi({ param: { name: 'deliveryId', in: 'path' } }) }), headers: IdempotencyHeaders },
   responses: {
