@@ -1,3 +1,4 @@
+import { readCallbackBody } from '../shared/events.js';
 import { parseWire, send, tableFailure, type WireResponse } from '../shared/http.js';
 import {
   CALLBACK_TOLERANCE_MS,
@@ -98,17 +99,10 @@ export function createKariermuAdapter(cfg: KariermuConfig, ctx: AdapterContext):
         throw new CallbackRejected('stale_timestamp', `kariermu callback iat ${header.iat} is outside ±${CALLBACK_TOLERANCE_MS / 1000} s`);
       }
 
-      let json: unknown;
-      try {
-        json = JSON.parse(req.rawBody);
-      } catch {
-        throw new CallbackRejected('malformed', 'kariermu callback body is not JSON');
-      }
-      const envelope = KariermuCallback.safeParse(json);
-      if (!envelope.success) throw new CallbackRejected('malformed', 'kariermu callback lacks id or event');
-      const decoded = decodeKariermuEvent(envelope.data.event, envelope.data.data);
-      if (!decoded.ok) throw new CallbackRejected('malformed', `kariermu ${envelope.data.event} data does not match its contract: ${decoded.message}`);
-      return { eventId: envelope.data.id, platformType: envelope.data.event, occurredAt: decoded.at ?? new Date(sentAt), event: decoded.event };
+      const envelope = readCallbackBody(KariermuCallback, req.rawBody, { notJson: 'kariermu callback body is not JSON', notEnvelope: 'kariermu callback lacks id or event' });
+      const decoded = decodeKariermuEvent(envelope.event, envelope.data);
+      if (!decoded.ok) throw new CallbackRejected('malformed', `kariermu ${envelope.event} data does not match its contract: ${decoded.message}`);
+      return { eventId: envelope.id, platformType: envelope.event, occurredAt: decoded.at ?? new Date(sentAt), event: decoded.event };
     },
 
     async listVouchers({ from, to, cursor, limit }) {

@@ -1,3 +1,4 @@
+import { readCallbackBody } from '../shared/events.js';
 import { timingSafeEqual } from '../shared/crypto.js';
 import { errorFromTable, parseWire, send, transportError, type WireResponse } from '../shared/http.js';
 import {
@@ -157,17 +158,10 @@ export function createKemnakerAdapter(cfg: KemnakerConfig, ctx: AdapterContext):
         throw new CallbackRejected('stale_timestamp', `kemnaker X-TIMESTAMP ${timestamp} is outside ±${CALLBACK_TOLERANCE_MS / 1000} s`);
       }
 
-      let json: unknown;
-      try {
-        json = JSON.parse(req.rawBody);
-      } catch {
-        throw new CallbackRejected('malformed', 'kemnaker notification body is not JSON');
-      }
-      const envelope = KemnakerNotification.safeParse(json);
-      if (!envelope.success) throw new CallbackRejected('malformed', 'kemnaker notification has no jenisEvent');
-      const decoded = decodeKemnakerEvent(envelope.data.jenisEvent, envelope.data.data);
-      if (!decoded.ok) throw new CallbackRejected('malformed', `kemnaker ${envelope.data.jenisEvent} data does not match its contract: ${decoded.message}`);
-      return { eventId, platformType: envelope.data.jenisEvent, occurredAt: decoded.at ?? new Date(sentAt), event: decoded.event };
+      const envelope = readCallbackBody(KemnakerNotification, req.rawBody, { notJson: 'kemnaker notification body is not JSON', notEnvelope: 'kemnaker notification has no jenisEvent' });
+      const decoded = decodeKemnakerEvent(envelope.jenisEvent, envelope.data);
+      if (!decoded.ok) throw new CallbackRejected('malformed', `kemnaker ${envelope.jenisEvent} data does not match its contract: ${decoded.message}`);
+      return { eventId, platformType: envelope.jenisEvent, occurredAt: decoded.at ?? new Date(sentAt), event: decoded.event };
     },
 
     async listVouchers({ from, to, cursor, limit }) {

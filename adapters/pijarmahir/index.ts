@@ -12,6 +12,7 @@
  * `Pijar-Signature: t=…,v1=…` over `t.body`, with the same partner secret, ±5 minutes.
  */
 import { timingSafeEqual } from '../shared/crypto.js';
+import { readCallbackBody } from '../shared/events.js';
 import { parseWire, send, tableFailure } from '../shared/http.js';
 import { AdapterError, CALLBACK_TOLERANCE_MS, CallbackRejected, type AdapterContext, type PlatformAdapter, type VerifiedCallback } from '../types.js';
 import { PIJAR_ERRORS } from './errors.js';
@@ -44,17 +45,10 @@ export async function verifyPijarCallback(secret: string, req: { headers: Header
   for (const sig of v1) valid = timingSafeEqual(sig, expected) || valid;
   if (!valid) throw new CallbackRejected('bad_signature', 'no v1 signature matches');
 
-  let json: unknown;
-  try {
-    json = JSON.parse(req.rawBody);
-  } catch {
-    throw new CallbackRejected('malformed', 'body is not JSON');
-  }
-  const body = PijarCallback.safeParse(json);
-  if (!body.success) throw new CallbackRejected('malformed', 'body is not a {id, type, created_at, data} callback');
-  if (body.data.id !== id) throw new CallbackRejected('malformed', 'Pijar-Event-Id differs from the body id');
-  const { type, data } = body.data;
-  if (!isPijarEventType(type)) return { eventId: id, platformType: type, occurredAt: new Date(body.data.created_at), event: { kind: 'unknown', platformType: type } };
+  const body = readCallbackBody(PijarCallback, req.rawBody, { notJson: 'body is not JSON', notEnvelope: 'body is not a {id, type, created_at, data} callback' });
+  if (body.id !== id) throw new CallbackRejected('malformed', 'Pijar-Event-Id differs from the body id');
+  const { type, data } = body;
+  if (!isPijarEventType(type)) return { eventId: id, platformType: type, occurredAt: new Date(body.created_at), event: { kind: 'unknown', platformType: type } };
   const { event, at } = translate(type, data);
   return { eventId: id, platformType: type, occurredAt: at, event };
 }

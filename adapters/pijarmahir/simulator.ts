@@ -4,10 +4,12 @@ import { timingSafeEqual } from '../shared/crypto.js';
 import {
   deliverOrReturn,
   invertStatusMap,
+  listPosition,
   SIM_TIMESTAMP_TOLERANCE_MS,
   SimCallbackEventJson,
   simCallbackEvent,
   SimEmitOptionsJson,
+  SimListPositionJson,
   SimulatorState,
   signApplyDeliver,
   UnsupportedSimEvent,
@@ -160,16 +162,13 @@ export function createPijarSimulator(cfg: Pick<PijarConfig, 'keyId' | 'secret'>,
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return c.json(fail('INVALID_REQUEST', 'updated_from and updated_to are required'), 400);
     const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 50)));
     const cursor = c.req.query('cursor');
-    let after: { t: number; c: string } | undefined;
-    try {
-      after = cursor ? (JSON.parse(atob(cursor)) as { t: number; c: string }) : undefined;
-    } catch {
-      return c.json(fail('INVALID_REQUEST', 'bad cursor'), 400);
-    }
-    const all = state.changedBetween(from, to, after);
+    // The cursor is the last enrollment served (see SimListPosition), base64 JSON.
+    const after = cursor ? SimListPositionJson.safeParse((() => { try { return JSON.parse(atob(cursor)); } catch { return undefined; } })()) : undefined;
+    if (after && !after.success) return c.json(fail('INVALID_REQUEST', 'bad cursor'), 400);
+    const all = state.changedBetween(from, to, after?.data);
     const page = all.slice(0, limit);
     const last = page.at(-1);
-    const next = all.length > limit && last ? btoa(JSON.stringify({ t: (last.updatedAt ?? last.purchasedAt).getTime(), c: last.code })) : null;
+    const next = all.length > limit && last ? btoa(JSON.stringify(listPosition(last))) : null;
     return c.json({ data: page.map(render), next_cursor: next });
   });
 

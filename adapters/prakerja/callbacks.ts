@@ -1,3 +1,4 @@
+import { readCallbackBody } from '../shared/events.js';
 import type { z } from 'zod';
 import { timingSafeEqual } from '../shared/crypto.js';
 import { CALLBACK_TOLERANCE_MS, CallbackRejected, type CallbackRequest, type PrakerjaEvent, type VerifiedPrakerjaCallback } from '../types.js';
@@ -133,15 +134,8 @@ export async function verifyPrakerjaCallback(callbackKey: string, req: CallbackR
 
   const eventId = req.headers.get(PRAKERJA_EVENT_ID_HEADER)?.trim();
   if (!eventId) throw new CallbackRejected('malformed', `${PRAKERJA_EVENT_ID_HEADER} header is required`);
-  let json: unknown;
-  try {
-    json = JSON.parse(req.rawBody);
-  } catch {
-    throw new CallbackRejected('malformed', 'body is not JSON');
-  }
-  const envelope = CallbackEnvelope.safeParse(json);
-  if (!envelope.success) throw new CallbackRejected('malformed', 'body is not { event, data }');
-  const { event: word, data } = envelope.data;
+  const envelope = readCallbackBody(CallbackEnvelope, req.rawBody, { notJson: 'body is not JSON', notEnvelope: 'body is not { event, data }' });
+  const { event: word, data } = envelope;
 
   const known = eventRow(word);
   // An event the gateway does not know yet is stored and acknowledged; its only trusted time is the signed one.

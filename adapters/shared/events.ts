@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CanonicalEvent } from '../types.js';
+import { CallbackRejected, type CanonicalEvent } from '../types.js';
 
 /**
  * Event tables for platforms whose callbacks carry an event word and a data object: each adapter
@@ -36,4 +36,20 @@ export function decodeEvent(table: Record<string, { read(raw: unknown): DecodedE
   // hasOwn, because a plain lookup would find words like "constructor" on Object.prototype.
   if (!Object.hasOwn(table, word)) return { ok: true, event: { kind: 'unknown', platformType: word } };
   return table[word].read(data);
+}
+
+/**
+ * A callback body read against the platform's envelope schema, after its signature was checked:
+ * not JSON, or not the envelope, is a `malformed` rejection (never a crash), in the platform's words.
+ */
+export function readCallbackBody<T>(schema: z.ZodType<T>, rawBody: string, refusals: { notJson: string; notEnvelope: string }): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    throw new CallbackRejected('malformed', refusals.notJson);
+  }
+  const envelope = schema.safeParse(json);
+  if (!envelope.success) throw new CallbackRejected('malformed', refusals.notEnvelope);
+  return envelope.data;
 }
