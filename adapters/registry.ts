@@ -3,6 +3,7 @@ import type { PlatformDefinition, RawSettings } from '../src/contract/platform.j
 import { bukalapak } from './bukalapak/definition.js';
 import { kariermu } from './kariermu/definition.js';
 import { kemnaker } from './kemnaker/definition.js';
+import { maubelajarapa } from './maubelajarapa/definition.js';
 import { pijarmahir } from './pijarmahir/definition.js';
 import { tokopedia } from './tokopedia/definition.js';
 
@@ -11,7 +12,7 @@ import { tokopedia } from './tokopedia/definition.js';
  * environment variables, sandbox, callback routes, reconciliation and health derive from it.
  * Adding a platform: its folder under adapters/ with a definition.ts, and one entry here.
  */
-export const PLATFORMS = [tokopedia, bukalapak, kemnaker, kariermu, pijarmahir] as const;
+export const PLATFORMS = [tokopedia, bukalapak, kemnaker, kariermu, pijarmahir, maubelajarapa] as const;
 
 export type PlatformId = (typeof PLATFORMS)[number]['id'];
 
