@@ -126,7 +126,16 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
     );
   }
   // Self-hosted, the page makes no request elsewhere (Scalar's web fonts come from its CDN too).
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Prakerja Partner Gateway', ...(docsScript ? { cdn: DOCS_SCRIPT_PATH, withDefaultFonts: false } : {}) }));
+  app.get(
+    '/docs',
+    Scalar({
+      url: '/openapi.json',
+      pageTitle: 'Prakerja Partner Gateway',
+      // The bearer scheme selected in the auth panel, so "Try it" sends the token pasted there.
+      authentication: { preferredSecurityScheme: 'bearerAuth' },
+      ...(docsScript ? { cdn: DOCS_SCRIPT_PATH, withDefaultFonts: false } : {}),
+    }),
+  );
   app.get('/', (c) => c.redirect('/docs'));
 
   app.notFound(notFoundHandler(app));
