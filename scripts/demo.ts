@@ -99,9 +99,10 @@ try {
         `enrollment ${id}: ${e.state}, ${e.deliveryShape}`,
         `name check: ${e.nameCheck.decision} (${e.nameCheck.score})`,
       ]);
-      for (const n of [4, 8]) await emit({ kind: 'learning.progress', voucherCode: voucher.code, modulesCompleted: n });
+      // In the platform's own unit (modules, percent); each simulator caps it at its whole course.
+      for (const n of [4, 1000]) await emit({ kind: 'learning.progress', voucherCode: voucher.code, done: n });
       await emit({ kind: 'learning.completed', voucherCode: voucher.code });
-      say(`${platform.displayName} reports progress (4/8, 8/8 modules) and that the participant finished`, [`state: ${(await call('GET', `/v1/enrollments/${id}`)).state}`]);
+      say(`${platform.displayName} reports the participant's progress, then that they finished`, [`state: ${(await call('GET', `/v1/enrollments/${id}`)).state}`]);
       break;
     }
   }

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { timingSafeEqual } from '../shared/crypto.js';
 import {
   deliverOrReturn,
@@ -10,6 +9,8 @@ import {
   simCallbackEvent,
   SimEmitOptionsJson,
   SimListPositionJson,
+  SimLearningStepJson,
+  type SimLearningStep,
   SimulatorState,
   signApplyDeliver,
   UnsupportedSimEvent,
@@ -28,12 +29,6 @@ const MODULES = 8;
 
 const fail = (code: string, message: string) => ({ error: { code, message } });
 
-/** The learning steps only Pijar Mahir (a platform-delivered one) reports, as `/_sandbox/emit` takes them. */
-const LearningEventJson = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('learning.started'), voucherCode: z.string().min(1) }),
-  z.object({ kind: z.literal('learning.progress'), voucherCode: z.string().min(1), modulesCompleted: z.number().int().min(0).max(MODULES) }),
-  z.object({ kind: z.literal('learning.completed'), voucherCode: z.string().min(1) }),
-]);
 
 export interface PijarSimulatorOptions {
   callback?: SimCallbackTarget;
@@ -46,7 +41,6 @@ export interface PijarSimulatorOptions {
  */
 export function createPijarSimulator(cfg: Pick<PijarConfig, 'keyId' | 'secret'>, state = new SimulatorState('pijarmahir'), now = () => new Date(), opts: PijarSimulatorOptions = {}) {
   const app = new Hono();
-  const progress = new Map<string, number>();
 
   const render = (v: SimVoucher): PijarEnrollment => ({
     enrollment_id: v.code,
@@ -60,7 +54,7 @@ export function createPijarSimulator(cfg: Pick<PijarConfig, 'keyId' | 'secret'>,
     paid_at: v.purchasedAt.toISOString(),
     expires_at: v.expiresAt.toISOString(),
     started_at: v.redeemedAt?.toISOString() ?? null,
-    modules_completed: progress.get(v.code) ?? 0,
+    modules_completed: state.progress.get(v.code) ?? 0,
     modules_total: MODULES,
   });
 
@@ -96,26 +90,16 @@ export function createPijarSimulator(cfg: Pick<PijarConfig, 'keyId' | 'secret'>,
   };
 
   /** A learning step: applied to the state first, as the platform would, then signed and delivered. */
-  async function learn(e: z.output<typeof LearningEventJson>, eventId?: string) {
-    const v = state.vouchers.get(e.voucherCode);
-    if (!v) return { error: 'voucher_not_found' as const };
+  async function learn(e: SimLearningStep, eventId?: string) {
     const at = now();
-    if (e.kind === 'learning.started') {
-      if (v.state !== 'purchased') throw new UnsupportedSimEvent(`enrollment ${v.code} is ${v.state}; only a paid one can start`);
-      v.state = 'redeemed';
-      v.redeemedAt = at;
-    } else if (e.kind === 'learning.progress') {
-      progress.set(v.code, Math.max(progress.get(v.code) ?? 0, e.modulesCompleted));
-      if (v.state === 'redeemed') v.state = 'in_progress';
-    } else {
-      progress.set(v.code, MODULES);
-    }
-    v.updatedAt = at;
+    const step = e.kind === 'learning.started' ? { kind: 'started' as const } : e.kind === 'learning.progress' ? { kind: 'progress' as const, done: Math.min(e.done, MODULES) } : { kind: 'completed' as const, upTo: MODULES };
+    const v = state.learn(e.voucherCode, step, at);
+    if (!v) return { error: 'voucher_not_found' as const };
     const signed =
       e.kind === 'learning.started'
         ? await sign('enrollment.started', render(v), { eventId })
         : e.kind === 'learning.progress'
-          ? await sign('enrollment.progress', { enrollment_id: v.code, modules_completed: progress.get(v.code), modules_total: MODULES, at: at.toISOString() }, { eventId })
+          ? await sign('enrollment.progress', { enrollment_id: v.code, modules_completed: state.progress.get(v.code), modules_total: MODULES, at: at.toISOString() }, { eventId })
           : await sign('enrollment.completed', { enrollment_id: v.code, at: at.toISOString() }, { eventId });
     return deliverOrReturn(opts.callback, signed);
   }
@@ -124,7 +108,7 @@ export function createPijarSimulator(cfg: Pick<PijarConfig, 'keyId' | 'secret'>,
   app.post('/_sandbox/emit', async (c) => {
     const json = await c.req.json().catch(() => undefined);
     const options = SimEmitOptionsJson.safeParse(json);
-    const learning = LearningEventJson.safeParse(json);
+    const learning = SimLearningStepJson.safeParse(json);
     const canonical = SimCallbackEventJson.safeParse(json);
     if (!options.success || (!learning.success && !canonical.success)) return c.json(fail('INVALID_REQUEST', 'not a learning step nor a SimCallbackEvent'), 400);
     try {
@@ -199,5 +183,5 @@ export function createPijarSimulator(cfg: Pick<PijarConfig, 'keyId' | 'secret'>,
     return c.json(reply.body as object, reply.status as 200);
   });
 
-  return { app, state, callback, progress };
+  return { app, state, callback };
 }

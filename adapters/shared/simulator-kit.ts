@@ -201,6 +201,29 @@ export class SimulatorState {
       .sort((a, b) => (a.updatedAt ?? a.purchasedAt).getTime() - (b.updatedAt ?? b.purchasedAt).getTime() || a.code.localeCompare(b.code));
   }
 
+  /** Platform-delivered training: how far each participant is in the platform's own learning system (its unit: modules, percent). */
+  readonly progress = new Map<string, number>();
+
+  /**
+   * A learning step on a platform that delivers the training itself, in canonical terms: start
+   * (only a paid, untouched purchase), progress (only ever grows), completion (`upTo`, all of it).
+   * Each simulator words the step in its dialect. undefined when the voucher is unknown.
+   */
+  learn(code: string, step: { kind: 'started' } | { kind: 'progress'; done: number } | { kind: 'completed'; upTo: number }, now: Date): SimVoucher | undefined {
+    const v = this.vouchers.get(code);
+    if (!v) return undefined;
+    if (step.kind === 'started') {
+      if (v.state !== 'purchased') throw new UnsupportedSimEvent(`${v.code} is ${v.state}; only a paid one can start`);
+      v.state = 'redeemed';
+      v.redeemedAt = now;
+    } else {
+      this.progress.set(code, Math.max(this.progress.get(code) ?? 0, step.kind === 'progress' ? step.done : step.upTo));
+      if (v.state === 'redeemed') v.state = 'in_progress';
+    }
+    v.updatedAt = now;
+    return v;
+  }
+
   appliedCount(pathIncludes: string): number {
     return this.received.filter((r) => r.applied && r.path.includes(pathIncludes)).length;
   }
@@ -319,3 +342,14 @@ export class UnsupportedSimEvent extends Error {
     this.name = 'UnsupportedSimEvent';
   }
 }
+
+/**
+ * The learning steps a platform-delivered simulator's `/_sandbox/emit` takes besides the canonical
+ * events: started, progress (`done` in the platform's unit), completed.
+ */
+export const SimLearningStepJson = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('learning.started'), voucherCode: Id }),
+  z.object({ kind: z.literal('learning.progress'), voucherCode: Id, done: z.number().int().min(0) }),
+  z.object({ kind: z.literal('learning.completed'), voucherCode: Id }),
+]);
+export type SimLearningStep = z.output<typeof SimLearningStepJson>;
