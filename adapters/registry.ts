@@ -5,6 +5,7 @@ import { kariermu } from './kariermu/definition.js';
 import { kemnaker } from './kemnaker/definition.js';
 import { maubelajarapa } from './maubelajarapa/definition.js';
 import { pijarmahir } from './pijarmahir/definition.js';
+import { pintaria } from './pintaria/definition.js';
 import { sekolahmu } from './sekolahmu/definition.js';
 import { tokopedia } from './tokopedia/definition.js';
 
@@ -13,7 +14,7 @@ import { tokopedia } from './tokopedia/definition.js';
  * environment variables, sandbox, callback routes, reconciliation and health derive from it.
  * Adding a platform: its folder under adapters/ with a definition.ts, and one entry here.
  */
-export const PLATFORMS = [tokopedia, bukalapak, kemnaker, kariermu, pijarmahir, maubelajarapa, sekolahmu] as const;
+export const PLATFORMS = [tokopedia, bukalapak, kemnaker, kariermu, pijarmahir, maubelajarapa, sekolahmu, pintaria] as const;
 
 export type PlatformId = (typeof PLATFORMS)[number]['id'];
 
