@@ -2,14 +2,10 @@ import { Hono } from 'hono';
 import { timingSafeEqual } from '../shared/crypto.js';
 import {
   invertStatusMap,
-  listPosition,
+  listPage,
+  runEmit,
   SIM_TIMESTAMP_TOLERANCE_MS,
-  SimCallbackEventJson,
-  simCallbackEvent,
-  SimEmitOptionsJson,
-  SimListPositionJson,
   SimulatorState,
-  signApplyDeliver,
   UnsupportedSimEvent,
   type CallbackSigner,
   type SimCallbackTarget,
@@ -87,16 +83,18 @@ export function createMbaSimulator(cfg: Pick<MbaConfig, 'keyId' | 'secret'>, sta
 
   // Sandbox only and unsigned: the real MauBelajarApa has no such door.
   app.post('/_sandbox/emit', async (c) => {
-    const json = await c.req.json().catch(() => undefined);
-    const parsed = SimCallbackEventJson.safeParse(json);
-    const options = SimEmitOptionsJson.safeParse(json);
-    if (!parsed.success || !options.success) return c.json(fail('BAD_REQUEST', 'not a SimCallbackEvent'), 400);
-    try {
-      const r = await signApplyDeliver({ state, sign: callback, target: opts.callback, now }, simCallbackEvent(parsed.data, now()), options.data.eventId);
-      return 'error' in r ? c.json(fail('ORDER_NOT_FOUND', 'order not found'), 404) : c.json(r);
-    } catch (e) {
-      if (e instanceof UnsupportedSimEvent) return c.json(fail('BAD_REQUEST', e.message), 422);
-      return c.json(fail('CALLBACK_UNDELIVERED', (e as Error).message), 502);
+    const r = await runEmit(await c.req.json().catch(() => undefined), { state, sign: callback, target: opts.callback, now });
+    switch (r.kind) {
+      case 'ok':
+        return c.json(r.result);
+      case 'not_found':
+        return c.json(fail('ORDER_NOT_FOUND', 'order not found'), 404);
+      case 'bad_request':
+        return c.json(fail('BAD_REQUEST', r.message), 400);
+      case 'unsupported':
+        return c.json(fail('BAD_REQUEST', r.message), 422);
+      case 'undelivered':
+        return c.json(fail('CALLBACK_UNDELIVERED', r.message), 502);
     }
   });
 
@@ -120,13 +118,10 @@ export function createMbaSimulator(cfg: Pick<MbaConfig, 'keyId' | 'secret'>, sta
     const to = new Date(c.req.query('changed_before') ?? '');
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return c.json(fail('BAD_REQUEST', 'changed_since and changed_before are required'), 400);
     const size = Math.min(200, Math.max(1, Number(c.req.query('page_size') ?? 50)));
-    const token = c.req.query('page_token');
-    const after = token ? SimListPositionJson.safeParse((() => { try { return JSON.parse(atob(token)); } catch { return undefined; } })()) : undefined;
-    if (after && !after.success) return c.json(fail('BAD_REQUEST', 'bad page_token'), 400);
-    const all = state.changedBetween(from, to, after?.data);
-    const page = all.slice(0, size);
-    const last = page.at(-1);
-    return c.json({ orders: page.map(render), next_page_token: all.length > size && last ? btoa(JSON.stringify(listPosition(last))) : null });
+    const listed = listPage(state, { from, to, token: c.req.query('page_token'), size });
+    if (listed === 'bad_token') return c.json(fail('BAD_REQUEST', 'bad page_token'), 400);
+    const { page, next } = listed;
+    return c.json({ orders: page.map(render), next_page_token: next });
   });
 
   app.post('/api/partner/orders/:id/check-in', async (c) => {

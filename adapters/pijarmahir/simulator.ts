@@ -3,20 +3,15 @@ import { timingSafeEqual } from '../shared/crypto.js';
 import {
   deliverOrReturn,
   invertStatusMap,
-  listPosition,
+  listPage,
+  runEmit,
   SIM_TIMESTAMP_TOLERANCE_MS,
-  SimCallbackEventJson,
-  simCallbackEvent,
-  SimEmitOptionsJson,
-  SimListPositionJson,
-  SimLearningStepJson,
-  type SimLearningStep,
   SimulatorState,
-  signApplyDeliver,
   UnsupportedSimEvent,
   type CallbackSigner,
   type SimCallbackEvent,
   type SimCallbackTarget,
+  type SimLearningStep,
   type SimVoucher,
 } from '../shared/simulator-kit.js';
 import { parseSignatureHeader, pijarCallbackSignature, pijarSignature, type PijarConfig } from './http.js';
@@ -106,19 +101,18 @@ export function createPijarSimulator(cfg: Pick<PijarConfig, 'keyId' | 'secret'>,
 
   // Sandbox only and unsigned: the real Pijar Mahir has no such door.
   app.post('/_sandbox/emit', async (c) => {
-    const json = await c.req.json().catch(() => undefined);
-    const options = SimEmitOptionsJson.safeParse(json);
-    const learning = SimLearningStepJson.safeParse(json);
-    const canonical = SimCallbackEventJson.safeParse(json);
-    if (!options.success || (!learning.success && !canonical.success)) return c.json(fail('INVALID_REQUEST', 'not a learning step nor a SimCallbackEvent'), 400);
-    try {
-      const r = learning.success
-        ? await learn(learning.data, options.data.eventId)
-        : await signApplyDeliver({ state, sign: callback, target: opts.callback, now }, simCallbackEvent(canonical.data!, now()), options.data.eventId);
-      return 'error' in r ? c.json(fail('ENROLLMENT_NOT_FOUND', 'enrollment not found'), 404) : c.json(r);
-    } catch (e) {
-      if (e instanceof UnsupportedSimEvent) return c.json(fail('INVALID_REQUEST', e.message), 422);
-      return c.json(fail('CALLBACK_UNDELIVERED', (e as Error).message), 502);
+    const r = await runEmit(await c.req.json().catch(() => undefined), { state, sign: callback, target: opts.callback, now, learn });
+    switch (r.kind) {
+      case 'ok':
+        return c.json(r.result);
+      case 'not_found':
+        return c.json(fail('ENROLLMENT_NOT_FOUND', 'enrollment not found'), 404);
+      case 'bad_request':
+        return c.json(fail('INVALID_REQUEST', r.message), 400);
+      case 'unsupported':
+        return c.json(fail('INVALID_REQUEST', r.message), 422);
+      case 'undelivered':
+        return c.json(fail('CALLBACK_UNDELIVERED', r.message), 502);
     }
   });
 
@@ -145,14 +139,9 @@ export function createPijarSimulator(cfg: Pick<PijarConfig, 'keyId' | 'secret'>,
     const to = new Date(c.req.query('updated_to') ?? '');
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return c.json(fail('INVALID_REQUEST', 'updated_from and updated_to are required'), 400);
     const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 50)));
-    const cursor = c.req.query('cursor');
-    // The cursor is the last enrollment served (see SimListPosition), base64 JSON.
-    const after = cursor ? SimListPositionJson.safeParse((() => { try { return JSON.parse(atob(cursor)); } catch { return undefined; } })()) : undefined;
-    if (after && !after.success) return c.json(fail('INVALID_REQUEST', 'bad cursor'), 400);
-    const all = state.changedBetween(from, to, after?.data);
-    const page = all.slice(0, limit);
-    const last = page.at(-1);
-    const next = all.length > limit && last ? btoa(JSON.stringify(listPosition(last))) : null;
+    const listed = listPage(state, { from, to, token: c.req.query('cursor'), size: limit });
+    if (listed === 'bad_token') return c.json(fail('INVALID_REQUEST', 'bad cursor'), 400);
+    const { page, next } = listed;
     return c.json({ data: page.map(render), next_cursor: next });
   });
 

@@ -2,15 +2,10 @@ import { Hono } from 'hono';
 import {
   deliverOrReturn,
   invertStatusMap,
-  listPosition,
+  listPage,
+  runEmit,
   SIM_TIMESTAMP_TOLERANCE_MS,
-  SimCallbackEventJson,
-  simCallbackEvent,
-  SimEmitOptionsJson,
-  SimLearningStepJson,
-  SimListPositionJson,
   SimulatorState,
-  signApplyDeliver,
   UnsupportedSimEvent,
   type CallbackSigner,
   type SimCallbackTarget,
@@ -88,19 +83,18 @@ export function createPintariaSimulator(cfg: Pick<PintariaConfig, 'keyId' | 'sec
 
   // Sandbox only and unsigned: the real Pintaria has no such door.
   app.post('/_sandbox/emit', async (c) => {
-    const json = await c.req.json().catch(() => undefined);
-    const options = SimEmitOptionsJson.safeParse(json);
-    const learning = SimLearningStepJson.safeParse(json);
-    const canonical = SimCallbackEventJson.safeParse(json);
-    if (!options.success || (!learning.success && !canonical.success)) return c.json(fail('MALFORMED', 'not a learning step nor a SimCallbackEvent'), 400);
-    try {
-      const r = learning.success
-        ? await learn(learning.data, options.data.eventId)
-        : await signApplyDeliver({ state, sign: callback, target: opts.callback, now }, simCallbackEvent(canonical.data!, now()), options.data.eventId);
-      return 'error' in r ? c.json(fail('COURSE_ENROLLMENT_NOT_FOUND', 'not found'), 404) : c.json(r);
-    } catch (e) {
-      if (e instanceof UnsupportedSimEvent) return c.json(fail('MALFORMED', e.message), 422);
-      return c.json(fail('CALLBACK_UNDELIVERED', (e as Error).message), 502);
+    const r = await runEmit(await c.req.json().catch(() => undefined), { state, sign: callback, target: opts.callback, now, learn });
+    switch (r.kind) {
+      case 'ok':
+        return c.json(r.result);
+      case 'not_found':
+        return c.json(fail('COURSE_ENROLLMENT_NOT_FOUND', 'not found'), 404);
+      case 'bad_request':
+        return c.json(fail('MALFORMED', r.message), 400);
+      case 'unsupported':
+        return c.json(fail('MALFORMED', r.message), 422);
+      case 'undelivered':
+        return c.json(fail('CALLBACK_UNDELIVERED', r.message), 502);
     }
   });
 
@@ -123,13 +117,10 @@ export function createPintariaSimulator(cfg: Pick<PintariaConfig, 'keyId' | 'sec
     const to = new Date(c.req.query('modified_lt') ?? '');
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return c.json(fail('MALFORMED', 'modified_gte and modified_lt are required'), 400);
     const size = Math.min(100, Math.max(1, Number(c.req.query('page_size') ?? 50)));
-    const token = c.req.query('after');
-    const after = token ? SimListPositionJson.safeParse((() => { try { return JSON.parse(atob(token)); } catch { return undefined; } })()) : undefined;
-    if (after && !after.success) return c.json(fail('MALFORMED', 'bad after'), 400);
-    const all = state.changedBetween(from, to, after?.data);
-    const page = all.slice(0, size);
-    const last = page.at(-1);
-    return c.json({ results: page.map(render), next: all.length > size && last ? btoa(JSON.stringify(listPosition(last))) : null });
+    const listed = listPage(state, { from, to, token: c.req.query('after'), size });
+    if (listed === 'bad_token') return c.json(fail('MALFORMED', 'bad after'), 400);
+    const { page, next } = listed;
+    return c.json({ results: page.map(render), next });
   });
 
   app.post('/prakerja/v1/course-enrollments/:id/result', async (c) => {

@@ -2,14 +2,9 @@ import { Hono } from 'hono';
 import {
   deliverOrReturn,
   invertStatusMap,
-  listPosition,
-  SimCallbackEventJson,
-  simCallbackEvent,
-  SimEmitOptionsJson,
-  SimLearningStepJson,
-  SimListPositionJson,
+  listPage,
+  runEmit,
   SimulatorState,
-  signApplyDeliver,
   UnsupportedSimEvent,
   type CallbackSigner,
   type SimCallbackTarget,
@@ -84,19 +79,18 @@ export function createSekolahmuSimulator(cfg: Pick<SekolahmuConfig, 'clientId' |
 
   // Sandbox only and unauthenticated: the real Sekolahmu has no such door.
   app.post('/_sandbox/emit', async (c) => {
-    const json = await c.req.json().catch(() => undefined);
-    const options = SimEmitOptionsJson.safeParse(json);
-    const learning = SimLearningStepJson.safeParse(json);
-    const canonical = SimCallbackEventJson.safeParse(json);
-    if (!options.success || (!learning.success && !canonical.success)) return c.json(fail('validation_failed', 'not a learning step nor a SimCallbackEvent'), 400);
-    try {
-      const r = learning.success
-        ? await learn(learning.data, options.data.eventId)
-        : await signApplyDeliver({ state, sign: callback, target: opts.callback, now }, simCallbackEvent(canonical.data!, now()), options.data.eventId);
-      return 'error' in r ? c.json(fail('not_found', 'enrollment not found'), 404) : c.json(r);
-    } catch (e) {
-      if (e instanceof UnsupportedSimEvent) return c.json(fail('validation_failed', e.message), 422);
-      return c.json(fail('callback_undelivered', (e as Error).message), 502);
+    const r = await runEmit(await c.req.json().catch(() => undefined), { state, sign: callback, target: opts.callback, now, learn });
+    switch (r.kind) {
+      case 'ok':
+        return c.json(r.result);
+      case 'not_found':
+        return c.json(fail('not_found', 'enrollment not found'), 404);
+      case 'bad_request':
+        return c.json(fail('validation_failed', r.message), 400);
+      case 'unsupported':
+        return c.json(fail('validation_failed', r.message), 422);
+      case 'undelivered':
+        return c.json(fail('callback_undelivered', r.message), 502);
     }
   });
 
@@ -117,13 +111,10 @@ export function createSekolahmuSimulator(cfg: Pick<SekolahmuConfig, 'clientId' |
     const to = new Date(c.req.query('updatedTo') ?? '');
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return c.json(fail('validation_failed', 'updatedFrom and updatedTo are required'), 400);
     const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 50)));
-    const cursor = c.req.query('cursor');
-    const after = cursor ? SimListPositionJson.safeParse((() => { try { return JSON.parse(atob(cursor)); } catch { return undefined; } })()) : undefined;
-    if (after && !after.success) return c.json(fail('validation_failed', 'bad cursor'), 400);
-    const all = state.changedBetween(from, to, after?.data);
-    const page = all.slice(0, limit);
-    const last = page.at(-1);
-    return c.json({ items: page.map(render), nextCursor: all.length > limit && last ? btoa(JSON.stringify(listPosition(last))) : null });
+    const listed = listPage(state, { from, to, token: c.req.query('cursor'), size: limit });
+    if (listed === 'bad_token') return c.json(fail('validation_failed', 'bad cursor'), 400);
+    const { page, next } = listed;
+    return c.json({ items: page.map(render), nextCursor: next });
   });
 
   app.post('/prakerja/partner/v2/enrollments/:id/confirmation', async (c) => {

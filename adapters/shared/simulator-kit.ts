@@ -353,3 +353,59 @@ export const SimLearningStepJson = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('learning.completed'), voucherCode: Id }),
 ]);
 export type SimLearningStep = z.output<typeof SimLearningStepJson>;
+
+/** What a `/_sandbox/emit` request came to, for each simulator to word in its dialect. */
+export type EmitOutcome =
+  | { kind: 'ok'; result: EmitResult }
+  | { kind: 'bad_request'; message: string }
+  | { kind: 'not_found' }
+  | { kind: 'unsupported'; message: string }
+  | { kind: 'undelivered'; message: string };
+
+/**
+ * The body of `/_sandbox/emit`: a canonical event, or (for a simulator that passes `learn`, a
+ * platform-delivered one) a learning step. Applied, signed and delivered; the outcome is canonical.
+ */
+export async function runEmit(
+  json: unknown,
+  sim: { state: SimulatorState; sign: CallbackSigner; target: SimCallbackTarget | undefined; now: () => Date; learn?: (step: SimLearningStep, eventId?: string) => Promise<EmitResult | { error: 'voucher_not_found' }> },
+): Promise<EmitOutcome> {
+  const options = SimEmitOptionsJson.safeParse(json);
+  const learning = sim.learn ? SimLearningStepJson.safeParse(json) : undefined;
+  const canonical = SimCallbackEventJson.safeParse(json);
+  if (!options.success || (!learning?.success && !canonical.success)) return { kind: 'bad_request', message: `not a ${sim.learn ? 'learning step nor a ' : ''}SimCallbackEvent` };
+  try {
+    const r =
+      learning?.success && sim.learn
+        ? await sim.learn(learning.data, options.data.eventId)
+        : await signApplyDeliver(sim, simCallbackEvent(canonical.data!, sim.now()), options.data.eventId);
+    return 'error' in r ? { kind: 'not_found' } : { kind: 'ok', result: r };
+  } catch (e) {
+    if (e instanceof UnsupportedSimEvent) return { kind: 'unsupported', message: e.message };
+    // The gateway could not be reached: the state has changed, as at the platform, which would retry later.
+    return { kind: 'undelivered', message: (e as Error).message };
+  }
+}
+
+/**
+ * One page of a platform listing: vouchers changed in [from, to) after the opaque `token` (the
+ * last one served, base64 JSON of its SimListPosition). 'bad_token' for a token not made here.
+ */
+export function listPage(state: SimulatorState, q: { from: Date; to: Date; token?: string; size: number }): { page: SimVoucher[]; next: string | null } | 'bad_token' {
+  let after: SimListPosition | undefined;
+  if (q.token) {
+    let json: unknown;
+    try {
+      json = JSON.parse(atob(q.token));
+    } catch {
+      return 'bad_token';
+    }
+    const parsed = SimListPositionJson.safeParse(json);
+    if (!parsed.success) return 'bad_token';
+    after = parsed.data;
+  }
+  const all = state.changedBetween(q.from, q.to, after);
+  const page = all.slice(0, q.size);
+  const last = page.at(-1);
+  return { page, next: all.length > q.size && last ? btoa(JSON.stringify(listPosition(last))) : null };
+}
