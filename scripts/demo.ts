@@ -90,7 +90,7 @@ try {
     }
     case 'platform_delivered': {
       const started = await emit({ kind: 'learning.started', voucherCode: voucher.code });
-      // Providers are not told of a new platform-delivered enrollment yet (no webhook for it): the demo reads its id.
+      // The provider hears of it as an enrollment.started event (webhook or feed); the demo reads its id directly.
       const [row] = await database.db.select({ id: enrollments.id }).from(enrollments).where(and(eq(enrollments.platform, platform.id), eq(enrollments.voucherCode, voucher.code)));
       id = row.id;
       const e = await call('GET', `/v1/enrollments/${id}`);

@@ -12,6 +12,7 @@ import { problems } from '../lib/problem.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { applyFacts, deliveryFor } from './enrollment-updates.js';
 import { platformProblem } from './platform-problems.js';
+import { emitProviderEvents, startedEvents } from './provider-events.js';
 
 /**
  * Platform-delivered training (DeliveryShape `platform_delivered`): the platform teaches, so the
@@ -92,6 +93,8 @@ export async function startEnrollment(tx: Tx, platform: string, e: StartEvent, c
     await tx.update(knownVouchers).set({ state: 'redeemed' }).where(and(eq(knownVouchers.platform, platform), eq(knownVouchers.code, v.code)));
   }
   await enqueue(tx, [deliveryFor('prakerja.redemption', row)]);
+  // The provider learns of the enrollment here, as it would from its own redemption's answer.
+  await emitProviderEvents(tx, startedEvents(row), { newEnrollment: true });
   return { outcome: names.decision === 'match' ? 'enrollment_started' : 'enrollment_started_name_held', enrollmentId: id };
 }
 

@@ -1,6 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { enrollments, inboundEvents, incentiveEvents } from '../../src/db/schema.js';
+import { enrollments, inboundEvents, incentiveEvents, providerEvents } from '../../src/db/schema.js';
 import { platformDefinition } from '../../adapters/registry.js';
 import type { World } from './world.js';
 
@@ -56,6 +56,9 @@ describe(`${d.displayName}: platform-delivered training`, () => {
     let e = await view(id);
     expect(e).toMatchObject({ state: 'redeemed', platform: pid, deliveryShape: 'platform_delivered', voucherCode: code, nameCheck: { decision: 'match' } });
     expect(e.timeline.map((t: { type: string }) => t.type)).toEqual(['voucher_purchased', 'name_checked', 'learning_started']);
+    // The provider is told of the new enrollment (its webhooks / event feed), having redeemed nothing.
+    const told = await w.deps.database.db.select({ type: providerEvents.type }).from(providerEvents).where(eq(providerEvents.enrollmentId, id));
+    expect(told.map((t) => t.type)).toContain('enrollment.started');
 
     for (const done of progress) await platform({ kind: 'learning.progress', voucherCode: code, done });
     await platform({ kind: 'learning.completed', voucherCode: code });
