@@ -58,7 +58,7 @@ describe.skipIf(!available)('/docs in a browser, offline', () => {
       const summary = op.summary;
       const group = page.getByRole('button', { name: `Open Group - ${op.tags?.[0]}` });
       if (op.tags?.[0] && (await group.count()) > 0) await group.first().click();
-      await page.getByText(summary, { exact: true }).first().waitFor({ state: 'visible', timeout: 30_000 }).catch(async () => {
+      await page.getByText(summary, { exact: true }).filter({ visible: true }).first().waitFor({ state: 'visible', timeout: 30_000 }).catch(async () => {
         throw new Error(`"${summary}" not rendered; page text: ${(await page.locator('body').innerText()).slice(0, 500)}; errors: ${errors.join('; ')}; outside: ${outside.join(', ')}`);
       });
     }

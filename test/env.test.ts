@@ -1,26 +1,26 @@
 import { describe, expect, it } from 'vitest';
+import { PLATFORMS } from '../adapters/registry.js';
 import { parseEnv } from '../src/env.js';
 import { SANDBOX_SECRETS } from '../src/sandbox/demo-data.js';
 
-/** A complete production configuration with real-looking secrets; each test spoils one thing. */
-const production = {
+/**
+ * A complete production configuration with real-looking secrets; each test spoils one thing. The
+ * platforms' variables come from their definitions, so a new platform joins the fixture by itself.
+ */
+const production: Record<string, string> = {
   SANDBOX: 'false',
   AUTH_SECRET: 'a-real-secret-of-at-least-thirty-two-characters',
-  SECRETS_KEY: 'cmVhbC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE=',
-  TOKOPEDIA_BASE_URL: 'https://tokopedia.example',
-  TOKOPEDIA_SECRET: 'tkp-real',
-  TOKOPEDIA_WEBHOOK_SECRETS: 'whsec_real1,whsec_real2',
-  BUKALAPAK_BASE_URL: 'https://bukalapak.example',
-  BUKALAPAK_CLIENT_SECRET: 'bl-real',
-  BUKALAPAK_WEBHOOK_SECRET: 'bl-hook-real',
-  KEMNAKER_BASE_URL: 'https://kemnaker.example',
-  KEMNAKER_CLIENT_SECRET: 'kem-real',
-  KARIERMU_BASE_URL: 'https://kariermu.example',
-  KARIERMU_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----',
-  KARIERMU_JWKS_URL: 'https://kariermu.example/jwks.json',
+  SECRETS_KEY: btoa(String.fromCharCode(...new Uint8Array(32).fill(9))),
   PRAKERJA_BASE_URL: 'https://api.prakerja.go.id',
   PRAKERJA_SIGN_KEY: 'pk-real',
   PRAKERJA_CALLBACK_KEY: 'pcb-real',
+  ...Object.fromEntries(
+    PLATFORMS.flatMap((d) =>
+      Object.values(d.settings)
+        .filter((s) => s.default === undefined)
+        .map((s) => [s.env, s.schema.safeParse('https://x.example').success ? `https://${d.id}.example` : `real-${s.env.toLowerCase()}-0123456789abcdef`]),
+    ),
+  ),
 };
 
 describe('start-up refuses secrets published in the repository', () => {

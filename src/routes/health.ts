@@ -8,7 +8,7 @@ const healthz = createRoute({
   path: '/healthz',
   operationId: 'getLiveness',
   description: "Answers 200 while the process runs; no database is touched. For liveness probes.",
-  tags: ['Operations'],
+  tags: ['Health'],
   summary: 'Liveness: the process answers',
   responses: { 200: { description: 'Alive', content: { 'application/json': { schema: Health } } } },
 });
@@ -18,7 +18,7 @@ const readyz = createRoute({
   path: '/readyz',
   operationId: 'getReadiness',
   description: "Answers 200 when the database answers a round trip, 503 otherwise. For readiness probes and load balancers.",
-  tags: ['Operations'],
+  tags: ['Health'],
   summary: 'Readiness: the database answers',
   responses: {
     200: { description: 'Ready', content: { 'application/json': { schema: Health } } },
