@@ -51,6 +51,8 @@ describe.skipIf(!available)('/docs in a browser, offline', () => {
     page.on('pageerror', (e) => errors.push(e.message));
 
     await page.goto(`${g!.base}/docs`);
+    // The sidebar's groups exist once the reference has rendered; before that there is nothing to open.
+    await page.getByRole('button', { name: /^(Open|Close) Group - / }).first().waitFor({ timeout: 60_000 });
     // The first and the last operation of the document: the whole list was rendered. Scalar
     // shows the first group open and the others as closed groups in the sidebar: open the
     // group of each operation first.
@@ -58,6 +60,7 @@ describe.skipIf(!available)('/docs in a browser, offline', () => {
       const summary = op.summary;
       const group = page.getByRole('button', { name: `Open Group - ${op.tags?.[0]}` });
       if (op.tags?.[0] && (await group.count()) > 0) await group.first().click();
+      // (A group already open shows "Close Group - …" and is left as it is.)
       await page.getByText(summary, { exact: true }).filter({ visible: true }).first().waitFor({ state: 'visible', timeout: 30_000 }).catch(async () => {
         throw new Error(`"${summary}" not rendered; page text: ${(await page.locator('body').innerText()).slice(0, 500)}; errors: ${errors.join('; ')}; outside: ${outside.join(', ')}`);
       });
