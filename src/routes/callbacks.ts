@@ -4,6 +4,7 @@ import { validationHook } from '../app/errors.js';
 import { PLATFORM_IDS, PLATFORMS } from '../../adapters/registry.js';
 import { receiveCallback } from '../services/callbacks.js';
 import { problemContent } from './schemas.js';
+import { checkJson } from '../app/request-guard.js';
 
 const Source = z.enum([...PLATFORM_IDS, 'prakerja']).openapi({ param: { name: 'source', in: 'path' }, description: 'The sender: a platform, or prakerja.go.id.' });
 
@@ -29,11 +30,25 @@ const callbackRoute = createRoute({
 });
 
 export const callbackRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(callbackRoute, async (c) => {
+  const rawBody = await c.req.text();
+  // Signatures are checked on these exact bytes by the adapters; what no column can store (NUL,
+  // lone surrogates, hostile nesting) is refused before, even from a correctly signed sender.
+  const parsed = parseIfJson(rawBody);
+  if (parsed.ok) checkJson(parsed.value);
   const answer = await receiveCallback(c.var.deps, c.req.valid('param').source, {
     path: c.req.path,
     headers: c.req.raw.headers,
-    rawBody: await c.req.text(),
+    rawBody,
     receivedAt: c.var.deps.now(),
   });
   return c.json(answer, 200);
 });
+
+/** The body as JSON when it is JSON; a body that is not is left to its adapter to refuse. */
+function parseIfJson(raw: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(raw) };
+  } catch {
+    return { ok: false };
+  }
+}
