@@ -3,7 +3,7 @@ import { timingSafeEqual } from '../shared/crypto.js';
 import {
   invertStatusMap,
   listPage,
-  runEmit,
+  emitAnswer, runEmit,
   SIM_TIMESTAMP_TOLERANCE_MS,
   SimulatorState,
   UnsupportedSimEvent,
@@ -84,18 +84,8 @@ export function createMbaSimulator(cfg: Pick<MbaConfig, 'keyId' | 'secret'>, sta
   // Sandbox only and unsigned: the real MauBelajarApa has no such door.
   app.post('/_sandbox/emit', async (c) => {
     const r = await runEmit(await c.req.json().catch(() => undefined), { state, sign: callback, target: opts.callback, now });
-    switch (r.kind) {
-      case 'ok':
-        return c.json(r.result);
-      case 'not_found':
-        return c.json(fail('ORDER_NOT_FOUND', 'order not found'), 404);
-      case 'bad_request':
-        return c.json(fail('BAD_REQUEST', r.message), 400);
-      case 'unsupported':
-        return c.json(fail('BAD_REQUEST', r.message), 422);
-      case 'undelivered':
-        return c.json(fail('CALLBACK_UNDELIVERED', r.message), 502);
-    }
+    const a = emitAnswer(r, { fail, notFound: ['ORDER_NOT_FOUND', 'order not found'], invalid: 'BAD_REQUEST', undelivered: 'CALLBACK_UNDELIVERED' });
+    return c.json(a.body, a.status);
   });
 
   app.use('/api/partner/*', async (c, next) => {

@@ -4,7 +4,7 @@ import {
   deliverOrReturn,
   invertStatusMap,
   listPage,
-  runEmit,
+  emitAnswer, runEmit,
   SIM_TIMESTAMP_TOLERANCE_MS,
   SimulatorState,
   UnsupportedSimEvent,
@@ -102,18 +102,8 @@ export function createPijarSimulator(cfg: Pick<PijarConfig, 'keyId' | 'secret'>,
   // Sandbox only and unsigned: the real Pijar Mahir has no such door.
   app.post('/_sandbox/emit', async (c) => {
     const r = await runEmit(await c.req.json().catch(() => undefined), { state, sign: callback, target: opts.callback, now, learn });
-    switch (r.kind) {
-      case 'ok':
-        return c.json(r.result);
-      case 'not_found':
-        return c.json(fail('ENROLLMENT_NOT_FOUND', 'enrollment not found'), 404);
-      case 'bad_request':
-        return c.json(fail('INVALID_REQUEST', r.message), 400);
-      case 'unsupported':
-        return c.json(fail('INVALID_REQUEST', r.message), 422);
-      case 'undelivered':
-        return c.json(fail('CALLBACK_UNDELIVERED', r.message), 502);
-    }
+    const a = emitAnswer(r, { fail, notFound: ['ENROLLMENT_NOT_FOUND', 'enrollment not found'], invalid: 'INVALID_REQUEST', undelivered: 'CALLBACK_UNDELIVERED' });
+    return c.json(a.body, a.status);
   });
 
   // Every partner call is signed; the check runs before anything is read.

@@ -3,7 +3,7 @@ import {
   deliverOrReturn,
   invertStatusMap,
   listPage,
-  runEmit,
+  emitAnswer, runEmit,
   SIM_TIMESTAMP_TOLERANCE_MS,
   SimulatorState,
   UnsupportedSimEvent,
@@ -84,18 +84,8 @@ export function createPintariaSimulator(cfg: Pick<PintariaConfig, 'keyId' | 'sec
   // Sandbox only and unsigned: the real Pintaria has no such door.
   app.post('/_sandbox/emit', async (c) => {
     const r = await runEmit(await c.req.json().catch(() => undefined), { state, sign: callback, target: opts.callback, now, learn });
-    switch (r.kind) {
-      case 'ok':
-        return c.json(r.result);
-      case 'not_found':
-        return c.json(fail('COURSE_ENROLLMENT_NOT_FOUND', 'not found'), 404);
-      case 'bad_request':
-        return c.json(fail('MALFORMED', r.message), 400);
-      case 'unsupported':
-        return c.json(fail('MALFORMED', r.message), 422);
-      case 'undelivered':
-        return c.json(fail('CALLBACK_UNDELIVERED', r.message), 502);
-    }
+    const a = emitAnswer(r, { fail, notFound: ['COURSE_ENROLLMENT_NOT_FOUND', 'not found'], invalid: 'MALFORMED', undelivered: 'CALLBACK_UNDELIVERED' });
+    return c.json(a.body, a.status);
   });
 
   app.use('/prakerja/*', async (c, next) => {

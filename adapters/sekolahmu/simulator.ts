@@ -3,7 +3,7 @@ import {
   deliverOrReturn,
   invertStatusMap,
   listPage,
-  runEmit,
+  emitAnswer, runEmit,
   SimulatorState,
   UnsupportedSimEvent,
   type CallbackSigner,
@@ -80,18 +80,8 @@ export function createSekolahmuSimulator(cfg: Pick<SekolahmuConfig, 'clientId' |
   // Sandbox only and unauthenticated: the real Sekolahmu has no such door.
   app.post('/_sandbox/emit', async (c) => {
     const r = await runEmit(await c.req.json().catch(() => undefined), { state, sign: callback, target: opts.callback, now, learn });
-    switch (r.kind) {
-      case 'ok':
-        return c.json(r.result);
-      case 'not_found':
-        return c.json(fail('not_found', 'enrollment not found'), 404);
-      case 'bad_request':
-        return c.json(fail('validation_failed', r.message), 400);
-      case 'unsupported':
-        return c.json(fail('validation_failed', r.message), 422);
-      case 'undelivered':
-        return c.json(fail('callback_undelivered', r.message), 502);
-    }
+    const a = emitAnswer(r, { fail, notFound: ['not_found', 'enrollment not found'], invalid: 'validation_failed', undelivered: 'callback_undelivered' });
+    return c.json(a.body, a.status);
   });
 
   app.use('/prakerja/partner/*', async (c, next) => {

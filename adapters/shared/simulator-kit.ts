@@ -362,6 +362,30 @@ export type EmitOutcome =
   | { kind: 'unsupported'; message: string }
   | { kind: 'undelivered'; message: string };
 
+/** A simulator's dialect for the emit outcomes: its error body and its error codes. */
+export interface EmitWording {
+  fail: (code: string, message: string) => object;
+  notFound: readonly [code: string, message: string];
+  invalid: string;
+  undelivered: string;
+}
+
+/** What `/_sandbox/emit` answers for an outcome, worded in the simulator's dialect. */
+export function emitAnswer(r: EmitOutcome, w: EmitWording): { status: 200 | 400 | 404 | 422 | 502; body: object } {
+  switch (r.kind) {
+    case 'ok':
+      return { status: 200, body: r.result };
+    case 'not_found':
+      return { status: 404, body: w.fail(...w.notFound) };
+    case 'bad_request':
+      return { status: 400, body: w.fail(w.invalid, r.message) };
+    case 'unsupported':
+      return { status: 422, body: w.fail(w.invalid, r.message) };
+    case 'undelivered':
+      return { status: 502, body: w.fail(w.undelivered, r.message) };
+  }
+}
+
 /**
  * The body of `/_sandbox/emit`: a canonical event, or (for a simulator that passes `learn`, a
  * platform-delivered one) a learning step. Applied, signed and delivered; the outcome is canonical.
