@@ -10,6 +10,8 @@ import {
   type CallbackSigner,
   type SimCallbackTarget,
   type SimVoucher,
+  type SimCompletionRefusal,
+  type SimRedeemRefusal,
 } from '../shared/simulator-kit.js';
 import { mbaCallbackSignature, mbaSignature, parseMbaAuthorization, type MbaConfig } from './http.js';
 import { MBA_STATUS_MAP, type MbaStatus } from './status.js';
@@ -25,6 +27,23 @@ const EARLY = 30 * MINUTE;
 
 const fail = (code: string, message: string) => ({ code, message });
 
+/** Why the simulated platform refuses a completion, in its own words. */
+const COMPLETION_REFUSED = {
+  not_found: [404, 'ORDER_NOT_FOUND', 'order not found'],
+  not_redeemed: [409, 'NOT_CHECKED_IN', 'the participant did not check in'],
+  already_completed: [409, 'RESULT_ALREADY_SENT', 'result already sent'],
+  expired: [410, 'ORDER_EXPIRED', 'order expired'],
+  refunded: [410, 'ORDER_REFUNDED', 'order refunded'],
+} as const satisfies Record<SimCompletionRefusal, readonly [number, string, string]>;
+
+/** Why the simulated platform refuses a check-in, in its own words. */
+const CHECK_IN_REFUSED = {
+  not_found: [404, 'ORDER_NOT_FOUND', 'order not found'],
+  card_mismatch: [422, 'CARD_MISMATCH', 'not the card the order was paid with'],
+  refunded: [410, 'ORDER_REFUNDED', 'order refunded'],
+  expired: [410, 'ORDER_EXPIRED', 'order expired'],
+  already_redeemed: [409, 'ALREADY_CHECKED_IN', 'already checked in'],
+} as const satisfies Record<SimRedeemRefusal, readonly [number, string, string]>;
 /** The session of an order's workshop: derived from its validity, so every voucher the kit holds has one. */
 export const mbaSession = (v: Pick<SimVoucher, 'expiresAt'>) => {
   const startsAt = new Date(v.expiresAt.getTime() - VALID_AFTER_SESSION);
@@ -127,18 +146,8 @@ export function createMbaSimulator(cfg: Pick<MbaConfig, 'keyId' | 'secret'>, sta
       }
       const r = state.redeem(c.req.param('id'), parsed.data.card_number, at);
       if (r.ok) return { status: 200, body: { check_in_id: `MBA-CHK-${r.voucher.code}`, checked_in_at: r.voucher.redeemedAt!.toISOString() } };
-      switch (r.reason) {
-        case 'not_found':
-          return { status: 404, body: fail('ORDER_NOT_FOUND', 'order not found') };
-        case 'card_mismatch':
-          return { status: 422, body: fail('CARD_MISMATCH', 'not the card the order was paid with') };
-        case 'refunded':
-          return { status: 410, body: fail('ORDER_REFUNDED', 'order refunded') };
-        case 'expired':
-          return { status: 410, body: fail('ORDER_EXPIRED', 'order expired') };
-        case 'already_redeemed':
-          return { status: 409, body: fail('ALREADY_CHECKED_IN', 'already checked in') };
-      }
+      const [status, code, message] = CHECK_IN_REFUSED[r.reason];
+      return { status, body: fail(code, message) };
     });
     return c.json(reply.body as object, reply.status as 200);
   });
@@ -150,18 +159,8 @@ export function createMbaSimulator(cfg: Pick<MbaConfig, 'keyId' | 'secret'>, sta
     const reply = await state.once({ method: 'POST', path: c.req.path, idempotencyKey: c.req.header('idempotency-key'), body: b }, () => {
       const r = state.complete(c.req.param('id'), { outcome: b.result === 'PASSED' ? 'passed' : 'failed', score: b.score, completedAt: new Date(b.finished_at), certificateNumber: b.certificate_no ?? undefined }, now());
       if (r.ok) return { status: 200, body: { result_id: `MBA-RES-${r.voucher.code}` } };
-      switch (r.reason) {
-        case 'not_found':
-          return { status: 404, body: fail('ORDER_NOT_FOUND', 'order not found') };
-        case 'not_redeemed':
-          return { status: 409, body: fail('NOT_CHECKED_IN', 'the participant did not check in') };
-        case 'already_completed':
-          return { status: 409, body: fail('RESULT_ALREADY_SENT', 'result already sent') };
-        case 'expired':
-          return { status: 410, body: fail('ORDER_EXPIRED', 'order expired') };
-        case 'refunded':
-          return { status: 410, body: fail('ORDER_REFUNDED', 'order refunded') };
-      }
+      const [status, code, message] = COMPLETION_REFUSED[r.reason];
+      return { status, body: fail(code, message) };
     });
     return c.json(reply.body as object, reply.status as 200);
   });

@@ -13,6 +13,7 @@ import {
   type SimCallbackTarget,
   type SimLearningStep,
   type SimVoucher,
+  type SimCompletionRefusal,
 } from '../shared/simulator-kit.js';
 import { parseSignatureHeader, pijarCallbackSignature, pijarSignature, type PijarConfig } from './http.js';
 import { PIJAR_STATUS_MAP, type PijarStatus } from './status.js';
@@ -23,6 +24,16 @@ const STATUS_OF = invertStatusMap(PIJAR_STATUS_MAP);
 const MODULES = 8;
 
 const fail = (code: string, message: string) => ({ error: { code, message } });
+
+/** Why the simulated platform refuses a completion, in its own words. */
+const COMPLETION_REFUSED = {
+  not_found: [404, 'ENROLLMENT_NOT_FOUND', 'enrollment not found'],
+  not_redeemed: [409, 'ENROLLMENT_NOT_STARTED', 'the participant has not started'],
+  already_completed: [409, 'COMPLETION_ALREADY_CONFIRMED', 'completion already confirmed'],
+  expired: [410, 'ENROLLMENT_EXPIRED', 'enrollment expired'],
+  refunded: [410, 'ENROLLMENT_REFUNDED', 'enrollment refunded'],
+} as const satisfies Record<SimCompletionRefusal, readonly [number, string, string]>;
+
 
 
 export interface PijarSimulatorOptions {
@@ -146,18 +157,8 @@ export function createPijarSimulator(cfg: Pick<PijarConfig, 'keyId' | 'secret'>,
         now(),
       );
       if (r.ok) return { status: 200, body: { data: { confirmation_id: `PJR-CNF-${r.voucher.code}` } } };
-      switch (r.reason) {
-        case 'not_found':
-          return { status: 404, body: fail('ENROLLMENT_NOT_FOUND', 'enrollment not found') };
-        case 'not_redeemed':
-          return { status: 409, body: fail('ENROLLMENT_NOT_STARTED', 'the participant has not started') };
-        case 'already_completed':
-          return { status: 409, body: fail('COMPLETION_ALREADY_CONFIRMED', 'completion already confirmed') };
-        case 'expired':
-          return { status: 410, body: fail('ENROLLMENT_EXPIRED', 'enrollment expired') };
-        case 'refunded':
-          return { status: 410, body: fail('ENROLLMENT_REFUNDED', 'enrollment refunded') };
-      }
+      const [status, code, message] = COMPLETION_REFUSED[r.reason];
+      return { status, body: fail(code, message) };
     });
     return c.json(reply.body as object, reply.status as 200);
   });

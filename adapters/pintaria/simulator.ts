@@ -11,6 +11,7 @@ import {
   type SimCallbackTarget,
   type SimLearningStep,
   type SimVoucher,
+  type SimCompletionRefusal,
 } from '../shared/simulator-kit.js';
 import { checkPintariaSignature, pintariaSignatureHeaders, type PintariaConfig } from './http.js';
 import { PINTARIA_CALLBACK_KEY_ID } from './index.js';
@@ -19,6 +20,16 @@ import { PintariaResultBody, type PintariaEnrollment } from './wire.js';
 
 const STATUS_OF = invertStatusMap(PINTARIA_STATUS_MAP);
 const fail = (error_code: string, detail: string) => ({ error_code, detail });
+
+/** Why the simulated platform refuses a completion, in its own words. */
+const COMPLETION_REFUSED = {
+  not_found: [404, 'COURSE_ENROLLMENT_NOT_FOUND', 'not found'],
+  not_redeemed: [409, 'COURSE_NOT_STARTED', 'the course was not started'],
+  already_completed: [409, 'RESULT_EXISTS', 'result already recorded'],
+  expired: [410, 'ENROLLMENT_EXPIRED', 'enrollment expired'],
+  refunded: [410, 'ENROLLMENT_REFUNDED', 'enrollment refunded'],
+} as const satisfies Record<SimCompletionRefusal, readonly [number, string, string]>;
+
 
 export interface PintariaSimulatorOptions {
   callback?: SimCallbackTarget;
@@ -120,18 +131,8 @@ export function createPintariaSimulator(cfg: Pick<PintariaConfig, 'keyId' | 'sec
     const reply = await state.once({ method: 'POST', path: c.req.path, idempotencyKey: c.req.header('idempotency-key'), body: b }, () => {
       const r = state.complete(c.req.param('id'), { outcome: b.status === 'PASSED' ? 'passed' : 'failed', score: b.score, completedAt: new Date(b.finished_at), certificateNumber: b.certificate?.number }, now());
       if (r.ok) return { status: 200, body: { result_id: `PNT-RES-${r.voucher.code}` } };
-      switch (r.reason) {
-        case 'not_found':
-          return { status: 404, body: fail('COURSE_ENROLLMENT_NOT_FOUND', 'not found') };
-        case 'not_redeemed':
-          return { status: 409, body: fail('COURSE_NOT_STARTED', 'the course was not started') };
-        case 'already_completed':
-          return { status: 409, body: fail('RESULT_EXISTS', 'result already recorded') };
-        case 'expired':
-          return { status: 410, body: fail('ENROLLMENT_EXPIRED', 'enrollment expired') };
-        case 'refunded':
-          return { status: 410, body: fail('ENROLLMENT_REFUNDED', 'enrollment refunded') };
-      }
+      const [status, code, message] = COMPLETION_REFUSED[r.reason];
+      return { status, body: fail(code, message) };
     });
     return c.json(reply.body as object, reply.status as 200);
   });

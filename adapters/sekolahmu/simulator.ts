@@ -10,6 +10,7 @@ import {
   type SimCallbackTarget,
   type SimLearningStep,
   type SimVoucher,
+  type SimCompletionRefusal,
 } from '../shared/simulator-kit.js';
 import { sekolahmuCallbackSignature, verifySekolahmuToken, type SekolahmuConfig } from './http.js';
 import { SEKOLAHMU_STATUS_MAP, type SekolahmuStatus } from './status.js';
@@ -17,6 +18,16 @@ import { SekolahmuConfirmationBody, type SekolahmuEnrollment, type SekolahmuEven
 
 const STATUS_OF = invertStatusMap(SEKOLAHMU_STATUS_MAP);
 const fail = (error: string, message: string) => ({ error, message });
+
+/** Why the simulated platform refuses a completion, in its own words. */
+const COMPLETION_REFUSED = {
+  not_found: [404, 'not_found', 'enrollment not found'],
+  not_redeemed: [409, 'not_started', 'the learner has not started'],
+  already_completed: [409, 'already_confirmed', 'already confirmed'],
+  expired: [410, 'expired', 'enrollment expired'],
+  refunded: [410, 'refunded', 'payment refunded'],
+} as const satisfies Record<SimCompletionRefusal, readonly [number, string, string]>;
+
 
 export interface SekolahmuSimulatorOptions {
   callback?: SimCallbackTarget;
@@ -114,18 +125,8 @@ export function createSekolahmuSimulator(cfg: Pick<SekolahmuConfig, 'clientId' |
     const reply = await state.once({ method: 'POST', path: c.req.path, idempotencyKey: c.req.header('idempotency-key'), body: b }, () => {
       const r = state.complete(c.req.param('id'), { outcome: b.passed ? 'passed' : 'failed', score: b.score, completedAt: new Date(b.completedAt), certificateNumber: b.certificate?.number }, now());
       if (r.ok) return { status: 200, body: { confirmationId: `SKM-CNF-${r.voucher.code}` } };
-      switch (r.reason) {
-        case 'not_found':
-          return { status: 404, body: fail('not_found', 'enrollment not found') };
-        case 'not_redeemed':
-          return { status: 409, body: fail('not_started', 'the learner has not started') };
-        case 'already_completed':
-          return { status: 409, body: fail('already_confirmed', 'already confirmed') };
-        case 'expired':
-          return { status: 410, body: fail('expired', 'enrollment expired') };
-        case 'refunded':
-          return { status: 410, body: fail('refunded', 'payment refunded') };
-      }
+      const [status, code, message] = COMPLETION_REFUSED[r.reason];
+      return { status, body: fail(code, message) };
     });
     return c.json(reply.body as object, reply.status as 200);
   });
