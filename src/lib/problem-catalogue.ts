@@ -70,12 +70,16 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemDoc> = {
   redeem_code_transaction_cancelled: { status: 422, title: 'Transaction cancelled', description: 'The purchase behind the redeem code was cancelled.' },
   request_header_fields_too_large: { status: 431, title: 'Headers too large', description: 'The request’s headers are larger than the server accepts.' },
   internal_error: { status: 500, title: 'Internal error', description: 'Something failed on the gateway’s side; it was logged with the `x-request-id`. Retry with the same Idempotency-Key.' },
-  platform_unavailable: { status: 502, title: 'Platform unavailable', description: `The platform is down or rate-limiting (\`retryAfterSeconds\`). ${retry}` },
   platform_auth_failed: { status: 502, title: 'Platform refused the gateway’s credentials', description: 'The gateway’s configuration for the platform is wrong; tell the operators.' },
   platform_bad_response: { status: 502, title: 'Platform answered outside its contract', description: `The platform’s answer could not be understood. ${retry}` },
   starting: { status: 503, title: 'Starting', description: 'The gateway is starting (migrations); retry in a second.' },
   database_unavailable: { status: 503, title: 'Database unavailable', description: `The database cannot be reached. ${retry}` },
+  partner_unavailable: {
+    status: 503,
+    title: 'Partner unavailable',
+    description:
+      'A platform or prakerja.go.id (`platform`) is down, answering 5xx, rate-limiting the gateway, not answering in time, or already has as many calls from the gateway as it accepts (`reason`: unreachable, rate_limited, timeout, saturated). Retry after `Retry-After` seconds with the same Idempotency-Key: nothing was changed, or, when the partner may have acted (a redeem that timed out), the retry finishes it without doing it twice.',
+  },
   prakerja_credentials_missing: { status: 503, title: 'prakerja.go.id credentials missing', description: 'The provider has no prakerja.go.id client code or sign key configured; operators set them with PATCH /v1/ops/providers/{id}.' },
   redemption_not_recorded: { status: 503, title: 'Redemption not recorded yet', description: 'The platform redeemed the voucher but the gateway could not record it yet. Retry after `Retry-After`: the next attempt finishes it and answers the enrollment.' },
-  platform_timeout: { status: 504, title: 'Platform timeout', description: 'The platform did not answer in time; the redeem may have happened, so the gateway keeps the claim. Retry with the same Idempotency-Key.' },
 };

@@ -42,8 +42,8 @@ const useRoute = createRoute({
     ...authProblems,
     409: problemContent('Already used'),
     422: problemContent('Not found, wrong training type, another provider’s code, cancelled, transaction cancelled, or outside the webinar window'),
-    502: problemContent('prakerja.go.id failed; nothing committed'),
-    504: problemContent('prakerja.go.id timed out; nothing recorded'),
+    502: problemContent('prakerja.go.id answered outside its contract or refused the credentials; nothing committed'),
+    503: problemContent('`partner_unavailable` (prakerja.go.id is down, rate-limiting or did not answer in time) or `database_unavailable`: retry after `Retry-After` with the same Idempotency-Key'),
   },
 });
 
@@ -75,8 +75,8 @@ const urlRoute = createRoute({
     400: problemContent('Invalid request'),
     ...authProblems,
     422: problemContent('prakerja.go.id refused the code'),
-    502: problemContent('prakerja.go.id failed'),
-    504: problemContent('prakerja.go.id timed out'),
+    502: problemContent('prakerja.go.id answered outside its contract or refused the credentials'),
+    503: problemContent('`partner_unavailable` (prakerja.go.id is down, rate-limiting or did not answer in time) or `database_unavailable`: retry after `Retry-After`'),
   },
 });
 

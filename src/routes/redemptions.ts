@@ -42,8 +42,8 @@ const redeemRoute = createRoute({
     413: problemContent('Body too large'),
     415: problemContent('Body is not JSON'),
     422: problemContent('Refused before anything was consumed: voucher not found/expired/refunded/another provider’s, card mismatch, name mismatch, ambiguous platform, Idempotency-Key reused with another body'),
-    502: problemContent('The platform or prakerja.go.id failed; nothing was redeemed'),
-    504: problemContent('The platform did not answer in time; nothing was recorded, retry with the same Idempotency-Key'),
+    502: problemContent('The platform or prakerja.go.id answered outside its contract or refused the gateway’s credentials; nothing was redeemed'),
+    503: problemContent('`partner_unavailable` (the platform or prakerja.go.id is down, rate-limiting or did not answer in time; `platform` names it), `database_unavailable`, or `redemption_not_recorded`: retry after `Retry-After` with the same Idempotency-Key'),
   },
 });
 

@@ -45,8 +45,8 @@ const getVoucher = createRoute({
     ...authProblems,
     404: problemContent('No such voucher for this provider'),
     422: problemContent('Ambiguous code: send ?platform='),
-    502: problemContent('The platform failed'),
-    504: problemContent('The platform timed out'),
+    502: problemContent('The platform answered outside its contract or refused the gateway’s credentials'),
+    503: problemContent('`partner_unavailable` (the platform is down, rate-limiting or did not answer in time) or `database_unavailable`: retry after `Retry-After`'),
   },
 });
 

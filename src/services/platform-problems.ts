@@ -2,9 +2,15 @@ import { AdapterError } from '../contract/adapter.js';
 import { maskDigitRuns } from '../lib/mask.js';
 import { ProblemError } from '../lib/problem.js';
 
+/** When the partner gave no Retry-After of its own: long enough for a blip, short enough to matter. */
+export const PARTNER_RETRY_AFTER_SECONDS = 5;
+
 /**
- * A partner's failure as the caller's problem: the partner's trouble is a 502/504 (retry later,
- * nothing was changed), a request the partner refused is the caller's 422.
+ * A partner's failure as the caller's problem. A partner out of reach (down, 5xx, rate-limiting,
+ * not answering in time) is one 503 `partner_unavailable` naming the platform with Retry-After,
+ * so a provider's retry logic needs one rule; a partner that answered outside its contract or
+ * refused our credentials is a 502 (retrying soon will not help); a request the partner refused
+ * is the caller's 422.
  */
 export function platformProblem(e: unknown): ProblemError {
   if (!(e instanceof AdapterError)) throw e;
@@ -12,10 +18,9 @@ export function platformProblem(e: unknown): ProblemError {
   const ext = { detail, platform: e.platform, platformCode: e.detail.platformCode };
   switch (e.kind) {
     case 'timeout':
-      return new ProblemError(504, 'platform_timeout', `${e.platform} did not answer in time`, ext);
     case 'platform_unavailable':
     case 'rate_limited':
-      return new ProblemError(502, 'platform_unavailable', `${e.platform} is unavailable`, { ...ext, retryAfterSeconds: e.detail.retryAfterMs ? Math.ceil(e.detail.retryAfterMs / 1000) : undefined });
+      return partnerUnavailable(e.platform, e.kind === 'platform_unavailable' ? 'unreachable' : e.kind, e.detail.retryAfterMs, { partnerDetail: detail, platformCode: e.detail.platformCode });
     case 'auth_failed':
       return new ProblemError(502, 'platform_auth_failed', `${e.platform} refused the gateway's credentials`, ext);
     case 'unexpected_response':
@@ -31,4 +36,25 @@ export function platformProblem(e: unknown): ProblemError {
     case 'invalid_request':
       return new ProblemError(422, 'platform_rejected_request', `${e.platform} refused the request`, ext);
   }
+}
+
+export type PartnerUnavailableReason = 'unreachable' | 'timeout' | 'rate_limited' | 'saturated';
+
+const REASON_TEXT = {
+  unreachable: 'could not be reached or answered with a server error',
+  timeout: 'did not answer in time',
+  rate_limited: 'is rate-limiting the gateway',
+  saturated: 'has as many calls in flight from the gateway as it accepts',
+} as const satisfies Record<PartnerUnavailableReason, string>;
+
+/** 503 naming the partner and why; Retry-After is the partner's own when it sent one. */
+export function partnerUnavailable(platform: string, reason: PartnerUnavailableReason, retryAfterMs?: number, ext: Record<string, unknown> = {}): ProblemError {
+  const retryAfterSeconds = retryAfterMs !== undefined ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : PARTNER_RETRY_AFTER_SECONDS;
+  return new ProblemError(503, 'partner_unavailable', `${platform} is unavailable`, {
+    ...ext,
+    detail: `${platform} ${REASON_TEXT[reason]}. Retry after ${retryAfterSeconds} s with the same Idempotency-Key; a voucher the partner may have redeemed is finished by the retry, never redeemed twice.`,
+    platform,
+    reason,
+    retryAfterSeconds,
+  });
 }

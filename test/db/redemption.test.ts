@@ -155,27 +155,30 @@ describe('POST /v1/redemptions — exactly once', () => {
 });
 
 describe('POST /v1/redemptions — platform failures leave nothing half-written', () => {
-  it('platform 500 on redeem → 502, no enrollment; the claim is kept (a 500 may come after the redeem) and the same key then succeeds once the platform is back', async () => {
+  it('platform 500 on redeem → 503 partner_unavailable with Retry-After, no enrollment; the claim is kept (a 500 may come after the redeem) and the same key then succeeds once the platform is back', async () => {
     w.sandbox.platforms.tokopedia.addVoucher(simVoucher({ code: 'TKPDOWN00001', buyerName: 'Siti Rahmawati' }));
     w.server.use(http.post(`${SANDBOX_BASE}/sandbox/tokopedia/prakerja/v1/vouchers/TKPDOWN00001/redeem`, () => new HttpResponse('oops', { status: 500 }), { once: true }));
     const before = await rows();
     const body = { ...siti, voucherCode: 'TKPDOWN00001' };
     const failed = await w.post('/v1/redemptions', body, { key: 'down-1' });
-    expect(failed.status).toBe(502);
-    expect(await failed.json()).toMatchObject({ code: 'platform_unavailable', platform: 'tokopedia' });
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('content-type')).toBe('application/problem+json');
+    expect(failed.headers.get('retry-after')).toBe('5');
+    expect(await failed.json()).toMatchObject({ code: 'partner_unavailable', platform: 'tokopedia', reason: 'unreachable', retryAfterSeconds: 5 });
     expect(await rows()).toEqual({ ...before, claims: before.claims + 1 });
 
     const retried = await w.post('/v1/redemptions', body, { key: 'down-1' });
     expect(retried.status).toBe(201);
   });
 
-  it('platform timeout → 504 and nothing recorded', async () => {
+  it('platform timeout → 503 partner_unavailable (reason timeout) and nothing recorded', async () => {
     w.sandbox.platforms.tokopedia.addVoucher(simVoucher({ code: 'TKPSLOW00001', buyerName: 'Siti Rahmawati' }));
     w.server.use(http.get(`${SANDBOX_BASE}/sandbox/tokopedia/prakerja/v1/vouchers/TKPSLOW00001`, async () => { await new Promise((r) => setTimeout(r, 1500)); return HttpResponse.json({}); }, { once: true }));
     const before = await rows();
     const res = await w.post('/v1/redemptions', { ...siti, voucherCode: 'TKPSLOW00001' });
-    expect(res.status).toBe(504);
-    expect(await res.json()).toMatchObject({ code: 'platform_timeout' });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await res.json()).toMatchObject({ code: 'partner_unavailable', platform: 'tokopedia', reason: 'timeout' });
     expect(await rows()).toEqual(before);
   });
 });
