@@ -23,6 +23,16 @@ const VoucherSchema = z
     expiresAt: z.string(),
     redeemedAt: z.string().nullable(),
     enrollmentId: z.string().nullable().openapi({ description: 'Set when the voucher was redeemed through the gateway.' }),
+    recorded: z
+      .object({
+        enrollmentId: z.string(),
+        redeemedAt: z.string().nullable().openapi({ description: 'When the platform accepted the redeem, as the gateway wrote it down.' }),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'What the gateway itself recorded, beside what the platform reports now (every field above). They disagree when the platform lost or reverted a redemption — reconciliation reports it — and in the sandbox after a restart, whose simulators start again from the demo data.',
+      }),
   })
   .openapi('Voucher');
 
@@ -64,6 +74,7 @@ export const voucherRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
   const v = await deps.platforms[r.platform].getVoucher(code).catch((e) => Promise.reject(platformProblem(e)));
   if (!v || v.providerId !== providerId(c)) throw problems.notFound('Voucher');
   const claim = await findClaim(deps.database.db, r.platform, code);
+  const ours = claim?.status === 'redeemed' && claim.providerId === v.providerId ? claim : undefined;
   return c.json(
     {
       code: v.code,
@@ -76,7 +87,8 @@ export const voucherRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
       purchasedAt: v.purchasedAt.toISOString(),
       expiresAt: v.expiresAt.toISOString(),
       redeemedAt: v.redeemedAt?.toISOString() ?? null,
-      enrollmentId: claim?.status === 'redeemed' && claim.providerId === v.providerId ? claim.id : null,
+      enrollmentId: ours?.id ?? null,
+      recorded: ours ? { enrollmentId: ours.id, redeemedAt: ours.redeemedAt?.toISOString() ?? null } : null,
     },
     200,
   );

@@ -248,6 +248,17 @@ describe('GET /v1/vouchers/{code}', () => {
     expect(v.enrollmentId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('says which side is which when the platform no longer shows the redemption the gateway recorded', async () => {
+    w.sandbox.platforms.tokopedia.addVoucher(simVoucher({ code: 'TKPFORGOT001' }));
+    expect((await w.post('/v1/redemptions', { ...siti, voucherCode: 'TKPFORGOT001' })).status).toBe(201);
+    // The platform forgets it, as the sandbox's simulators do on a restart.
+    w.sandbox.platforms.tokopedia.addVoucher(simVoucher({ code: 'TKPFORGOT001' }));
+    const v = await (await w.get('/v1/vouchers/TKPFORGOT001')).json();
+    expect(v).toMatchObject({ state: 'purchased', redeemedAt: null });
+    expect(v.recorded.enrollmentId).toBe(v.enrollmentId);
+    expect(Date.parse(v.recorded.redeemedAt)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
   it('another provider’s voucher is not found', async () => {
     const res = await w.get('/v1/vouchers/TKPQ9W8E7R6T', { providerId: OTHER_PROVIDER });
     expect(res.status).toBe(404);
