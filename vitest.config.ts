@@ -12,11 +12,13 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/db/**', 'node_modules/**'] } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/db/**', 'test/outage/**', 'node_modules/**'] } },
       ...dbTargets.map((target) => ({
         extends: true as const,
         test: { name: `db:${target}`, include: ['test/db/**/*.test.ts'], env: { TEST_DB: target } },
       })),
+      // Stops a PostgreSQL cluster: only when asked for (.ci/run, last and alone), never beside other tests.
+      ...(process.env.OUTAGE_PG_CLUSTER ? [{ extends: true as const, test: { name: 'outage', include: ['test/outage/**/*.test.ts'] } }] : []),
     ],
   },
 });

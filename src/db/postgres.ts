@@ -4,9 +4,17 @@ import postgres from 'postgres';
 import type { Database, Db } from './database.js';
 import * as schema from './schema.js';
 
+/**
+ * How long a pool connection waits before connecting again after a failed attempt, in seconds.
+ * postgres.js backs off up to 20 s, and a query queued on that connection waits as long: during
+ * an outage a request would hang 20 s before its 503, and after it the gateway would notice the
+ * server back only that late. Capped at 1 s, an attempt costs a refused connect.
+ */
+export const reconnectBackoffSeconds = (retries: number) => Math.min(0.05 * 2 ** retries, 1);
+
 /** Postgres through postgres.js: works on Node and, via Hyperdrive, on Workers. */
 export function openPostgres(url: string, opts: { max?: number } = {}): Database {
-  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare: true });
+  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare: true, backoff: reconnectBackoffSeconds, connect_timeout: 10 });
   const db = drizzle(preparingRepeats(client), { schema }) as unknown as Db;
   return {
     db,
