@@ -17,8 +17,3 @@ export const BUKALAPAK_EVENT_MAP = {
   'transaction.refunded': 'voucher.refunded',
   'voucher.expired': 'voucher.expired',
 } as const satisfies Record<BukalapakEventType, KnownEventKind>;
-
-/** Own-property check: a body saying `"event": "constructor"` must not reach Object.prototype. */
-export function isBukalapakEventType(type: string): type is BukalapakEventType {
-  return Object.hasOwn(BUKALAPAK_EVENT_MAP, type);
-}

@@ -115,9 +115,7 @@ export function createBukalapakAdapter(cfg: BukalapakConfig, ctx: AdapterContext
       return { reference: parseWire(PLATFORM, BukalapakCompletionEnvelope, res).data.id };
     },
 
-    verifyCallback(req) {
-      return verifyBukalapakCallback(cfg.webhookSecret, req);
-    },
+    verifyCallback: verifyBukalapakCallback(cfg.webhookSecret),
 
     async listVouchers({ from, to, cursor, limit }) {
       const { page, perPage } = cursor

@@ -38,22 +38,22 @@ type EventOfKind<K> = Extract<CanonicalEvent, { kind: K }>;
 /**
  * Webhook payload → canonical event, one per row of BUKALAPAK_EVENT_MAP. The return type is taken
  * from that table, so a translator that produced a different kind than its row says fails to
- * compile. `occurredAt` is the time the payload itself names, not when the webhook was sent.
+ * compile. `at` is the time the payload itself names, not when the webhook was sent.
  */
 export const BUKALAPAK_EVENT_TRANSLATORS: {
-  [T in BukalapakEventType]: (payload: BukalapakEventPayload<T>) => { event: EventOfKind<(typeof BUKALAPAK_EVENT_MAP)[T]>; occurredAt: Date };
+  [T in BukalapakEventType]: (payload: BukalapakEventPayload<T>) => { event: EventOfKind<(typeof BUKALAPAK_EVENT_MAP)[T]>; at: Date };
 } = {
-  'transaction.paid': (p) => ({ event: { kind: 'purchase.made', voucher: toCanonicalVoucher(p) }, occurredAt: fromEpochSeconds(p.paid_at) }),
+  'transaction.paid': (p) => ({ event: { kind: 'purchase.made', voucher: toCanonicalVoucher(p) }, at: fromEpochSeconds(p.paid_at) }),
   'voucher.reviewed': (p) => {
     const reviewedAt = fromEpochSeconds(p.reviewed_at);
-    return { event: { kind: 'review.submitted', voucherCode: p.voucher_code, rating: p.rating, review: p.review, reviewedAt }, occurredAt: reviewedAt };
+    return { event: { kind: 'review.submitted', voucherCode: p.voucher_code, rating: p.rating, review: p.review, reviewedAt }, at: reviewedAt };
   },
   'transaction.refunded': (p) => {
     const at = fromEpochSeconds(p.refunded_at);
-    return { event: { kind: 'voucher.refunded', voucherCode: p.voucher_code, at }, occurredAt: at };
+    return { event: { kind: 'voucher.refunded', voucherCode: p.voucher_code, at }, at: at };
   },
   'voucher.expired': (p) => {
     const at = fromEpochSeconds(p.expired_at);
-    return { event: { kind: 'voucher.expired', voucherCode: p.voucher_code, at }, occurredAt: at };
+    return { event: { kind: 'voucher.expired', voucherCode: p.voucher_code, at }, at: at };
   },
 };

@@ -1,4 +1,4 @@
-import { decodeEvent, eventRow as row, type DecodedEvent, type VoucherPlatformKind } from '../shared/events.js';
+import { eventRow as row, type VoucherPlatformKind } from '../shared/events.js';
 import { toCanonicalVoucher } from './transformers.js';
 import { KariermuExpiryData, KariermuRefundData, KariermuReviewData, KariermuVoucher } from './wire.js';
 
@@ -27,6 +27,3 @@ true satisfies [Unworded] extends [never] ? true : { missingWordFor: Unworded };
 
 /** The word Karier.mu uses for each canonical event it speaks, for the simulator. */
 export const KARIERMU_EVENT_WORD = Object.fromEntries(Object.entries(KARIERMU_EVENTS).map(([word, r]) => [r.kind, word])) as Record<Exclude<VoucherPlatformKind, KariermuUnspokenKind>, KariermuEventType>;
-
-/** Reads Kariermu's data for a word; a word outside the table is an `unknown` event, never an error. */
-export const decodeKariermuEvent = (event: string, data: unknown): DecodedEvent => decodeEvent(KARIERMU_EVENTS, event, data);

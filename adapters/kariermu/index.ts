@@ -1,23 +1,18 @@
-import { readCallbackBody } from '../shared/events.js';
 import { parseWire, send, tableFailure, type WireResponse } from '../shared/http.js';
 import {
-  CALLBACK_TOLERANCE_MS,
-  CallbackRejected,
   type AdapterContext,
   type CompletionReport,
   type DeliveryReceipt,
   type PlatformAdapter,
   type RedeemRequest,
   type RedeemResult,
-  type VerifiedCallback,
 } from '../types.js';
 import { KARIERMU_ERRORS } from './errors.js';
-import { decodeKariermuEvent } from './events.js';
-import { KARIERMU_PATHS, KARIERMU_SIGNATURE_HEADER, kariermuKeyStore, kariermuRequest, kariermuTokenSigner, verifyKariermuSignature, type KariermuConfig } from './http.js';
+import { verifyKariermuCallback } from './callbacks.js';
+import { KARIERMU_PATHS, kariermuKeyStore, kariermuRequest, kariermuTokenSigner, type KariermuConfig } from './http.js';
 import { toCanonicalVoucher } from './transformers.js';
 import {
   KARIERMU_MAX_LIMIT,
-  KariermuCallback,
   KariermuCompletionResponse,
   KariermuEnrollment,
   KariermuErrorBody,
@@ -89,21 +84,7 @@ export function createKariermuAdapter(cfg: KariermuConfig, ctx: AdapterContext):
       return { reference: parseWire(PLATFORM, KariermuCompletionResponse, res).completionId };
     },
 
-    async verifyCallback(req): Promise<VerifiedCallback> {
-      const signature = req.headers.get(KARIERMU_SIGNATURE_HEADER);
-      if (!signature) throw new CallbackRejected('missing_signature', 'kariermu callback lacks X-Kariermu-Signature');
-      const header = await verifyKariermuSignature(signature, req.rawBody, keys);
-      // iat is in the signed header, so after verification it can be trusted as the sending time.
-      const sentAt = header.iat * 1000;
-      if (Math.abs(req.receivedAt.getTime() - sentAt) > CALLBACK_TOLERANCE_MS) {
-        throw new CallbackRejected('stale_timestamp', `kariermu callback iat ${header.iat} is outside ±${CALLBACK_TOLERANCE_MS / 1000} s`);
-      }
-
-      const envelope = readCallbackBody(KariermuCallback, req.rawBody, { notJson: 'kariermu callback body is not JSON', notEnvelope: 'kariermu callback lacks id or event' });
-      const decoded = decodeKariermuEvent(envelope.event, envelope.data);
-      if (!decoded.ok) throw new CallbackRejected('malformed', `kariermu ${envelope.event} data does not match its contract: ${decoded.message}`);
-      return { eventId: envelope.id, platformType: envelope.event, occurredAt: decoded.at ?? new Date(sentAt), event: decoded.event };
-    },
+    verifyCallback: verifyKariermuCallback(keys),
 
     async listVouchers({ from, to, cursor, limit }) {
       const q = new URLSearchParams({

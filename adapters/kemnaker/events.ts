@@ -1,4 +1,4 @@
-import { decodeEvent, eventRow as row, type DecodedEvent, type VoucherPlatformKind } from '../shared/events.js';
+import { eventRow as row, type VoucherPlatformKind } from '../shared/events.js';
 import { parseWibDateTime, toCanonicalVoucher } from './transformers.js';
 import { KemnakerExpiryData, KemnakerGradeAcceptedData, KemnakerGradeRejectedData, KemnakerRefundData, KemnakerReviewData, KemnakerVoucher } from './wire.js';
 
@@ -40,6 +40,3 @@ true satisfies [Unworded] extends [never] ? true : { missingWordFor: Unworded };
 
 /** The word Kemnaker uses for each canonical event, for the simulator to speak it. */
 export const KEMNAKER_EVENT_WORD = Object.fromEntries(Object.entries(KEMNAKER_EVENTS).map(([word, r]) => [r.kind, word])) as Record<VoucherPlatformKind, KemnakerEventType>;
-
-/** Reads Kemnaker's data for a word; a word outside the table is an `unknown` event, never an error. */
-export const decodeKemnakerEvent = (jenisEvent: string, data: unknown): DecodedEvent => decodeEvent(KEMNAKER_EVENTS, jenisEvent, data);

@@ -26,8 +26,8 @@ export const KEMNAKER_CALLBACK_PATH = '/v1/callbacks/kemnaker';
 /** SNAP's X-TIMESTAMP shape: ISO-8601 with an explicit offset, never a bare local time. */
 export const SNAP_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?[+-]\d{2}:\d{2}$/;
 
-/** Headers of a SNAP notification from Kemnaker; all are required. */
-export const KEMNAKER_CALLBACK_HEADERS = ['x-timestamp', 'x-partner-id', 'x-external-id', 'x-signature'] as const;
+/** Headers of a SNAP notification from Kemnaker, by role; all are required. */
+export const KEMNAKER_CALLBACK_HEADERS = { timestamp: 'x-timestamp', partnerId: 'x-partner-id', eventId: 'x-external-id', signature: 'x-signature' } as const;
 
 /**
  * SNAP's Minify(body): whitespace outside string literals removed, nothing else changed. Re-serialising

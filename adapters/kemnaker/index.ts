@@ -1,29 +1,21 @@
-import { readCallbackBody } from '../shared/events.js';
-import { timingSafeEqual } from '../shared/crypto.js';
 import { errorFromTable, parseWire, send, transportError, type WireResponse } from '../shared/http.js';
 import {
   AdapterError,
-  CALLBACK_TOLERANCE_MS,
-  CallbackRejected,
   type AdapterContext,
   type CompletionReport,
   type DeliveryReceipt,
   type PlatformAdapter,
   type RedeemRequest,
   type RedeemResult,
-  type VerifiedCallback,
 } from '../types.js';
 import { KEMNAKER_ERRORS } from './errors.js';
-import { decodeKemnakerEvent } from './events.js';
+import { verifyKemnakerCallback } from './callbacks.js';
 import {
   gradeExternalId,
-  KEMNAKER_CALLBACK_HEADERS,
   KEMNAKER_PATHS,
   kemnakerRequest,
-  kemnakerSignature,
   randomExternalId,
   redeemExternalId,
-  SNAP_TIMESTAMP,
   type KemnakerConfig,
 } from './http.js';
 import { formatWibDateTime, parseWibDateTime, toCanonicalVoucher } from './transformers.js';
@@ -33,7 +25,6 @@ import {
   KemnakerGradeResponse,
   KemnakerInquiryResponse,
   KemnakerListResponse,
-  KemnakerNotification,
   KemnakerRedeemResponse,
   type KemnakerGradeBody,
   type KemnakerInquiryBody,
@@ -141,28 +132,7 @@ export function createKemnakerAdapter(cfg: KemnakerConfig, ctx: AdapterContext):
       return { reference: parseWire(PLATFORM, KemnakerGradeResponse, res).referenceNo };
     },
 
-    async verifyCallback(req): Promise<VerifiedCallback> {
-      const missing = KEMNAKER_CALLBACK_HEADERS.filter((h) => !req.headers.get(h));
-      if (missing.length) throw new CallbackRejected('missing_signature', `kemnaker notification lacks ${missing.map((h) => h.toUpperCase()).join(', ')}`);
-      const [timestamp, partnerId, eventId, signature] = KEMNAKER_CALLBACK_HEADERS.map((h) => req.headers.get(h)!);
-
-      // The secret we hold belongs to this partner id; a notification naming another partnership
-      // was not meant for this configuration, whatever its signature.
-      if (partnerId !== cfg.partnerId) throw new CallbackRejected('bad_signature', 'kemnaker notification is addressed to another X-PARTNER-ID');
-      const expected = await kemnakerSignature(cfg.clientSecret, 'POST', req.path, req.rawBody, timestamp);
-      if (!timingSafeEqual(signature, expected)) throw new CallbackRejected('bad_signature', 'kemnaker notification signature does not match');
-
-      const sentAt = SNAP_TIMESTAMP.test(timestamp) ? Date.parse(timestamp) : NaN;
-      if (Number.isNaN(sentAt)) throw new CallbackRejected('malformed', 'kemnaker X-TIMESTAMP is not ISO-8601 with an offset');
-      if (Math.abs(req.receivedAt.getTime() - sentAt) > CALLBACK_TOLERANCE_MS) {
-        throw new CallbackRejected('stale_timestamp', `kemnaker X-TIMESTAMP ${timestamp} is outside ±${CALLBACK_TOLERANCE_MS / 1000} s`);
-      }
-
-      const envelope = readCallbackBody(KemnakerNotification, req.rawBody, { notJson: 'kemnaker notification body is not JSON', notEnvelope: 'kemnaker notification has no jenisEvent' });
-      const decoded = decodeKemnakerEvent(envelope.jenisEvent, envelope.data);
-      if (!decoded.ok) throw new CallbackRejected('malformed', `kemnaker ${envelope.jenisEvent} data does not match its contract: ${decoded.message}`);
-      return { eventId, platformType: envelope.jenisEvent, occurredAt: decoded.at ?? new Date(sentAt), event: decoded.event };
-    },
+    verifyCallback: verifyKemnakerCallback(cfg),
 
     async listVouchers({ from, to, cursor, limit }) {
       let c: PageCursor;

@@ -12,14 +12,13 @@
  * over `METHOD\npath?query\ntimestamp\nsha256hex(body)`; callbacks carry `X-MBA-Delivery`,
  * `X-MBA-Timestamp` and `X-MBA-Signature` = base64 HMAC-SHA512 over `timestamp\ndelivery\nbody`.
  */
-import { timingSafeEqual } from '../shared/crypto.js';
-import { readCallbackBody } from '../shared/events.js';
+import { verifyMbaCallback } from './callbacks.js';
 import { parseWire, send, tableFailure } from '../shared/http.js';
-import { CALLBACK_TOLERANCE_MS, CallbackRejected, type AdapterContext, type PlatformAdapter, type VerifiedCallback } from '../types.js';
+import { type AdapterContext, type PlatformAdapter } from '../types.js';
 import { MBA_ERRORS } from './errors.js';
-import { MBA_MAX_PAGE, MBA_PATHS, mbaCallbackSignature, mbaRequest, type MbaConfig } from './http.js';
-import { MBA_EVENT_TRANSLATORS, toCanonicalVoucher } from './transformers.js';
-import { isMbaEventType, MbaCallback, MbaCheckedIn, MbaError, MbaEventData, MbaOrder, MbaOrderPage, MbaResultAck, type MbaEventType, type MbaResultBody } from './wire.js';
+import { MBA_MAX_PAGE, MBA_PATHS, mbaRequest, type MbaConfig } from './http.js';
+import { toCanonicalVoucher } from './transformers.js';
+import { MbaCheckedIn, MbaError, MbaOrder, MbaOrderPage, MbaResultAck, type MbaResultBody } from './wire.js';
 
 export type { MbaConfig } from './http.js';
 
@@ -29,28 +28,6 @@ const failure = tableFailure(PLATFORM, MBA_ERRORS, (res) => {
   const body = MbaError.safeParse(res.json);
   return body.success ? body.data : {};
 });
-
-export const MBA_CALLBACK_HEADERS = ['x-mba-delivery', 'x-mba-timestamp', 'x-mba-signature'] as const;
-
-export async function verifyMbaCallback(secret: string, req: { headers: Headers; rawBody: string; receivedAt: Date }): Promise<VerifiedCallback> {
-  const [delivery, ts, signature] = MBA_CALLBACK_HEADERS.map((h) => req.headers.get(h));
-  if (!delivery || !ts || !signature) throw new CallbackRejected('missing_signature', 'X-MBA-Delivery, X-MBA-Timestamp and X-MBA-Signature are required');
-  if (!/^\d{1,12}$/.test(ts)) throw new CallbackRejected('malformed', 'X-MBA-Timestamp is not Unix seconds');
-  if (!timingSafeEqual(signature, await mbaCallbackSignature(secret, ts, delivery, req.rawBody))) throw new CallbackRejected('bad_signature', 'X-MBA-Signature does not match');
-  const sentAt = new Date(Number(ts) * 1000);
-  if (Math.abs(req.receivedAt.getTime() - sentAt.getTime()) > CALLBACK_TOLERANCE_MS) throw new CallbackRejected('stale_timestamp', `X-MBA-Timestamp ${ts} is more than ${CALLBACK_TOLERANCE_MS / 1000} s from now`);
-  const body = readCallbackBody(MbaCallback, req.rawBody, { notJson: 'body is not JSON', notEnvelope: 'body is not { event, payload }' });
-  if (!isMbaEventType(body.event)) return { eventId: delivery, platformType: body.event, occurredAt: sentAt, event: { kind: 'unknown', platformType: body.event } };
-  const { event, at } = translate(body.event, body.payload);
-  return { eventId: delivery, platformType: body.event, occurredAt: at, event };
-}
-
-function translate<T extends MbaEventType>(type: T, data: unknown) {
-  const parsed = MbaEventData[type].safeParse(data);
-  if (!parsed.success) throw new CallbackRejected('malformed', `${type} payload does not match the contract: ${parsed.error.message.slice(0, 300)}`);
-  // TypeScript cannot correlate the schema and the translator picked by the same key; the record type keeps them in step.
-  return (MBA_EVENT_TRANSLATORS[type] as (d: unknown) => ReturnType<(typeof MBA_EVENT_TRANSLATORS)[MbaEventType]>)(parsed.data);
-}
 
 export function createMbaAdapter(cfg: MbaConfig, ctx: AdapterContext): PlatformAdapter {
   const now = ctx.now ?? (() => new Date());
@@ -87,9 +64,7 @@ export function createMbaAdapter(cfg: MbaConfig, ctx: AdapterContext): PlatformA
       return { reference: parseWire(PLATFORM, MbaResultAck, res).result_id };
     },
 
-    verifyCallback(req) {
-      return verifyMbaCallback(cfg.secret, req);
-    },
+    verifyCallback: verifyMbaCallback(cfg.secret),
 
     async listVouchers({ from, to, cursor, limit }) {
       const q = new URLSearchParams({ changed_since: from.toISOString(), changed_before: to.toISOString() });

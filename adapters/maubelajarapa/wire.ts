@@ -40,4 +40,3 @@ export const MbaEventData = {
   'review.created': z.object({ order_id: z.string().min(1), stars: z.number().int().min(1).max(5), comment: z.string(), created_at: Iso }),
 } as const;
 export type MbaEventType = keyof typeof MbaEventData;
-export const isMbaEventType = (t: string): t is MbaEventType => Object.hasOwn(MbaEventData, t);

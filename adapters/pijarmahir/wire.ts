@@ -45,4 +45,3 @@ export const PijarEventData = {
   'enrollment.expired': z.object({ enrollment_id: z.string().min(1), at: Iso }),
 } as const;
 export type PijarEventType = keyof typeof PijarEventData;
-export const isPijarEventType = (t: string): t is PijarEventType => Object.hasOwn(PijarEventData, t);

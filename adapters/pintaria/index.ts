@@ -9,49 +9,22 @@
  * headers="(request-target) date digest",signature=…` with `Date` and `Digest: SHA-256=…`, both
  * ways; a `Date` more than 5 minutes off is refused.
  */
-import { readCallbackBody } from '../shared/events.js';
+import { verifyPintariaCallback } from './callbacks.js';
 import { parseWire, send, tableFailure } from '../shared/http.js';
-import { AdapterError, CALLBACK_TOLERANCE_MS, CallbackRejected, type AdapterContext, type CallbackRequest, type PlatformAdapter, type VerifiedCallback } from '../types.js';
+import { AdapterError, type AdapterContext, type PlatformAdapter } from '../types.js';
 import { PINTARIA_ERRORS } from './errors.js';
-import { checkPintariaSignature, PINTARIA_MAX_PAGE, PINTARIA_PATHS, pintariaRequest, type PintariaConfig } from './http.js';
-import { PINTARIA_EVENT_TRANSLATORS, toCanonicalVoucher } from './transformers.js';
-import { isPintariaEventType, PintariaAck, PintariaCallback, PintariaEnrollment, PintariaError, PintariaEventData, PintariaPage, type PintariaEventType, type PintariaResultBody } from './wire.js';
+import { PINTARIA_MAX_PAGE, PINTARIA_PATHS, pintariaRequest, type PintariaConfig } from './http.js';
+import { toCanonicalVoucher } from './transformers.js';
+import { PintariaAck, PintariaEnrollment, PintariaError, PintariaPage, type PintariaResultBody } from './wire.js';
 
 export type { PintariaConfig } from './http.js';
 
 const PLATFORM = 'pintaria';
-/** Pintaria signs its callbacks with this key id and the shared secret (modelled). */
-export const PINTARIA_CALLBACK_KEY_ID = 'pintaria-webhooks';
 
 const failure = tableFailure(PLATFORM, PINTARIA_ERRORS, (res) => {
   const body = PintariaError.safeParse(res.json);
   return body.success ? { code: body.data.error_code, message: body.data.detail } : {};
 });
-
-export async function verifyPintariaCallback(secret: string, req: CallbackRequest): Promise<VerifiedCallback> {
-  const check = await checkPintariaSignature(secret, PINTARIA_CALLBACK_KEY_ID, { method: 'POST', pathWithQuery: req.path, headers: req.headers, body: req.rawBody, now: req.receivedAt, toleranceMs: CALLBACK_TOLERANCE_MS });
-  switch (check) {
-    case 'missing':
-      throw new CallbackRejected('missing_signature', 'Signature, Date and Digest are required');
-    case 'bad_signature':
-      throw new CallbackRejected('bad_signature', 'HTTP signature does not verify');
-    case 'stale':
-      throw new CallbackRejected('stale_timestamp', `Date is more than ${CALLBACK_TOLERANCE_MS / 1000} s from now`);
-    case 'ok':
-      break;
-  }
-  const body = readCallbackBody(PintariaCallback, req.rawBody, { notJson: 'body is not JSON', notEnvelope: 'body is not { id, topic, sent_at, object }' });
-  const at = new Date(body.sent_at);
-  if (!isPintariaEventType(body.topic)) return { eventId: body.id, platformType: body.topic, occurredAt: at, event: { kind: 'unknown', platformType: body.topic } };
-  return { eventId: body.id, platformType: body.topic, occurredAt: at, event: translate(body.topic, body.object, at) };
-}
-
-function translate<T extends PintariaEventType>(type: T, data: unknown, at: Date) {
-  const parsed = PintariaEventData[type].safeParse(data);
-  if (!parsed.success) throw new CallbackRejected('malformed', `${type} object does not match the contract: ${parsed.error.message.slice(0, 300)}`);
-  // TypeScript cannot correlate the schema and the translator picked by the same key; the record type keeps them in step.
-  return (PINTARIA_EVENT_TRANSLATORS[type] as (d: unknown, at: Date) => ReturnType<(typeof PINTARIA_EVENT_TRANSLATORS)[PintariaEventType]>)(parsed.data, at);
-}
 
 export function createPintariaAdapter(cfg: PintariaConfig, ctx: AdapterContext): PlatformAdapter {
   const now = ctx.now ?? (() => new Date());
@@ -80,9 +53,7 @@ export function createPintariaAdapter(cfg: PintariaConfig, ctx: AdapterContext):
       return { reference: parseWire(PLATFORM, PintariaAck, res).result_id };
     },
 
-    verifyCallback(req) {
-      return verifyPintariaCallback(cfg.secret, req);
-    },
+    verifyCallback: verifyPintariaCallback(cfg.secret),
 
     async listVouchers({ from, to, cursor, limit }) {
       const q = new URLSearchParams({ modified_gte: from.toISOString(), modified_lt: to.toISOString() });

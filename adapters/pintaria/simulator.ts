@@ -14,7 +14,7 @@ import {
   type SimCompletionRefusal,
 } from '../shared/simulator-kit.js';
 import { checkPintariaSignature, pintariaSignatureHeaders, type PintariaConfig } from './http.js';
-import { PINTARIA_CALLBACK_KEY_ID } from './index.js';
+import { PINTARIA_CALLBACK_KEY_ID } from './callbacks.js';
 import { PINTARIA_STATUS_MAP, type PintariaStatus } from './status.js';
 import { PintariaResultBody, type PintariaEnrollment } from './wire.js';
 

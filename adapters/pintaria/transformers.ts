@@ -28,12 +28,12 @@ export function toCanonicalVoucher(e: PintariaEnrollment): CanonicalVoucher {
 
 type Data<T extends PintariaEventType> = z.output<(typeof PintariaEventData)[T]>;
 
-export const PINTARIA_EVENT_TRANSLATORS: { [T in PintariaEventType]: (d: Data<T>, at: Date) => CanonicalEvent } = {
-  'enrollment.created': (d) => ({ kind: 'purchase.made', voucher: toCanonicalVoucher(d) }),
-  'course.started': (d, at) => ({ kind: 'learning.started', voucher: toCanonicalVoucher(d), at: d.started_at ? new Date(d.started_at) : at }),
-  'course.progressed': (d, at) => ({ kind: 'learning.progress', voucherCode: d.id, modulesCompleted: Math.round(d.completion_rate * PERCENT), modulesTotal: PERCENT, at }),
-  'course.finished': (d, at) => ({ kind: 'learning.completed', voucherCode: d.id, at }),
-  'rating.created': (d, at) => ({ kind: 'review.submitted', voucherCode: d.id, rating: d.stars, review: d.text, reviewedAt: at }),
-  'enrollment.refunded': (d, at) => ({ kind: 'voucher.refunded', voucherCode: d.id, at }),
-  'enrollment.expired': (d, at) => ({ kind: 'voucher.expired', voucherCode: d.id, at }),
+export const PINTARIA_EVENT_TRANSLATORS: { [T in PintariaEventType]: (d: Data<T>, at: Date) => { event: CanonicalEvent } } = {
+  'enrollment.created': (d) => ({ event: { kind: 'purchase.made', voucher: toCanonicalVoucher(d) } }),
+  'course.started': (d, at) => ({ event: { kind: 'learning.started', voucher: toCanonicalVoucher(d), at: d.started_at ? new Date(d.started_at) : at } }),
+  'course.progressed': (d, at) => ({ event: { kind: 'learning.progress', voucherCode: d.id, modulesCompleted: Math.round(d.completion_rate * PERCENT), modulesTotal: PERCENT, at } }),
+  'course.finished': (d, at) => ({ event: { kind: 'learning.completed', voucherCode: d.id, at } }),
+  'rating.created': (d, at) => ({ event: { kind: 'review.submitted', voucherCode: d.id, rating: d.stars, review: d.text, reviewedAt: at } }),
+  'enrollment.refunded': (d, at) => ({ event: { kind: 'voucher.refunded', voucherCode: d.id, at } }),
+  'enrollment.expired': (d, at) => ({ event: { kind: 'voucher.expired', voucherCode: d.id, at } }),
 };

@@ -42,4 +42,3 @@ export const PintariaEventData = {
   'enrollment.expired': Ref,
 } as const;
 export type PintariaEventType = keyof typeof PintariaEventData;
-export const isPintariaEventType = (t: string): t is PintariaEventType => Object.hasOwn(PintariaEventData, t);

@@ -1,7 +1,7 @@
-import { readCallbackBody } from '../shared/events.js';
 import type { z } from 'zod';
+import { callbackPipeline, type CallbackScheme, type Decoded, type EventTable } from '../shared/callbacks.js';
 import { timingSafeEqual } from '../shared/crypto.js';
-import { CALLBACK_TOLERANCE_MS, CallbackRejected, type CallbackRequest, type PrakerjaEvent, type VerifiedPrakerjaCallback } from '../types.js';
+import { CallbackRejected, type PrakerjaEvent } from '../types.js';
 import { PRAKERJA_CALLBACK_CLIENT_CODE, PRAKERJA_EVENT_ID_HEADER, prakerjaSignature } from './http.js';
 import { formatWib, parseWib } from './time.js';
 import { CallbackEnvelope, CompletionAcceptedData, CompletionRejectedData, IncentiveData, ReviewSubmittedData } from './wire.js';
@@ -114,33 +114,41 @@ export function prakerjaCallbackBody(event: KnownPrakerjaEvent): { event: string
 }
 
 /**
- * Verifies one callback on the exact bytes received. The checks run signature first, so nothing
- * about the body or clock is revealed to a sender who cannot sign.
+ * prakerja.go.id's scheme (modelled): the public API's HMAC over client_code, timestamp, path and
+ * body, under the callback key, and only with prakerja.go.id's own client code: any provider can
+ * sign with its own key and code.
  */
-export async function verifyPrakerjaCallback(callbackKey: string, req: CallbackRequest): Promise<VerifiedPrakerjaCallback> {
-  const clientCode = req.headers.get('client_code');
-  const timestamp = req.headers.get('timestamp');
-  const signature = req.headers.get('signature');
-  if (!clientCode || !timestamp || !signature) throw new CallbackRejected('missing_signature', 'client_code, timestamp and signature headers are required');
-  // Any provider can sign with its own key and client code; only prakerja.go.id's own code is a callback.
-  if (clientCode !== PRAKERJA_CALLBACK_CLIENT_CODE) throw new CallbackRejected('bad_signature', `client_code "${clientCode.slice(0, 40)}" is not prakerja.go.id's`);
-  const expected = await prakerjaSignature(callbackKey, clientCode, timestamp, req.path, req.rawBody);
-  if (!timingSafeEqual(signature.trim().toLowerCase(), expected)) throw new CallbackRejected('bad_signature', 'signature does not match the body');
-
-  const seconds = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : NaN;
-  if (!(Math.abs(req.receivedAt.getTime() - seconds * 1000) <= CALLBACK_TOLERANCE_MS)) {
-    throw new CallbackRejected('stale_timestamp', `timestamp ${timestamp.slice(0, 20)} is not within ${CALLBACK_TOLERANCE_MS / 1000} s of receipt`);
-  }
-
-  const eventId = req.headers.get(PRAKERJA_EVENT_ID_HEADER)?.trim();
-  if (!eventId) throw new CallbackRejected('malformed', `${PRAKERJA_EVENT_ID_HEADER} header is required`);
-  const envelope = readCallbackBody(CallbackEnvelope, req.rawBody, { notJson: 'body is not JSON', notEnvelope: 'body is not { event, data }' });
-  const { event: word, data } = envelope;
-
-  const known = eventRow(word);
-  // An event the gateway does not know yet is stored and acknowledged; its only trusted time is the signed one.
-  if (!known) return { eventId, platformType: word, occurredAt: new Date(seconds * 1000), event: { kind: 'unknown', platformType: word } };
-  const event = known.read(data, word as PrakerjaEventKind);
-  if (!event) throw new CallbackRejected('malformed', `data does not fit the "${word}" event`);
-  return { eventId, platformType: word, occurredAt: known.occurredAt(event), event };
+export function prakerjaScheme(callbackKey: string): CallbackScheme<'clientCode' | 'timestamp' | 'signature'> {
+  return {
+    headers: { clientCode: 'client_code', timestamp: 'timestamp', signature: 'signature' },
+    async verify({ clientCode, timestamp, signature }, req) {
+      if (clientCode !== PRAKERJA_CALLBACK_CLIENT_CODE) throw new CallbackRejected('bad_signature', `client_code "${clientCode.slice(0, 40)}" is not prakerja.go.id's`);
+      const expected = await prakerjaSignature(callbackKey, clientCode, timestamp, req.path, req.rawBody);
+      if (!timingSafeEqual(signature.toLowerCase(), expected)) throw new CallbackRejected('bad_signature', 'signature does not match the body');
+      // A signed timestamp that is not Unix seconds is an Invalid Date: refused as stale.
+      const sentAt = new Date(/^\d{1,12}$/.test(timestamp) ? Number(timestamp) * 1000 : NaN);
+      return { sentAt, eventId: req.headers.get(PRAKERJA_EVENT_ID_HEADER)?.trim() || undefined };
+    },
+  };
 }
+
+/** PRAKERJA_EVENTS as the pipeline reads it: each row's data and the time its event names. */
+const PRAKERJA_EVENT_TABLE: EventTable<KnownPrakerjaEvent> = Object.fromEntries(
+  (Object.keys(PRAKERJA_EVENTS) as PrakerjaEventKind[]).map((kind) => {
+    const r = eventRow(kind)!;
+    const read = (data: unknown): Decoded<KnownPrakerjaEvent> => {
+      const event = r.read(data, kind);
+      return event ? { ok: true, event, at: r.occurredAt(event) } : { ok: false, message: `data does not fit the "${kind}" event` };
+    };
+    return [kind, { read }];
+  }),
+);
+
+/** Verifies one callback on the exact bytes received, through the pipeline every adapter shares. */
+export const verifyPrakerjaCallback = (callbackKey: string) =>
+  callbackPipeline({
+    platform: 'prakerja',
+    scheme: prakerjaScheme(callbackKey),
+    envelope: { schema: CallbackEnvelope, shape: '{ event, data }', open: (b) => ({ word: b.event, data: b.data }) },
+    events: PRAKERJA_EVENT_TABLE,
+  });

@@ -144,7 +144,7 @@ export function createPrakerjaAdapter(cfg: PrakerjaConfig, ctx: AdapterContext):
       return toTaskStatus(parseWire(PLATFORM, TaskStatusEnvelope, res).data);
     },
 
-    verifyCallback: (req) => verifyPrakerjaCallback(cfg.callbackKey, req),
+    verifyCallback: verifyPrakerjaCallback(cfg.callbackKey),
 
     async listReports(creds, { from, to, cursor, limit }) {
       // WIB times have whole seconds: the window is widened outward so nothing in [from, to) is

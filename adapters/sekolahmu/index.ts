@@ -10,14 +10,13 @@
  * 60 s); callbacks carry `X-Sekolahmu-Event-Id`, `X-Sekolahmu-Timestamp` (unix seconds) and
  * `X-Sekolahmu-Signature: sha256=<hex HMAC-SHA256 of "timestamp.body">`, the same secret.
  */
-import { timingSafeEqual } from '../shared/crypto.js';
-import { readCallbackBody } from '../shared/events.js';
+import { verifySekolahmuCallback } from './callbacks.js';
 import { parseWire, send, tableFailure } from '../shared/http.js';
-import { AdapterError, CALLBACK_TOLERANCE_MS, CallbackRejected, type AdapterContext, type PlatformAdapter, type VerifiedCallback } from '../types.js';
+import { AdapterError, type AdapterContext, type PlatformAdapter } from '../types.js';
 import { SEKOLAHMU_ERRORS } from './errors.js';
-import { SEKOLAHMU_MAX_PAGE, SEKOLAHMU_PATHS, sekolahmuCallbackSignature, sekolahmuRequest, type SekolahmuConfig } from './http.js';
-import { SEKOLAHMU_EVENT_TRANSLATORS, toCanonicalVoucher } from './transformers.js';
-import { isSekolahmuEventType, SekolahmuAck, SekolahmuCallback, SekolahmuEnrollment, SekolahmuError, SekolahmuEventData, SekolahmuPage, type SekolahmuConfirmationBody, type SekolahmuEventType } from './wire.js';
+import { SEKOLAHMU_MAX_PAGE, SEKOLAHMU_PATHS, sekolahmuRequest, type SekolahmuConfig } from './http.js';
+import { toCanonicalVoucher } from './transformers.js';
+import { SekolahmuAck, SekolahmuEnrollment, SekolahmuError, SekolahmuPage, type SekolahmuConfirmationBody } from './wire.js';
 
 export type { SekolahmuConfig } from './http.js';
 
@@ -27,28 +26,6 @@ const failure = tableFailure(PLATFORM, SEKOLAHMU_ERRORS, (res) => {
   const body = SekolahmuError.safeParse(res.json);
   return body.success ? { code: body.data.error, message: body.data.message } : {};
 });
-
-export const SEKOLAHMU_CALLBACK_HEADERS = ['x-sekolahmu-event-id', 'x-sekolahmu-timestamp', 'x-sekolahmu-signature'] as const;
-
-export async function verifySekolahmuCallback(secret: string, req: { headers: Headers; rawBody: string; receivedAt: Date }): Promise<VerifiedCallback> {
-  const [id, ts, signature] = SEKOLAHMU_CALLBACK_HEADERS.map((h) => req.headers.get(h));
-  if (!id || !ts || !signature) throw new CallbackRejected('missing_signature', 'X-Sekolahmu-Event-Id, X-Sekolahmu-Timestamp and X-Sekolahmu-Signature are required');
-  if (!/^\d{1,12}$/.test(ts)) throw new CallbackRejected('malformed', 'X-Sekolahmu-Timestamp is not Unix seconds');
-  const sentAt = new Date(Number(ts) * 1000);
-  if (Math.abs(req.receivedAt.getTime() - sentAt.getTime()) > CALLBACK_TOLERANCE_MS) throw new CallbackRejected('stale_timestamp', `X-Sekolahmu-Timestamp ${ts} is more than ${CALLBACK_TOLERANCE_MS / 1000} s from now`);
-  if (!timingSafeEqual(signature, `sha256=${await sekolahmuCallbackSignature(secret, ts, req.rawBody)}`)) throw new CallbackRejected('bad_signature', 'X-Sekolahmu-Signature does not match');
-  const body = readCallbackBody(SekolahmuCallback, req.rawBody, { notJson: 'body is not JSON', notEnvelope: 'body is not { eventType, occurredAt, payload }' });
-  const at = new Date(body.occurredAt);
-  if (!isSekolahmuEventType(body.eventType)) return { eventId: id, platformType: body.eventType, occurredAt: at, event: { kind: 'unknown', platformType: body.eventType } };
-  return { eventId: id, platformType: body.eventType, occurredAt: at, event: translate(body.eventType, body.payload, at) };
-}
-
-function translate<T extends SekolahmuEventType>(type: T, data: unknown, at: Date) {
-  const parsed = SekolahmuEventData[type].safeParse(data);
-  if (!parsed.success) throw new CallbackRejected('malformed', `${type} payload does not match the contract: ${parsed.error.message.slice(0, 300)}`);
-  // TypeScript cannot correlate the schema and the translator picked by the same key; the record type keeps them in step.
-  return (SEKOLAHMU_EVENT_TRANSLATORS[type] as (d: unknown, at: Date) => ReturnType<(typeof SEKOLAHMU_EVENT_TRANSLATORS)[SekolahmuEventType]>)(parsed.data, at);
-}
 
 export function createSekolahmuAdapter(cfg: SekolahmuConfig, ctx: AdapterContext): PlatformAdapter {
   const now = ctx.now ?? (() => new Date());
@@ -82,9 +59,7 @@ export function createSekolahmuAdapter(cfg: SekolahmuConfig, ctx: AdapterContext
       return { reference: parseWire(PLATFORM, SekolahmuAck, res).confirmationId };
     },
 
-    verifyCallback(req) {
-      return verifySekolahmuCallback(cfg.secret, req);
-    },
+    verifyCallback: verifySekolahmuCallback(cfg.secret),
 
     async listVouchers({ from, to, cursor, limit }) {
       const q = new URLSearchParams({ updatedFrom: from.toISOString(), updatedTo: to.toISOString() });

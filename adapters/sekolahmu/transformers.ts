@@ -25,12 +25,12 @@ export function toCanonicalVoucher(e: SekolahmuEnrollment): CanonicalVoucher {
 type Data<T extends SekolahmuEventType> = z.output<(typeof SekolahmuEventData)[T]>;
 
 /** Each word's translation; `at` is the callback's occurredAt. Progress is a percentage: 100 "modules". */
-export const SEKOLAHMU_EVENT_TRANSLATORS: { [T in SekolahmuEventType]: (d: Data<T>, at: Date) => CanonicalEvent } = {
-  'enrollment.paid': (d) => ({ kind: 'purchase.made', voucher: toCanonicalVoucher(d) }),
-  'learning.started': (d, at) => ({ kind: 'learning.started', voucher: toCanonicalVoucher(d), at: d.startedAt ? new Date(d.startedAt) : at }),
-  'learning.progress': (d, at) => ({ kind: 'learning.progress', voucherCode: d.enrollmentId, modulesCompleted: d.progressPercent, modulesTotal: 100, at }),
-  'learning.finished': (d, at) => ({ kind: 'learning.completed', voucherCode: d.enrollmentId, at }),
-  'review.posted': (d, at) => ({ kind: 'review.submitted', voucherCode: d.enrollmentId, rating: d.rating, review: d.comment, reviewedAt: at }),
-  'payment.refunded': (d, at) => ({ kind: 'voucher.refunded', voucherCode: d.enrollmentId, at }),
-  'enrollment.expired': (d, at) => ({ kind: 'voucher.expired', voucherCode: d.enrollmentId, at }),
+export const SEKOLAHMU_EVENT_TRANSLATORS: { [T in SekolahmuEventType]: (d: Data<T>, at: Date) => { event: CanonicalEvent } } = {
+  'enrollment.paid': (d) => ({ event: { kind: 'purchase.made', voucher: toCanonicalVoucher(d) } }),
+  'learning.started': (d, at) => ({ event: { kind: 'learning.started', voucher: toCanonicalVoucher(d), at: d.startedAt ? new Date(d.startedAt) : at } }),
+  'learning.progress': (d, at) => ({ event: { kind: 'learning.progress', voucherCode: d.enrollmentId, modulesCompleted: d.progressPercent, modulesTotal: 100, at } }),
+  'learning.finished': (d, at) => ({ event: { kind: 'learning.completed', voucherCode: d.enrollmentId, at } }),
+  'review.posted': (d, at) => ({ event: { kind: 'review.submitted', voucherCode: d.enrollmentId, rating: d.rating, review: d.comment, reviewedAt: at } }),
+  'payment.refunded': (d, at) => ({ event: { kind: 'voucher.refunded', voucherCode: d.enrollmentId, at } }),
+  'enrollment.expired': (d, at) => ({ event: { kind: 'voucher.expired', voucherCode: d.enrollmentId, at } }),
 };

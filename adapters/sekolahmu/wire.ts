@@ -41,4 +41,3 @@ export const SekolahmuEventData = {
   'enrollment.expired': Ref,
 } as const;
 export type SekolahmuEventType = keyof typeof SekolahmuEventData;
-export const isSekolahmuEventType = (t: string): t is SekolahmuEventType => Object.hasOwn(SekolahmuEventData, t);

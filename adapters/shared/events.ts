@@ -1,9 +1,11 @@
 import type { z } from 'zod';
-import { CallbackRejected, type CanonicalEvent } from '../types.js';
+import type { CanonicalEvent } from '../types.js';
+import type { Decoded, EventTable } from './callbacks.js';
 
 /**
- * Event tables for platforms whose callbacks carry an event word and a data object: each adapter
- * keeps its own table of words (its dialect) built from these rows.
+ * Event tables: each adapter keeps its own table of event words (its dialect), read by the one
+ * callback pipeline (callbacks.ts). Two ways to write one: rows side by side (`eventRow`), or the
+ * wire schemas and their translators as two records keyed by the same words (`eventTable`).
  */
 
 export type KnownEventKind = Exclude<CanonicalEvent['kind'], 'unknown'>;
@@ -13,7 +15,7 @@ export type PlatformDeliveredKind = 'learning.started' | 'learning.progress' | '
 export type VoucherPlatformKind = Exclude<KnownEventKind, PlatformDeliveredKind>;
 type EventOf<K extends KnownEventKind> = Extract<CanonicalEvent, { kind: K }>;
 
-export type DecodedEvent = { ok: true; event: CanonicalEvent; at?: Date } | { ok: false; message: string };
+export type DecodedEvent = Decoded<CanonicalEvent>;
 
 /**
  * One row per event word. The `data` schema, its translation and the canonical kind sit side by
@@ -31,25 +33,23 @@ export function eventRow<K extends KnownEventKind, S extends z.ZodType>(kind: K,
   };
 }
 
-/** A word outside the table is an `unknown` event, never an error: a platform may add words before we do. */
-export function decodeEvent(table: Record<string, { read(raw: unknown): DecodedEvent }>, word: string, data: unknown): DecodedEvent {
-  // hasOwn, because a plain lookup would find words like "constructor" on Object.prototype.
-  if (!Object.hasOwn(table, word)) return { ok: true, event: { kind: 'unknown', platformType: word } };
-  return table[word].read(data);
-}
-
 /**
- * A callback body read against the platform's envelope schema, after its signature was checked:
- * not JSON, or not the envelope, is a `malformed` rejection (never a crash), in the platform's words.
+ * A table from a record of data schemas and a record of translators keyed by the same words: the
+ * translators' type makes a word without one a compile error. A translator gets the envelope's
+ * time (or else the signed one) for events whose data names none.
  */
-export function readCallbackBody<T>(schema: z.ZodType<T>, rawBody: string, refusals: { notJson: string; notEnvelope: string }): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody);
-  } catch {
-    throw new CallbackRejected('malformed', refusals.notJson);
-  }
-  const envelope = schema.safeParse(json);
-  if (!envelope.success) throw new CallbackRejected('malformed', refusals.notEnvelope);
-  return envelope.data;
+export function eventTable<S extends Record<string, z.ZodType>>(
+  schemas: S,
+  translators: { [W in keyof S]: (data: z.output<S[W]>, sent: Date) => { event: CanonicalEvent; at?: Date } },
+): EventTable<CanonicalEvent> {
+  const rows = Object.keys(schemas).map((word) => {
+    // TypeScript cannot correlate the schema and the translator picked by the same key; the translators' type keeps them in step.
+    const translate = translators[word] as (data: unknown, sent: Date) => { event: CanonicalEvent; at?: Date };
+    const read = (raw: unknown, sent: Date): DecodedEvent => {
+      const parsed = schemas[word].safeParse(raw);
+      return parsed.success ? { ok: true, ...translate(parsed.data, sent) } : { ok: false, message: parsed.error.message.slice(0, 300) };
+    };
+    return [word, { read }] as const;
+  });
+  return Object.fromEntries(rows);
 }

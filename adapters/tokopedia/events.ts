@@ -17,8 +17,3 @@ export const TOKOPEDIA_EVENT_MAP = {
   'order.refunded': 'voucher.refunded',
   'voucher.expired': 'voucher.expired',
 } as const satisfies Record<TokopediaEventType, KnownEventKind>;
-
-/** Own-property check: a body saying `"type": "constructor"` must not reach Object.prototype. */
-export function isTokopediaEventType(type: string): type is TokopediaEventType {
-  return Object.hasOwn(TOKOPEDIA_EVENT_MAP, type);
-}

@@ -67,9 +67,7 @@ export function createTokopediaAdapter(cfg: TokopediaConfig, ctx: AdapterContext
       return { reference: parseWire(PLATFORM, TokopediaCompletionEnvelope, res).data.completion_id };
     },
 
-    verifyCallback(req) {
-      return verifyTokopediaCallback(cfg.webhookSecrets ?? [], req);
-    },
+    verifyCallback: verifyTokopediaCallback(cfg.webhookSecrets ?? []),
 
     async listVouchers({ from, to, cursor, limit }) {
       const query = new URLSearchParams({ updated_from: from.toISOString(), updated_to: to.toISOString() });

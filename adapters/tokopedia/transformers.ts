@@ -27,22 +27,22 @@ type EventOfKind<K> = Extract<CanonicalEvent, { kind: K }>;
 /**
  * Webhook data → canonical event, one per row of TOKOPEDIA_EVENT_MAP. The return type is taken
  * from that table, so a translator that produced a different kind than its row says fails to
- * compile. `occurredAt` is the time the data itself names, not when the webhook was sent.
+ * compile. `at` is the time the data itself names, not when the webhook was sent.
  */
 export const TOKOPEDIA_EVENT_TRANSLATORS: {
-  [T in TokopediaEventType]: (data: TokopediaEventPayload<T>) => { event: EventOfKind<(typeof TOKOPEDIA_EVENT_MAP)[T]>; occurredAt: Date };
+  [T in TokopediaEventType]: (data: TokopediaEventPayload<T>) => { event: EventOfKind<(typeof TOKOPEDIA_EVENT_MAP)[T]>; at: Date };
 } = {
-  'order.paid': (d) => ({ event: { kind: 'purchase.made', voucher: toCanonicalVoucher(d) }, occurredAt: new Date(d.paid_at) }),
+  'order.paid': (d) => ({ event: { kind: 'purchase.made', voucher: toCanonicalVoucher(d) }, at: new Date(d.paid_at) }),
   'voucher.reviewed': (d) => {
     const reviewedAt = new Date(d.reviewed_at);
-    return { event: { kind: 'review.submitted', voucherCode: d.voucher_code, rating: d.rating, review: d.review, reviewedAt }, occurredAt: reviewedAt };
+    return { event: { kind: 'review.submitted', voucherCode: d.voucher_code, rating: d.rating, review: d.review, reviewedAt }, at: reviewedAt };
   },
   'order.refunded': (d) => {
     const at = new Date(d.refunded_at);
-    return { event: { kind: 'voucher.refunded', voucherCode: d.voucher_code, at }, occurredAt: at };
+    return { event: { kind: 'voucher.refunded', voucherCode: d.voucher_code, at }, at: at };
   },
   'voucher.expired': (d) => {
     const at = new Date(d.expired_at);
-    return { event: { kind: 'voucher.expired', voucherCode: d.voucher_code, at }, occurredAt: at };
+    return { event: { kind: 'voucher.expired', voucherCode: d.voucher_code, at }, at: at };
   },
 };

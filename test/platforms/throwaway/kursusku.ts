@@ -9,9 +9,11 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { callbackPipeline, type CallbackScheme } from '../../../adapters/shared/callbacks.js';
+import { eventTable } from '../../../adapters/shared/events.js';
 import { parseWire, send, tableFailure } from '../../../adapters/shared/http.js';
 import { invertStatusMap, SimulatorState, UnsupportedSimEvent, type CallbackSigner, type SimVoucher } from '../../../adapters/shared/simulator-kit.js';
-import { CALLBACK_TOLERANCE_MS, CallbackRejected, type AdapterContext, type AdapterErrorKind, type PlatformAdapter } from '../../../src/contract/adapter.js';
+import { CallbackRejected, type AdapterContext, type AdapterErrorKind, type PlatformAdapter } from '../../../src/contract/adapter.js';
 import type { EnrollmentState, PlatformId } from '../../../src/contract/canonical.js';
 import { hmacHex, timingSafeEqual } from '../../../src/contract/crypto.js';
 import { definePlatform } from '../../../src/contract/platform.js';
@@ -66,6 +68,23 @@ const Ack = z.object({ reference: z.string() });
 const ErrorBody = z.object({ error: z.string() });
 const Callback = z.object({ type: z.string(), code: z.string(), at: z.iso.datetime() });
 
+/** Its callbacks through the shared pipeline: the platform gives only its scheme, envelope and event table. */
+const kursuskuScheme = (secret: string): CallbackScheme<'event' | 'timestamp' | 'signature'> => ({
+  headers: { event: 'x-kk-event', timestamp: 'x-kk-timestamp', signature: 'x-kk-signature' },
+  async verify({ event, timestamp, signature }, req) {
+    if (!timingSafeEqual(signature, await hmacHex('SHA-256', secret, `${event}.${timestamp}.${req.rawBody}`))) throw new CallbackRejected('bad_signature', 'signature does not match');
+    return { sentAt: new Date(timestamp), eventId: event };
+  },
+});
+const ENVELOPE = { schema: Callback, shape: '{ type, code, at }', open: (b: z.output<typeof Callback>) => ({ word: b.type, data: b }) };
+const EVENT_TABLE = eventTable(
+  { refund: Callback, expire: Callback },
+  {
+    refund: (d) => ({ event: { kind: EVENTS.refund, voucherCode: d.code, at: new Date(d.at) }, at: new Date(d.at) }),
+    expire: (d) => ({ event: { kind: EVENTS.expire, voucherCode: d.code, at: new Date(d.at) }, at: new Date(d.at) }),
+  },
+);
+
 const sign = (secret: string, method: string, path: string, ts: string, body: string) => hmacHex('SHA-256', secret, `${method} ${path}\n${ts}\n${body}`);
 
 interface Config {
@@ -119,18 +138,7 @@ function createKursuskuAdapter(cfg: Config, ctx: AdapterContext): PlatformAdapte
       if (res.status !== 200) throw failure(res);
       return { reference: parseWire(ID, Ack, res).reference };
     },
-    async verifyCallback(req) {
-      const [event, ts, sig] = ['x-kk-event', 'x-kk-timestamp', 'x-kk-signature'].map((h) => req.headers.get(h));
-      if (!event || !ts || !sig) throw new CallbackRejected('missing_signature', 'X-KK-Event, X-KK-Timestamp and X-KK-Signature are required');
-      if (!timingSafeEqual(sig, await hmacHex('SHA-256', cfg.secret, `${event}.${ts}.${req.rawBody}`))) throw new CallbackRejected('bad_signature', 'signature does not match');
-      const sentAt = Date.parse(ts);
-      if (Number.isNaN(sentAt) || Math.abs(req.receivedAt.getTime() - sentAt) > CALLBACK_TOLERANCE_MS) throw new CallbackRejected('stale_timestamp', 'timestamp outside tolerance');
-      const body = Callback.safeParse(JSON.parse(req.rawBody));
-      if (!body.success) throw new CallbackRejected('malformed', 'not a Kursusku callback');
-      const { type, code, at } = body.data;
-      const event_ = Object.hasOwn(EVENTS, type) ? { kind: EVENTS[type as keyof typeof EVENTS], voucherCode: code, at: new Date(at) } : { kind: 'unknown' as const, platformType: type };
-      return { eventId: event, platformType: type, occurredAt: new Date(at), event: event_ };
-    },
+    verifyCallback: callbackPipeline({ platform: ID, scheme: kursuskuScheme(cfg.secret), envelope: ENVELOPE, events: EVENT_TABLE }),
     async listVouchers({ from, to, cursor, limit }) {
       const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString(), limit: String(limit ?? 50), ...(cursor ? { cursor } : {}) });
       const res = await call('GET', `vouchers?${q}`);
