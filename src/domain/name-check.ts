@@ -1,4 +1,4 @@
-import { compareNames, DEFAULT_NAME_THRESHOLDS, type NameComparison, type NameDecision, type NameThresholds } from './names/index.js';
+import { compareNames, DEFAULT_NAME_THRESHOLDS, type NameComparison, type NameDecision, type NameRule, type NameThresholds } from './names/index.js';
 
 export interface NameCheckInput {
   /** What the provider's backend sent. */
@@ -13,7 +13,9 @@ export interface NameCheckResult {
   decision: NameDecision;
   score: number;
   explanation: string;
-  pairs: Array<{ between: string; score: number; decision: NameDecision; explanation: string }>;
+  /** The rule that decided the worst pair (a phenomenon label, as in the corpus). */
+  rule: NameRule;
+  pairs: Array<{ between: string; score: number; decision: NameDecision; rule: NameRule; explanation: string }>;
 }
 
 const ORDER: Record<NameDecision, number> = { match: 0, review: 1, mismatch: 2 };
@@ -33,10 +35,10 @@ export function checkNames(input: NameCheckInput, thresholds: NameThresholds = D
   const scored = pairs.map(([between, a, b]) => ({ between, ...pick(compareNames(a, b, thresholds)) }));
   const worst = scored.reduce((w, p) => (ORDER[p.decision] > ORDER[w.decision] || (p.decision === w.decision && p.score < w.score) ? p : w));
   const explanation = scored.map((p) => `${p.between}: ${p.decision} (${p.score}) — ${p.explanation}`).join(' ');
-  return { decision: worst.decision, score: worst.score, explanation, pairs: scored };
+  return { decision: worst.decision, score: worst.score, explanation, rule: worst.rule, pairs: scored };
 }
 
-const pick = (c: NameComparison) => ({ score: c.score, decision: c.decision, explanation: c.explanation });
+const pick = (c: NameComparison) => ({ score: c.score, decision: c.decision, rule: c.rule, explanation: c.explanation });
 
 /**
  * The pair that decided `checkNames` (the worst one), with its full comparison: what an

@@ -74,7 +74,7 @@ async function redeemOnce(deps: AppDeps, providerId: string, platform: PlatformI
   if (names.decision === 'mismatch') {
     throw new ProblemError(422, 'name_mismatch', 'Participant name does not match', {
       detail: `The voucher was not redeemed. ${names.explanation}`,
-      nameCheck: { decision: names.decision, score: names.score, explanation: names.explanation, pairs: names.pairs },
+      nameCheck: { decision: names.decision, score: names.score, rule: names.rule, explanation: names.explanation, pairs: names.pairs },
       errors: [{ field: 'participant.name', rule: 'matches_registered_name', message: 'differs from the name registered at prakerja.go.id or on the platform' }],
     });
   }

@@ -83,6 +83,10 @@ describe('POST /v1/redemptions — refused before the voucher is consumed', () =
     const p = await res.json();
     expect(p).toMatchObject({ code: 'name_mismatch', nameCheck: { decision: 'mismatch' }, errors: [{ field: 'participant.name' }] });
     expect(p.nameCheck.score).toBeLessThan(0.6);
+    // It says why in words an operator (or the provider) can act on, pair by pair, with the rule.
+    expect(p.nameCheck.rule).toBe('contradiction');
+    expect(p.nameCheck.explanation).toMatch(/refused because the differing words \(.+ vs .+\) are different names/);
+    expect(p.nameCheck.pairs.find((x: { decision: string }) => x.decision === 'mismatch')).toMatchObject({ rule: 'contradiction' });
     expect(p.detail).toContain('not redeemed');
     expect(w.sandbox.platforms.tokopedia.vouchers.get('TKPQ9W8E7R6T')!.state).toBe('purchased');
     expect(w.sandbox.platforms.tokopedia.received.filter((r) => r.path.includes('TKPQ9W8E7R6T/redeem'))).toHaveLength(0);

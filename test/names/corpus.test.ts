@@ -47,6 +47,14 @@ describe('labelled name corpus', () => {
     expect(heldOut.overall.falseRejectRate).toBeLessThanOrEqual(0.01);
   });
 
+  it('explains every held or refused pair with what it led to and why', () => {
+    for (const s of tuning.scored) {
+      if (s.decision === 'match') continue;
+      const consequence = s.decision === 'review' ? 'sent to review because' : 'refused because';
+      expect(s.explanation, `${s.a} ~ ${s.b}`).toMatch(new RegExp(`; ${consequence} [^;]+\\.$`));
+    }
+  });
+
   it('does not regress on either part', () => {
     expect(heldOut.overall.falseRejects).toBeLessThanOrEqual(1);
     expect(heldOut.overall.precision).toBeGreaterThanOrEqual(0.99);

@@ -485,7 +485,11 @@ const isOwnName = (t: Token) => !t.particle;
 interface Outcome {
   score: number;
   rule: NameRule;
-  /** Why, in words an operator can act on; only for the rules that need more than the differences. */
+  /**
+   * Why, in words an operator can act on, as a reason ("Ayu is written in one name only …"); the
+   * explanation says what it led to ("sent to review because …"). Rules that need no more than
+   * the differences leave it out and get their rule's general reason (`ruleReason`).
+   */
   note?: string;
 }
 
@@ -558,7 +562,7 @@ function scoreAlignment({ pairs, restA, restB }: Alignment): Outcome {
   const realTokens = pairs.filter((p) => p.kind !== 'initial' && isReal(p[shorterSide])).length;
   if (realTokens <= 1) {
     const agreeing = pairs.find((p) => p.kind !== 'initial' && isReal(p[shorterSide]));
-    const note = `only one written-out word${agreeing ? ` (${agreeing[shorterSide].display})` : ''} agrees`;
+    const note = `only one written-out word${agreeing ? ` (${agreeing[shorterSide].display})` : ''} agrees, which says little about who the person is`;
     return { score: Math.min(score, THIN_EVIDENCE_CAP), rule: 'subset', note };
   }
   const identifying = extras.filter(isIdentifyingExtra);
@@ -567,7 +571,7 @@ function scoreAlignment({ pairs, restA, restB }: Alignment): Outcome {
     // as often as the same one. Only non-identifying additions (Muhammad, bin + father, titles) pass.
     score = Math.min(score, THIN_EVIDENCE_CAP);
     const words = listing(identifying.map((t) => t.display));
-    return { score, rule: 'extra_given', note: `sent to review because ${words} ${identifying.length > 1 ? 'are' : 'is'} written in one name only: an added given name may be another person` };
+    return { score, rule: 'extra_given', note: `${words} ${identifying.length > 1 ? 'are' : 'is'} written in one name only: an added given name may be another person` };
   }
   return { score, rule: 'subset' };
 }
@@ -606,16 +610,16 @@ function nearMissOutcome(restA: Token[], restB: Token[], anchor: 'distinct' | 'c
   if (found.some(([, , k]) => k === 'substitution') && anchor !== 'distinct') return undefined;
   const words = listing(found.map(([x, y]) => `${x.display}/${y.display}`));
   if (found.some(([, , k]) => k === 'sibling')) {
-    return { score: NEAR_MISS_SCORE, rule: 'sibling_vowel', note: `sent to review because ${words} differ in one vowel, which in Indonesian names makes another name: a slip or a sibling` };
+    return { score: NEAR_MISS_SCORE, rule: 'sibling_vowel', note: `${words} differ in one vowel, which in Indonesian names makes another name: a slip or a sibling` };
   }
   if (found.every(([, , k]) => k === 'slip')) {
     return {
       score: NEAR_MISS_SCORE,
       rule: anchor === 'distinct' ? 'near_miss' : 'typo_beside_common',
-      note: `sent to review because ${words} differ by one swapped or missing letter: likely a typo, but the word that identifies the person is the one that differs`,
+      note: `${words} differ by one swapped or missing letter: likely a typo, but the word that identifies the person is the one that differs`,
     };
   }
-  return { score: NEAR_MISS_SCORE, rule: 'near_miss', note: `sent to review because ${words} differ by one letter: a typo and a sibling's name look alike` };
+  return { score: NEAR_MISS_SCORE, rule: 'near_miss', note: `${words} differ by one letter: a typo and a sibling's name look alike` };
 }
 
 /**
@@ -641,7 +645,7 @@ function nicknameOutcome(restA: Token[], restB: Token[]): Outcome | undefined {
     return {
       score: NEAR_MISS_SCORE,
       rule: 'nickname',
-      note: `sent to review because ${nick.display} may be a nickname of ${words}: check which name the person is registered under`,
+      note: `${nick.display} may be a nickname of ${words}: check which name the person is registered under`,
     };
   }
   return undefined;
@@ -729,12 +733,12 @@ function wifeTitleOutcome(a: AnalysedName, tokensA: Token[], b: AnalysedName, to
   const gender = genderOf(given);
   if (gender === 'female') return undefined;
   if (gender === 'male') {
-    return { score: HARD_MISMATCH_CAP, rule: 'wife_title_male', note: `not the same person: "${title}" before a man's name (${given.display}) is how his wife is addressed` };
+    return { score: HARD_MISMATCH_CAP, rule: 'wife_title_male', note: `"${title}" before a man's name (${given.display}) is how his wife is addressed` };
   }
   return {
     score: REVIEW_SCORE,
     rule: 'wife_title_unknown',
-    note: `sent to review because "${title}" may stand before a husband's name and ${given.display} is not a known woman's name: check whose name it is`,
+    note: `"${title}" may stand before a husband's name and ${given.display} is not a known woman's name: check whose name it is`,
   };
 }
 
@@ -758,7 +762,7 @@ export function compareNames(a: string, b: string, thresholds: NameThresholds = 
   if (reversed) {
     // Sorted, so that (a, b) and (b, a) read alike.
     const words = reversed.map((p) => p.a.display).sort();
-    const note = `sent to review because ${words[0]} and ${words[1]} stand in reverse order in the two names: a given name and a father's name swapped are usually two people`;
+    const note = `${words[0]} and ${words[1]} stand in reverse order in the two names: a given name and a father's name swapped are usually two people`;
     outcome = { score: REVIEW_SCORE, rule: 'reversed_order', note };
   }
   const wife = wifeTitleOutcome(first, tokensA, second, tokensB);
@@ -768,7 +772,8 @@ export function compareNames(a: string, b: string, thresholds: NameThresholds = 
   const decision: NameDecision = score >= thresholds.match ? 'match' : score >= thresholds.review ? 'review' : 'mismatch';
   const { titles, others } = describeIgnored(nameA, nameB, alignment);
   const differences = describeDifferences(alignment);
-  const explanation = explain(decision, titles, others, differences, outcome.note);
+  const reason = outcome.note ?? ruleReason(outcome.rule, decision, score, thresholds, differences);
+  const explanation = explain(decision, titles, others, differences, reason);
   return { score, decision, explanation, ignored: [...titles, ...others], differences, rule: outcome.rule };
 }
 
@@ -827,11 +832,55 @@ const VERDICT: Record<NameDecision, string> = {
   mismatch: 'Names do not match',
 };
 
-function explain(decision: NameDecision, titles: string[], others: string[], differences: string[], note: string | undefined): string {
+/** What the decision did, before the reason: a held or refused name always says why. */
+const CONSEQUENCE: Record<NameDecision, string> = {
+  match: '',
+  review: 'sent to review because ',
+  mismatch: 'refused because ',
+};
+
+function explain(decision: NameDecision, titles: string[], others: string[], differences: string[], reason: string | undefined): string {
   const parts = titles.length > 0 ? [`titles (${titles.join(', ')})`, ...others] : others;
   const looked = parts.length > 0 ? `ignored ${listing(parts)}` : 'nothing ignored';
   const differ = differences.length > 0 ? `differs in ${listing(differences)}` : 'no other differences';
-  return note ? `${VERDICT[decision]}: ${looked}; ${differ}; ${note}.` : `${VERDICT[decision]}: ${looked}; ${differ}.`;
+  return reason ? `${VERDICT[decision]}: ${looked}; ${differ}; ${CONSEQUENCE[decision]}${reason}.` : `${VERDICT[decision]}: ${looked}; ${differ}.`;
+}
+
+/**
+ * The general reason of a rule whose outcome carried none, for a pair that did not match: the
+ * contradicting words, the lack of a shared word, or a score under a (configured) threshold.
+ */
+function ruleReason(rule: NameRule, decision: NameDecision, score: number, thresholds: NameThresholds, differences: string[]): string | undefined {
+  if (decision === 'match') return undefined;
+  const below = decision === 'review' ? `the score ${score} is below the match threshold ${thresholds.match}` : `the score ${score} is below the review threshold ${thresholds.review}`;
+  switch (rule) {
+    case 'contradiction': {
+      const crossed = differences.filter((d) => d.includes(' vs '));
+      return crossed.length > 0 ? `the differing words (${listing(crossed)}) are different names, not spellings, initials or typos of one another` : below;
+    }
+    case 'initials_only':
+      return 'no written-out word agrees: initials and particles alone do not identify a person';
+    case 'no_common_word':
+      return 'no word of one name is found in the other';
+    case 'same_name':
+    case 'spelling':
+    case 'subset':
+    case 'extra_given':
+    case 'patronym_dropped':
+    case 'reversed_order':
+    case 'wife_title_male':
+    case 'wife_title_unknown':
+    case 'near_miss':
+    case 'typo_beside_common':
+    case 'sibling_vowel':
+    case 'nickname':
+    case 'gender_marker':
+      return below;
+    default: {
+      const unreachable: never = rule;
+      return unreachable;
+    }
+  }
 }
 
 function listing(items: string[]): string {
