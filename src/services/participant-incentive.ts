@@ -21,7 +21,7 @@ export function enrollmentBlockers(e: EnrollmentRow, deliveries: OutboxRow[]): s
     // A row deferred without an error (the certificate waiting for its completion's delivery) is not failing itself.
     else if (d.status === 'pending' && d.attempts > 0 && d.lastError) out.push(`delivery ${d.kind} to ${d.destination} failing with "${d.lastError}" at attempt ${d.attempts}; next try ${d.nextAttemptAt.toISOString()}`);
   }
-  if (e.nameDecision !== 'match' && !e.nameAcceptedAt) out.push(`name held for review since ${day(e.createdAt)} (${e.nameDecision}, score ${e.nameScore})`);
+  if (e.nameDecision !== 'match' && !e.nameAcceptedAt) out.push(`name held for review since ${day(e.createdAt)} (${e.nameDecision}, score ${e.nameScore}): ${e.nameExplanation}`);
   if (e.sisnakerRejection) out.push(`Sisnaker rejected the grade: ${e.sisnakerRejection}`);
   for (const b of certificateBlockers(factsOf(e))) if (!b.startsWith('the participant’s name')) out.push(b);
   return e.reportedAt && !e.prakerjaRejection ? [] : out;

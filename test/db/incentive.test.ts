@@ -107,6 +107,18 @@ describe('GET /v1/ops/participants/{card}/incentive', () => {
     expect(after.incentive.totals).toEqual({ expected: 700_000, paid: 600_000, pending: 100_000 });
   });
 
+  it('a held name: the blocker says which words differ and which rule sent it to review', async () => {
+    const card = '3173000000000109';
+    w.sandbox.prakerja.addParticipant({ cardNumber: card, name: 'Rizky Ramadhan', status: 'active' });
+    w.sandbox.platforms.tokopedia.addVoucher(simVoucher({ code: 'TKPINCHELD01', cardNumber: card, buyerName: 'Rizky Ramadhan' }));
+    const res = await w.post('/v1/redemptions', { voucherCode: 'TKPINCHELD01', cardNumber: card, participant: { name: 'Rizky Ramadhan Pratama', email: 'p@example.id' }, platform: 'tokopedia' });
+    expect(res.status).toBe(201);
+    expect((await res.json()).nameCheck.decision).toBe('review');
+    const { json: s } = await statementOf(card);
+    const held = s.enrollments[0].blockers.find((b) => b.startsWith('name held for review'));
+    expect(held).toMatch(/\(review, score 0\.8\): .*differs in Pratama only in the first name; sent to review because Pratama is written in one name only: an added given name may be another person/);
+  });
+
   it('a participant stuck without a review: blocked, and the blocker says so', async () => {
     const card = '3173000000000202';
     const id = await redeem(card, 'Budi Hartono', 'TKPINCBUDI01');
