@@ -47,6 +47,14 @@ describe('labelled name corpus', () => {
     expect(heldOut.overall.falseRejectRate).toBeLessThanOrEqual(0.01);
   });
 
+  // Every pair's decision, score and rule, pinned: a change to the scorer that moves any of them
+  // (a speed-up must move none) shows up here pair by pair. Update with `vitest -u` when a
+  // change of decisions is intended, and say why in the commit.
+  it('pins every tuning pair\'s decision, score and rule', async () => {
+    const lines = tuning.scored.map((s) => `${s.decision}\t${s.score}\t${s.rule}\t${s.a} ~ ${s.b}`);
+    await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./corpus.decisions.tsv');
+  });
+
   it('explains every held or refused pair with what it led to and why', () => {
     for (const s of tuning.scored) {
       if (s.decision === 'match') continue;

@@ -11,7 +11,7 @@
  *  - review share = pairs sent to `review` / all pairs
  * A rate whose denominator is empty is `null` (printed "—"), never 0 or 1.
  */
-import { compareNames, DEFAULT_NAME_THRESHOLDS, type NameDecision, type NameThresholds } from './score.js';
+import { compareNames, DEFAULT_NAME_THRESHOLDS, type NameDecision, type NameRule, type NameThresholds } from './score.js';
 
 export interface LabelledPair {
   a: string;
@@ -24,6 +24,7 @@ export interface LabelledPair {
 export interface ScoredPair extends LabelledPair {
   score: number;
   decision: NameDecision;
+  rule: NameRule;
   explanation: string;
 }
 
@@ -55,7 +56,7 @@ export interface Evaluation {
 export function scorePairs(rows: readonly LabelledPair[], thresholds: NameThresholds = DEFAULT_NAME_THRESHOLDS): ScoredPair[] {
   return rows.map((r) => {
     const c = compareNames(r.a, r.b, thresholds);
-    return { ...r, score: c.score, decision: c.decision, explanation: c.explanation };
+    return { ...r, score: c.score, decision: c.decision, rule: c.rule, explanation: c.explanation };
   });
 }
 
