@@ -22,7 +22,7 @@ function sources(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sources(path);
-    return path.endsWith('.ts') && !path.endsWith('.d.ts') && !skip.has(path) ? [path] : [];
+    return /\.tsx?$/.test(path) && !path.endsWith('.d.ts') && !skip.has(path) ? [path] : [];
   });
 }
 

@@ -3,17 +3,15 @@
  * by the gateway itself. Debian's chromium, driven by playwright-core; skipped (saying so) where
  * it is absent — `.ci/run` installs it.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchBrowser, skipNotice } from './support/browser.js';
 import { freePort, spawnGateway, tempDir, waitHealthy, type GatewayProcess } from './support/gateway-process.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) process.stderr.write(`test/docs-browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)\n`);
+skipNotice('test/docs-browser.test.ts');
 
-describe.skipIf(!available)('/docs in a browser, offline', () => {
+describe.skipIf(!chromiumAvailable)('/docs in a browser, offline', () => {
   const dir = tempDir('gateway-docs-test-');
   let g: GatewayProcess | undefined;
   let browser: BrowserContext | undefined;
@@ -21,11 +19,7 @@ describe.skipIf(!available)('/docs in a browser, offline', () => {
   beforeAll(async () => {
     g = spawnGateway(process.execPath, ['--import', 'tsx', 'src/node/main.ts'], { port: await freePort(), env: { DATA_DIR: join(dir.path, 'pglite'), DISPATCHER: 'false', LOG_LEVEL: 'warn' } });
     await waitHealthy(g, 90_000);
-    browser = await chromium.launchPersistentContext(join(dir.path, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser(join(dir.path, 'profile'));
   }, 120_000);
 
   afterAll(async () => {

@@ -22,6 +22,7 @@ import { redeemCodeRoutes } from '../routes/redeem-codes.js';
 import { redemptionRoutes } from '../routes/redemptions.js';
 import { voucherRoutes } from '../routes/vouchers.js';
 import { registerEventWebhooks, webhookEndpointRoutes } from '../routes/webhook-endpoints.js';
+import { consoleRoutes } from '../console/routes.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { onError, validationHook } from './errors.js';
 import { notFoundHandler } from './not-found.js';
@@ -137,6 +138,8 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
     }),
   );
   app.get('/', (c) => c.redirect('/docs'));
+  // The operators' console: server-rendered pages over the same ops services, its own session and CSRF.
+  app.route('/console', consoleRoutes);
 
   app.notFound(notFoundHandler(app));
   app.onError(onError);

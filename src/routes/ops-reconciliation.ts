@@ -4,9 +4,9 @@ import { validationHook } from '../app/errors.js';
 import { DEFAULT_RECON_SETTINGS, DISCREPANCY_KINDS } from '../domain/reconciliation.js';
 import { PLATFORM_IDS } from '../domain/types.js';
 import { problems } from '../lib/problem.js';
-import { audit } from '../services/ops/audit.js';
 import { discrepanciesCsv, listDiscrepancies, resolveDiscrepancy } from '../services/recon/discrepancies.js';
-import { getRun, listRuns, runReconciliation, runView } from '../services/recon/runs.js';
+import { getRun, listRuns, runView } from '../services/recon/runs.js';
+import { startAuditedRun } from '../services/recon/start-run.js';
 import { Cursor, IdParam, IsoDateTime, Limit, NextCursor, opsMutation, opsOnce, opsProblems, opsRoute, ReasonBody } from './ops-common.js';
 import { IntParam, Platform, problemContent, safeText } from './schemas.js';
 
@@ -154,20 +154,8 @@ export const opsReconciliationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: va
     const to = body.to ? new Date(body.to) : now;
     if (from >= to) throw problems.validation([{ field: body.to ? 'to' : 'from', rule: 'window', message: body.to ? 'must be after from' : 'must be in the past (to defaults to now)' }]);
     return opsOnce(c, 'POST /v1/ops/reconciliation/runs', body, async (operator) => {
-      const run = await runReconciliation(deps, {
-        platform: body.platform,
-        from,
-        to,
-        requestedBy: operator,
-        settings: { ...(body.noReviewAfterHours ? { noReviewAfterHours: body.noReviewAfterHours } : {}), ...(body.expiringWithinDays ? { expiringWithinDays: body.expiringWithinDays } : {}) },
-      });
-      await audit(deps.database.db, {
-        operator,
-        action: 'reconciliation.run',
-        target: `recon_run:${run.id}`,
-        reason: body.reason || 'reconciliation run',
-        detail: { platform: run.platform, from: from.toISOString(), to: to.toISOString(), status: run.status },
-      });
+      const settings = { ...(body.noReviewAfterHours ? { noReviewAfterHours: body.noReviewAfterHours } : {}), ...(body.expiringWithinDays ? { expiringWithinDays: body.expiringWithinDays } : {}) };
+      const run = await startAuditedRun(deps, { platform: body.platform, from, to, settings, reason: body.reason }, operator);
       return { status: 201, body: runView(run) };
     });
   })

@@ -1,7 +1,7 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../app/context.js';
 import type { Db } from '../../db/database.js';
-import { discrepancies } from '../../db/schema.js';
+import { discrepancies, enrollments } from '../../db/schema.js';
 import { decodeIdCursor, idCursor } from '../../lib/cursor.js';
 import { maskCardNumber, maskDigitRuns } from '../../lib/mask.js';
 import { csvLines } from '../../lib/csv.js';
@@ -16,6 +16,8 @@ export interface DiscrepancyFilter {
   status?: 'open' | 'resolved';
   runId?: number;
   enrollmentId?: string;
+  /** Findings about this provider's enrollments. */
+  providerId?: string;
 }
 
 /** Card numbers leave the gateway masked, in JSON and CSV alike. */
@@ -47,6 +49,7 @@ function where(f: DiscrepancyFilter, after?: number) {
     f.status ? eq(discrepancies.status, f.status) : undefined,
     f.runId !== undefined ? eq(discrepancies.runId, f.runId) : undefined,
     f.enrollmentId ? eq(discrepancies.enrollmentId, f.enrollmentId) : undefined,
+    f.providerId ? sql`${discrepancies.enrollmentId} in (select ${enrollments.id} from ${enrollments} where ${enrollments.providerId} = ${f.providerId})` : undefined,
     after !== undefined ? gt(discrepancies.id, after) : undefined,
   );
 }
