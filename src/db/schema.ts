@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { PlatformId } from '../contract/canonical.js';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -64,7 +65,7 @@ export const voucherClaims = pgTable(
   'voucher_claims',
   {
     id: uuid('id').primaryKey(),
-    platform: text('platform').notNull(),
+    platform: text('platform').$type<PlatformId>().notNull(),
     voucherCode: text('voucher_code').notNull(),
     providerId: text('provider_id').notNull(),
     status: text('status', { enum: ['claimed', 'accepted', 'redeemed'] }).notNull(),
@@ -82,7 +83,7 @@ export const enrollments = pgTable(
   {
     id: uuid('id').primaryKey(),
     providerId: text('provider_id').notNull(),
-    platform: text('platform').notNull(),
+    platform: text('platform').$type<PlatformId>().notNull(),
     voucherCode: text('voucher_code').notNull(),
     courseId: text('course_id').notNull(),
     courseTitle: text('course_title').notNull(),
@@ -242,7 +243,7 @@ export const inboundEvents = pgTable(
 export const knownVouchers = pgTable(
   'known_vouchers',
   {
-    platform: text('platform').notNull(),
+    platform: text('platform').$type<PlatformId>().notNull(),
     code: text('code').notNull(),
     cardNumber: text('card_number').notNull(),
     buyerName: text('buyer_name').notNull(),

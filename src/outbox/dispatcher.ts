@@ -6,7 +6,7 @@ import { enrollments, outbox } from '../db/schema.js';
 import { maskDigitRuns } from '../lib/mask.js';
 import { emitProviderEvents, WEBHOOK_KIND } from '../services/provider-events.js';
 import { DEFAULT_BREAKER, DestinationBreakers, type BreakerSettings } from './breakers.js';
-import { HANDLERS, type DeliveryOutcome, type OutboxRow } from './handlers.js';
+import { handle, type DeliveryOutcome, type OutboxRow } from './handlers.js';
 import { DEFAULT_RETRY_POLICY, maxAttempts, nextDelayMs, type RetryPolicy } from './schedule.js';
 
 export interface DispatcherOptions {
@@ -121,15 +121,13 @@ export class Dispatcher {
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
-    const handler = HANDLERS[row.kind];
     const breaker = this.breakers.for(row.destination);
     let outcome: DeliveryOutcome;
     try {
-      if (!handler) throw new AdapterError('invalid_request', row.destination, `no handler for outbox kind ${row.kind}`, { retryable: false });
       outcome = await pRetry(
         async () => {
           if (breaker.opened) throw new AbortError(new BreakerOpen(`circuit open for ${row.destination}`));
-          return (await breaker.fire(() => handler(this.deps, row))) as DeliveryOutcome;
+          return (await breaker.fire(() => handle(this.deps, row))) as DeliveryOutcome;
         },
         {
           retries: this.opts.quickRetries,

@@ -1,16 +1,8 @@
 import type { Tx } from '../db/database.js';
 import { outbox } from '../db/schema.js';
+import type { OutboxMessage } from './messages.js';
 
-export interface OutboxMessage {
-  destination: string;
-  kind: string;
-  providerId: string;
-  enrollmentId?: string;
-  payload: Record<string, unknown>;
-  /** Stable for the fact it reports: enqueueing the same fact twice is a no-op. */
-  idempotencyKey: string;
-  notBefore?: Date;
-}
+export type { OutboxMessage } from './messages.js';
 
 /** Writes outbound calls in the caller's transaction; they are sent only if it commits. Returns the rows written. */
 export async function enqueue(tx: Tx, messages: OutboxMessage[]): Promise<Array<typeof outbox.$inferSelect>> {

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { AdapterError, RedeemCodeRejected, type Certificate, type CompletionReport, type PrakerjaCredentials, type TaskScope } from '../contract/adapter.js';
+import type { z } from 'zod';
+import { AdapterError, RedeemCodeRejected, type PrakerjaCredentials } from '../contract/adapter.js';
 import type { AppDeps } from '../app/context.js';
 import type { Tx } from '../db/database.js';
 import { enrollments, outbox } from '../db/schema.js';
@@ -8,6 +9,7 @@ import { PLATFORM_IDS } from '../domain/types.js';
 import { applyFacts } from '../services/enrollment-updates.js';
 import { recordTaskState } from '../services/tasks.js';
 import { deliverWebhook } from '../webhooks/deliver.js';
+import { isOutboxKind, OUTBOX_PAYLOADS, type OutboxKind, type OutboxPayload } from './messages.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -16,19 +18,8 @@ export type DeliveryOutcome =
   | { kind: 'delivered'; receipt: string; record?: (tx: Tx) => Promise<void> }
   | { kind: 'poll_again'; afterMs: number; record?: (tx: Tx) => Promise<void> };
 
-type Handler = (deps: AppDeps, row: OutboxRow) => Promise<DeliveryOutcome>;
-
-const dates = <T extends Record<string, unknown>>(p: T, ...keys: string[]): T => {
-  const out: Record<string, unknown> = { ...p };
-  for (const k of keys) if (typeof out[k] === 'string') out[k] = new Date(out[k] as string);
-  return out as T;
-};
-
-function completion(payload: unknown): CompletionReport {
-  const p = dates(payload as Record<string, unknown>, 'completedAt') as unknown as CompletionReport;
-  const cert = p.certificate as (Omit<Certificate, 'issuedAt'> & { issuedAt: string | Date }) | undefined;
-  return { ...p, certificate: cert ? { ...cert, issuedAt: new Date(cert.issuedAt) } : undefined };
-}
+/** A kind's handler gets its payload parsed by the kind's schema (messages.ts): dates are Dates. */
+type Handler<K extends OutboxKind> = (deps: AppDeps, row: OutboxRow, payload: OutboxPayload<K>) => Promise<DeliveryOutcome>;
 
 async function creds(deps: AppDeps, providerId: string): Promise<PrakerjaCredentials> {
   const c = await deps.prakerjaCredentials(providerId);
@@ -42,10 +33,10 @@ async function creds(deps: AppDeps, providerId: string): Promise<PrakerjaCredent
  * with the reason instead of being retried as "unexpected" and opening the breaker for everyone.
  */
 const refusalsAreFinal =
-  (handler: Handler): Handler =>
-  async (deps, row) => {
+  <K extends OutboxKind>(handler: Handler<K>): Handler<K> =>
+  async (deps, row, payload) => {
     try {
-      return await handler(deps, row);
+      return await handler(deps, row, payload);
     } catch (e) {
       if (e instanceof RedeemCodeRejected) throw new AdapterError('invalid_request', 'prakerja', e.prakerjaMessage, { platformCode: e.reason, retryable: false });
       throw e;
@@ -53,23 +44,20 @@ const refusalsAreFinal =
   };
 
 /** One handler per outbox kind: the only place that knows which adapter call a message becomes. */
-export const HANDLERS: Record<string, Handler> = {
-  'platform.completion': async (deps, row) => {
-    const r = await deps.platforms[row.destination as PlatformId].reportCompletion(completion(row.payload));
+const HANDLERS: { [K in OutboxKind]: Handler<K> } = {
+  'platform.completion': async (deps, row, p) => {
+    const r = await deps.platforms[row.destination as PlatformId].reportCompletion(p);
     return { kind: 'delivered', receipt: r.reference };
   },
-  'prakerja.redemption': async (deps, row) => {
-    const p = dates(row.payload as Record<string, unknown>, 'redeemedAt') as never;
+  'prakerja.redemption': async (deps, row, p) => {
     const r = await deps.prakerja.reportRedemption(await creds(deps, row.providerId), p);
     return { kind: 'delivered', receipt: r.reference };
   },
-  'prakerja.completion': async (deps, row) => {
-    const p = row.payload as { platform: PlatformId };
-    const r = await deps.prakerja.reportCompletion(await creds(deps, row.providerId), { ...completion(row.payload), platform: p.platform });
+  'prakerja.completion': async (deps, row, p) => {
+    const r = await deps.prakerja.reportCompletion(await creds(deps, row.providerId), p);
     return { kind: 'delivered', receipt: r.reference };
   },
-  'prakerja.certificate': async (deps, row) => {
-    const p = row.payload as { enrollmentId: string; voucherCode: string; cardNumber: string; platform: PlatformId; certificate: Certificate & { issuedAt: string }; reviewedAt: string; idempotencyKey: string };
+  'prakerja.certificate': async (deps, row, p) => {
     // prakerja.go.id refuses, for good, a certificate whose completion it does not have yet; both
     // are often due together (a review before the completion, a completion report being retried),
     // so the certificate waits for the completion's delivery instead of racing it.
@@ -83,11 +71,7 @@ export const HANDLERS: Record<string, Handler> = {
     if (completion?.status === 'pending') {
       return { kind: 'poll_again', afterMs: Math.max(deps.config.taskPollMs, completion.nextAttemptAt.getTime() - Date.now()) };
     }
-    const r = await deps.prakerja.reportCertificate(await creds(deps, row.providerId), {
-      ...p,
-      certificate: { ...p.certificate, issuedAt: new Date(p.certificate.issuedAt) },
-      reviewedAt: new Date(p.reviewedAt),
-    });
+    const r = await deps.prakerja.reportCertificate(await creds(deps, row.providerId), p);
     // Recorded in a transaction of its own, not in the dispatcher's bookkeeping one: that one holds
     // this outbox row while applyFacts would lock the enrollment, the reverse of the order a callback
     // takes (enrollment, then its outbox rows), and prakerja.go.id calls back right after this report.
@@ -97,15 +81,13 @@ export const HANDLERS: Record<string, Handler> = {
     });
     return { kind: 'delivered', receipt: r.reference };
   },
-  'prakerja.task.submit': refusalsAreFinal(async (deps, row) => {
-    const t = row.payload as { redeemCode: string; scope: TaskScope; sequence: number; fileUrl: string; notes?: string };
+  'prakerja.task.submit': refusalsAreFinal(async (deps, row, t) => {
     const c = await creds(deps, row.providerId);
     if (t.notes !== undefined) await deps.prakerja.submitTaskFeedback(c, { ...t, notes: t.notes });
     else await deps.prakerja.submitTask(c, t);
     return { kind: 'delivered', receipt: 'submitted', record: (tx) => recordTaskState(tx, row.providerId, t, { [t.notes !== undefined ? 'feedback' : 'assignment']: 'pending' }, { pollAfterMs: deps.config.taskPollMs }) };
   }),
-  'prakerja.task.status': refusalsAreFinal(async (deps, row) => {
-    const t = row.payload as { redeemCode: string; scope: TaskScope; sequence: number };
+  'prakerja.task.status': refusalsAreFinal(async (deps, row, t) => {
     const s = await deps.prakerja.taskStatus(await creds(deps, row.providerId), t);
     const settled = s.assignment !== 'pending' && s.feedback !== 'pending';
     const record = (tx: Tx) => recordTaskState(tx, row.providerId, t, s);
@@ -114,5 +96,29 @@ export const HANDLERS: Record<string, Handler> = {
   // A provider's webhook endpoint; the destination `webhook:<endpointId>` gives each endpoint its own breaker.
   'webhook.deliver': deliverWebhook,
 };
+
+/**
+ * Delivers one outbox row: its payload parsed by its kind's schema, then its kind's handler. A
+ * row no handler or schema accepts cannot get better by retrying: it is dead-lettered at once
+ * with the reason.
+ */
+export function handle(deps: AppDeps, row: OutboxRow): Promise<DeliveryOutcome> {
+  if (!isOutboxKind(row.kind)) throw new AdapterError('invalid_request', row.destination, `no handler for outbox kind ${row.kind}`, { retryable: false });
+  return handleKind(row.kind, deps, row);
+}
+
+// The same table seen as a mapped type, so that indexing it with a generic kind keeps the kind.
+const SCHEMAS: { [K in OutboxKind]: z.ZodType<OutboxPayload<K>> } = OUTBOX_PAYLOADS;
+
+function handleKind<K extends OutboxKind>(kind: K, deps: AppDeps, row: OutboxRow): Promise<DeliveryOutcome> {
+  const schema = SCHEMAS[kind];
+  const parsed = schema.safeParse(row.payload);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
+    throw new AdapterError('invalid_request', row.destination, `outbox payload of ${kind} does not parse: ${where}`, { retryable: false });
+  }
+  const handler: Handler<K> = HANDLERS[kind];
+  return handler(deps, row, parsed.data);
+}
 
 export const DESTINATIONS = [...PLATFORM_IDS, 'prakerja'] as const;

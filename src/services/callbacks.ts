@@ -59,7 +59,7 @@ export async function receiveCallback(deps: AppDeps, source: CallbackSource, req
 
 type Applied = { outcome: string; enrollmentId?: string };
 
-async function enrollmentOf(tx: Tx, platform: string, voucherCode: string) {
+async function enrollmentOf(tx: Tx, platform: PlatformId, voucherCode: string) {
   const [row] = await tx.select({ id: enrollments.id }).from(enrollments).where(and(eq(enrollments.platform, platform), eq(enrollments.voucherCode, voucherCode)));
   return row?.id;
 }
@@ -72,7 +72,7 @@ function unknownVoucher(platform: string, code: string): ProblemError {
 }
 
 /** Moves a known voucher forward only; a late event never moves it back. */
-async function advanceKnownVoucher(tx: Tx, platform: string, code: string, to: EnrollmentState): Promise<boolean> {
+async function advanceKnownVoucher(tx: Tx, platform: PlatformId, code: string, to: EnrollmentState): Promise<boolean> {
   const [row] = await tx.select({ state: knownVouchers.state }).from(knownVouchers).where(and(eq(knownVouchers.platform, platform), eq(knownVouchers.code, code))).for('update');
   if (!row) return false;
   if (canTransition(row.state as EnrollmentState, to)) {
@@ -139,7 +139,7 @@ async function applyPlatformEvent(tx: Tx, platform: PlatformId, e: CanonicalEven
   }
 }
 
-async function applyReview(tx: Tx, platform: string, voucherCode: string, e: { rating: number; review: string; reviewedAt: Date }, source: 'platform' | 'prakerja'): Promise<Applied> {
+async function applyReview(tx: Tx, platform: PlatformId, voucherCode: string, e: { rating: number; review: string; reviewedAt: Date }, source: 'platform' | 'prakerja'): Promise<Applied> {
   const enrollmentId = await enrollmentOf(tx, platform, voucherCode);
   if (!enrollmentId) throw unknownVoucher(platform, voucherCode);
   await applyFacts(tx, enrollmentId, { reviewedAt: e.reviewedAt, rating: e.rating, review: e.review }, { type: 'review_submitted', source, occurredAt: e.reviewedAt, detail: { rating: e.rating } });

@@ -1,11 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
-import type { CompletionReport } from '../contract/adapter.js';
 import type { Tx } from '../db/database.js';
 import type { EnrollmentRow, NewEvent } from '../db/enrollment-store.js';
 import { enrollmentEvents, enrollments } from '../db/schema.js';
 import { deriveState, dueDeliveries, type DueDelivery, type EnrollmentFacts } from '../domain/enrollment-facts.js';
 import type { EnrollmentState, EventSource, PlatformId } from '../domain/types.js';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
+import type { OutboxPayloadInput } from '../outbox/messages.js';
+import { assertNever } from '../lib/assert.js';
 import { emitProviderEvents, eventsOfFact } from './provider-events.js';
 
 export function factsOf(e: EnrollmentRow): EnrollmentFacts {
@@ -71,40 +72,58 @@ export async function applyFacts(
   return { row: { ...next, state: to }, changed, from };
 }
 
-function completionReport(e: EnrollmentRow, kind: string): CompletionReport {
+/** A delivery falls due only once its facts are recorded (enrollment-facts.ts); missing here is our bug. */
+function recorded<T>(value: T | null | undefined, what: string, e: EnrollmentRow): T {
+  if (value === null || value === undefined) throw new Error(`enrollment ${e.id}: a delivery is due but its ${what} is not recorded`);
+  return value;
+}
+
+function completionReport(e: EnrollmentRow, kind: string): OutboxPayloadInput<'platform.completion'> {
   return {
     enrollmentId: e.id,
     voucherCode: e.voucherCode,
     cardNumber: e.cardNumber,
     participantName: e.participantName,
     courseId: e.courseId,
-    outcome: e.outcome!,
+    outcome: recorded(e.outcome, 'outcome', e),
     score: e.score ?? 0,
-    completedAt: e.completedAt!,
-    certificate: e.certificate ? { ...e.certificate, issuedAt: new Date(e.certificate.issuedAt) } : undefined,
+    completedAt: recorded(e.completedAt, 'completion time', e),
+    certificate: e.certificate ?? undefined,
     idempotencyKey: `${e.id}:${kind}`,
   };
 }
 
 /** The outbox message for a due delivery; its key makes enqueueing the same fact twice a no-op. */
 export function deliveryFor(kind: DueDelivery | 'prakerja.redemption', e: EnrollmentRow): OutboxMessage {
-  const base = { kind, providerId: e.providerId, enrollmentId: e.id, idempotencyKey: `${e.id}:${kind}` };
+  const base = { providerId: e.providerId, enrollmentId: e.id, idempotencyKey: `${e.id}:${kind}` };
   switch (kind) {
     case 'prakerja.redemption':
       return {
         ...base,
+        kind,
         destination: 'prakerja',
-        payload: { enrollmentId: e.id, voucherCode: e.voucherCode, cardNumber: e.cardNumber, platform: e.platform, courseId: e.courseId, redeemedAt: e.redeemedAt, idempotencyKey: base.idempotencyKey },
+        payload: { enrollmentId: e.id, voucherCode: e.voucherCode, cardNumber: e.cardNumber, platform: e.platform, courseId: e.courseId, redeemedAt: recorded(e.redeemedAt, 'redemption time', e), idempotencyKey: base.idempotencyKey },
       };
     case 'platform.completion':
-      return { ...base, destination: e.platform, payload: { ...completionReport(e, kind) } };
+      return { ...base, kind, destination: e.platform, payload: completionReport(e, kind) };
     case 'prakerja.completion':
-      return { ...base, destination: 'prakerja', payload: { ...completionReport(e, kind), platform: e.platform } };
+      return { ...base, kind, destination: 'prakerja', payload: { ...completionReport(e, kind), platform: e.platform } };
     case 'prakerja.certificate':
       return {
         ...base,
+        kind,
         destination: 'prakerja',
-        payload: { enrollmentId: e.id, voucherCode: e.voucherCode, cardNumber: e.cardNumber, platform: e.platform, certificate: e.certificate, reviewedAt: e.reviewedAt, idempotencyKey: base.idempotencyKey },
+        payload: {
+          enrollmentId: e.id,
+          voucherCode: e.voucherCode,
+          cardNumber: e.cardNumber,
+          platform: e.platform,
+          certificate: recorded(e.certificate, 'certificate', e),
+          reviewedAt: recorded(e.reviewedAt, 'review time', e),
+          idempotencyKey: base.idempotencyKey,
+        },
       };
+    default:
+      return assertNever(kind);
   }
 }

@@ -7,7 +7,7 @@ import { enrollmentEvents, enrollments, knownVouchers } from '../db/schema.js';
 import { canTransition } from '../domain/lifecycle.js';
 import { checkNames } from '../domain/name-check.js';
 import type { NameThresholds } from '../domain/names/index.js';
-import type { CanonicalVoucher, EnrollmentState, Participant } from '../domain/types.js';
+import type { CanonicalVoucher, EnrollmentState, Participant, PlatformId } from '../domain/types.js';
 import { problems } from '../lib/problem.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { applyFacts, deliveryFor } from './enrollment-updates.js';
@@ -46,7 +46,7 @@ const UNDONE: ReadonlySet<EnrollmentState> = new Set(['refunded', 'expired', 're
  * prakerja.go.id wait until an operator accepts the name). A purchase refunded or expired before
  * the start, or a card prakerja.go.id does not know or has revoked, starts nothing.
  */
-export async function startEnrollment(tx: Tx, platform: string, e: StartEvent, ctx: StartContext, thresholds: NameThresholds): Promise<Applied> {
+export async function startEnrollment(tx: Tx, platform: PlatformId, e: StartEvent, ctx: StartContext, thresholds: NameThresholds): Promise<Applied> {
   const v = e.voucher;
   const [existing] = await tx.select({ id: enrollments.id }).from(enrollments).where(and(eq(enrollments.platform, platform), eq(enrollments.voucherCode, v.code)));
   if (existing) return { outcome: 'already_started', enrollmentId: existing.id };

@@ -9,7 +9,7 @@ import { enrollmentView } from './enrollment-view.js';
 
 /** The outbox kind of a webhook delivery; its destination is `webhook:<endpointId>`. */
 export const WEBHOOK_KIND = 'webhook.deliver';
-export const webhookDestination = (endpointId: string) => `webhook:${endpointId}`;
+export const webhookDestination = (endpointId: string): `webhook:${string}` => `webhook:${endpointId}`;
 
 type About<K extends ProviderEventType> = K extends 'task.status_changed' | 'ping' ? null : EnrollmentRow;
 

@@ -43,13 +43,12 @@ async function noteFailure(deps: AppDeps, ep: WebhookEndpointRow): Promise<void>
  * 5xx, timeouts and network errors are retried on the outbox's schedule (Retry-After honoured);
  * any other 4xx is final; 410 Gone also disables the endpoint.
  */
-export async function deliverWebhook(deps: AppDeps, row: OutboxRow): Promise<DeliveryOutcome> {
+export async function deliverWebhook(deps: AppDeps, row: OutboxRow, p: WebhookPayload): Promise<DeliveryOutcome> {
   const endpointId = row.destination.slice('webhook:'.length);
   const [ep] = await deps.database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
   if (!ep) throw new AdapterError('invalid_request', row.destination, 'endpoint deleted', { retryable: false });
   if (ep.status !== 'active') throw new AdapterError('invalid_request', row.destination, `endpoint disabled: ${ep.disabledReason ?? 'disabled'}`, { retryable: false });
 
-  const p = row.payload as WebhookPayload;
   const now = deps.now();
   const headers = await webhookHeaders(await signingSecrets(deps, ep, now), p.eventId, p.body, now);
   const send = deps.webhooks?.fetch ?? fetch;

@@ -32,7 +32,7 @@ async function insertEnrollments(n: number, opts: { providerId?: string; prefix:
     return {
       id: crypto.randomUUID(),
       providerId: opts.providerId ?? PROVIDER,
-      platform: 'tokopedia',
+      platform: 'tokopedia' as const,
       voucherCode: `${opts.prefix}${String(i).padStart(12 - opts.prefix.length, '0')}`,
       courseId: 'CRS-EXCEL-01',
       courseTitle: 'Microsoft Excel untuk Admin Kantor',

@@ -1,4 +1,4 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { inboundEvents, outbox } from '../../src/db/schema.js';
@@ -132,6 +132,21 @@ describe('delivery machinery', () => {
     const dead = e.deliveries.find((d: { kind: string }) => d.kind === 'platform.completion');
     expect(dead).toMatchObject({ status: 'dead', attempts: 1 });
     expect(dead.lastError).toContain('score out of range');
+  });
+
+  it('a row whose payload no longer fits its kind is dead-lettered at once with the field, never sent half-formed', async () => {
+    const id = await redeemFresh('TKPBADROW001');
+    await w.post(`/v1/enrollments/${id}/completion`, passed('bad'));
+    // As a row written by an older release (or by hand) might look: the completion time gone.
+    await w.deps.database.db
+      .update(outbox)
+      .set({ payload: sql`${outbox.payload} - 'completedAt'` })
+      .where(and(eq(outbox.enrollmentId, id), eq(outbox.kind, 'platform.completion')));
+    await w.dispatcher.drain();
+    const [row] = await w.deps.database.db.select().from(outbox).where(and(eq(outbox.enrollmentId, id), eq(outbox.kind, 'platform.completion')));
+    expect(row).toMatchObject({ status: 'dead', attempts: 1 });
+    expect(row.lastError).toContain('completedAt');
+    expect(w.sandbox.platforms.tokopedia.received.filter((r) => r.path.endsWith('TKPBADROW001/completion'))).toHaveLength(0);
   });
 });
 

@@ -15,7 +15,7 @@ describe('/metrics (Node process)', () => {
     const env = parseEnv({ DISPATCHER: 'false', LOG_LEVEL: 'silent', DATA_DIR: 'memory://' });
     gateway = await assembleGateway({ env, database: db, logger: createLogger({ level: 'silent' }), fetch: (i, init) => fetch(i, init), publicBase: 'http://127.0.0.1:1' });
     app = gateway.app;
-    await db.db.transaction((tx) => enqueue(tx, [{ destination: 'tokopedia', kind: 'platform.completion', providerId: 'prv-komputer-jaya', payload: {}, idempotencyKey: 'metrics-test-1' }]));
+    await db.db.transaction((tx) => enqueue(tx, [{ destination: 'prakerja', kind: 'prakerja.task.status', providerId: 'prv-komputer-jaya', payload: { redeemCode: 'RC-METRICS', scope: 'tpm', sequence: 1 }, idempotencyKey: 'metrics-test-1' }]));
   });
   afterAll(() => db?.drop());
 
@@ -34,6 +34,6 @@ describe('/metrics (Node process)', () => {
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/gateway_http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200",ok="true"\} 1/);
-    expect(text).toContain('gateway_outbox_rows{destination="tokopedia",status="pending"} 1');
+    expect(text).toContain('gateway_outbox_rows{destination="prakerja",status="pending"} 1');
   });
 });

@@ -2,6 +2,7 @@ import { and, count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { enrollments, inboundEvents, incentiveEvents, providerEvents } from '../../src/db/schema.js';
 import { platformDefinition } from '../../adapters/registry.js';
+import type { PlatformId } from '../../src/domain/types.js';
 import type { World } from './world.js';
 
 const DAY = 86_400_000;
@@ -12,7 +13,7 @@ const DAY = 86_400_000;
  * confirms completion with the certificate, the participant reviews on the platform, and the
  * certificate reaches prakerja.go.id, which schedules the incentive.
  */
-export function describePlatformDeliveredFlow(w: World, pid: string, progress: [number, number], opts: { buyerIsPrakerjaAccount?: boolean } = {}): void {
+export function describePlatformDeliveredFlow(w: World, pid: PlatformId, progress: [number, number], opts: { buyerIsPrakerjaAccount?: boolean } = {}): void {
 const d = platformDefinition(pid)!;
 const sample = (n: number) => d.sampleCode(800_000 + n);
 
