@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PLATFORMS } from '../adapters/registry.js';
 import { PLATFORM_SANDBOX_SECRETS, SANDBOX_SECRETS } from './sandbox/demo-data.js';
 import { SANDBOX_SECRETS_KEY, secretsKeyProblem } from './lib/secrets.js';
+import { DEFAULT_RATE_LIMITS } from './domain/rate-limits.js';
 
 /**
  * The environment, parsed once at start-up; a bad value stops the gateway with a message naming
@@ -50,6 +51,18 @@ export const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   NAME_MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.85),
   NAME_REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+  /** Inbound rate limits, counted in the database (shared by every instance); `false` turns them off. */
+  RATE_LIMITS: bool.default(true),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().max(3600).default(60),
+  /** Requests per window: per provider for redemptions (and redeem codes), other writes, reads, batches; per operator; per source address on callbacks. */
+  RATE_LIMIT_REDEMPTIONS: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMITS.redemptions),
+  RATE_LIMIT_WRITES: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMITS.writes),
+  RATE_LIMIT_READS: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMITS.reads),
+  RATE_LIMIT_BATCH: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMITS.batch),
+  RATE_LIMIT_OPS: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMITS.ops),
+  RATE_LIMIT_CALLBACKS: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMITS.callbacks),
+  /** Behind a proxy: the header naming the client's address (its first entry), e.g. `x-forwarded-for`; unset, the socket's peer. */
+  RATE_LIMIT_SOURCE_HEADER: z.string().toLowerCase().optional(),
 
   // Each platform's variables (TOKOPEDIA_*, KEMNAKER_*, …) come from its definition: see platformEnvIssues.
 

@@ -85,6 +85,8 @@ export async function startNode(opts: {
   for (const [k, v] of Object.entries({ ...process.env, ...opts.env })) if (v !== undefined) env[k] = v;
   // A developer's or CI's own settings must not leak into the process under test.
   for (const k of ['NODE_OPTIONS', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'TEST_DB']) if (!(k in opts.env)) delete env[k];
+  // A benchmark measures what the gateway can do, not its per-provider ceiling; one that wants the limits sets RATE_LIMITS itself.
+  if (!('RATE_LIMITS' in opts.env)) env.RATE_LIMITS = 'false';
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', opts.script], {
     cwd: ROOT,
     env,

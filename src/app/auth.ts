@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { problems } from '../lib/problem.js';
 import type { AppEnv } from './context.js';
+import { limitCaller } from './rate-limit.js';
 
 const REFUSED = {
   unknown: 'The token is for a provider the gateway does not know.',
@@ -26,7 +27,7 @@ export function requireCaller(kind: 'provider' | 'ops') {
     }
     c.set('caller', caller);
     c.set('log', c.var.log.child(caller.kind === 'provider' ? { providerId: caller.providerId } : { operator: caller.operator }));
-    await next();
+    return limitCaller(c, caller, next);
   });
 }
 

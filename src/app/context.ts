@@ -5,6 +5,8 @@ import type { Database } from '../db/database.js';
 import type { SecretBox } from '../lib/secrets.js';
 import type { NameThresholds } from '../domain/names/index.js';
 import type { PlatformId } from '../domain/types.js';
+import type { RateLimitPolicies } from '../domain/rate-limits.js';
+import type { Context } from 'hono';
 
 /** Everything a request handler may use; built once per process (or per Worker isolate). */
 export interface AppDeps {
@@ -48,6 +50,11 @@ export interface AppDeps {
    * that sends them (tests), and how old a feed event must be before GET /v1/events shows it.
    */
   webhooks?: { allowLoopbackHttp?: boolean; timeoutMs?: number; fetch?: typeof fetch; feedSettleMs?: number };
+  /**
+   * Inbound rate limits (src/app/rate-limit.ts), counted in the database; unset, nothing is
+   * limited. `sourceAddress` keys the callback door: the runtime knows where a request came from.
+   */
+  rateLimits?: { policies: RateLimitPolicies; sourceAddress: (c: Context<AppEnv>) => string | undefined };
 }
 
 export interface BreakerSnapshot {

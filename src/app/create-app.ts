@@ -27,6 +27,7 @@ import type { AppDeps, AppEnv } from './context.js';
 import { onError, validationHook } from './errors.js';
 import { notFoundHandler } from './not-found.js';
 import { requestGuard } from './request-guard.js';
+import { limitCallbacks } from './rate-limit.js';
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -82,6 +83,8 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
     c.var.log.info({ method: c.req.method, path: maskDigitRuns(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   });
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined }));
+  // Before anything reads the body: a flood from one address costs one counter statement each.
+  app.use('/v1/callbacks/*', limitCallbacks);
   app.use('/v1/*', (c, next) => {
     // The batch route has its own, larger limit; every body is bounded before anything reads it.
     const maxSize = c.req.path === BATCH_PATH ? BATCH_MAX_BYTES : c.var.deps.config.maxBodyBytes;

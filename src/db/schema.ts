@@ -464,3 +464,19 @@ export const providerEvents = pgTable(
     index('provider_events_created_idx').on(t.createdAt),
   ],
 );
+
+/**
+ * Request counters of the rate limits (src/app/rate-limit.ts), shared by every gateway instance
+ * on this database so scaling out does not multiply the limits: one row per key (class and
+ * caller, or callback source), holding the hits of its current fixed window.
+ */
+export const rateLimitCounters = pgTable(
+  'rate_limit_counters',
+  {
+    key: text('key').primaryKey(),
+    /** Epoch second the current window began. */
+    windowStart: bigint('window_start', { mode: 'number' }).notNull(),
+    hits: integer('hits').notNull(),
+  },
+  (t) => [index('rate_limit_counters_window_idx').on(t.windowStart)],
+);

@@ -68,6 +68,12 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemDoc> = {
   redeem_code_other_provider: { status: 422, title: 'Redeem code of another provider', description: 'The redeem code belongs to another training provider.' },
   redeem_code_cancelled: { status: 422, title: 'Redeem code cancelled', description: 'prakerja.go.id cancelled this redeem code.' },
   redeem_code_transaction_cancelled: { status: 422, title: 'Transaction cancelled', description: 'The purchase behind the redeem code was cancelled.' },
+  rate_limited: {
+    status: 429,
+    title: 'Too many requests',
+    description:
+      'The caller’s limit for this class of operation (`limitClass`: redemptions, writes, reads, batch, ops; callbacks per source address) is reached in the current window; nothing of the request was done. Wait `Retry-After` seconds (the window’s end) and send it again with the same Idempotency-Key. Every answer carries `RateLimit-Policy` (quota `q` per window `w` seconds) and `RateLimit` (remaining `r`, seconds to reset `t`) so a client can pace itself before it is refused.',
+  },
   request_header_fields_too_large: { status: 431, title: 'Headers too large', description: 'The request’s headers are larger than the server accepts.' },
   internal_error: { status: 500, title: 'Internal error', description: 'Something failed on the gateway’s side; it was logged with the `x-request-id`. Retry with the same Idempotency-Key.' },
   platform_auth_failed: { status: 502, title: 'Platform refused the gateway’s credentials', description: 'The gateway’s configuration for the platform is wrong; tell the operators.' },

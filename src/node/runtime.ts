@@ -11,6 +11,7 @@ import { sandboxPartnerSettings, type SandboxKeys } from '../sandbox/sandbox.js'
 import { loadOrCreateSandboxKeys } from './sandbox-keys.js';
 import { useSyncDigests } from '../contract/crypto.js';
 import { nodeDigests } from './sync-digests.js';
+import { rateLimitsFromEnv } from './rate-limits.js';
 
 export interface NodeRuntime {
   deps: AppDeps;
@@ -50,6 +51,7 @@ export async function nodeRuntime(opts: { env: Env; database: Database; logger: 
   });
   // A developer's receiver on this machine may be plain http in the sandbox; in production only https.
   if (env.SANDBOX) deps.webhooks = { ...deps.webhooks, allowLoopbackHttp: true };
+  deps.rateLimits = rateLimitsFromEnv(env);
   return { deps, sandboxKeys: keys };
 }
 

@@ -26,6 +26,7 @@ const callbackRoute = createRoute({
     401: problemContent('Missing, forged or stale signature; nothing stored'),
     413: problemContent('Body too large'),
     422: problemContent('Event about a voucher the sender does not own; nothing stored'),
+    429: problemContent('`rate_limited`: too many callbacks from this source address; nothing stored. Retry after `Retry-After`'),
   },
 });
 

@@ -130,4 +130,5 @@ export const bearerSecurity = [{ bearerAuth: [] }];
 export const authProblems = {
   401: problemContent('Missing or invalid bearer token'),
   403: problemContent('Token of the wrong kind for this route'),
+  429: problemContent('`rate_limited`: this caller’s limit for the class of operation is reached; nothing was done. Retry after `Retry-After`; every answer carries `RateLimit-Policy` and `RateLimit`'),
 };

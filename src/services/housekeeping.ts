@@ -1,6 +1,7 @@
 import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import { idempotencyKeys } from '../db/schema.js';
+import { forgetOldCounters } from '../db/rate-limit-store.js';
 import { finishAcceptedRedemptions } from './redemption.js';
 import { purgeProviderEvents } from './webhook-endpoints.js';
 
@@ -29,6 +30,8 @@ export function startHousekeeping(db: Db, log: { warn(obj: object, msg: string):
     purgeIdempotencyKeys(db).catch((err) => log.warn({ err }, 'idempotency key purge failed'));
     finishAcceptedRedemptions(db).catch((err) => log.warn({ err }, 'finishing accepted redemptions failed'));
     purgeProviderEvents(db).catch((err) => log.warn({ err }, 'event feed purge failed'));
+    // Windows last at most an hour: older counters belong to no current window.
+    forgetOldCounters(db, Math.floor(Date.now() / 1000) - 2 * 3600).catch((err) => log.warn({ err }, 'rate limit counter purge failed'));
   }, everyMs);
   timer.unref?.();
   return () => clearInterval(timer);
