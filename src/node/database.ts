@@ -34,6 +34,12 @@ export async function openDatabase(opts: { url?: string; dataDir: string; poolSi
   };
 }
 
+/** `npm run db:migrate`: the start-up migrations alone, for deployments that cannot run them (Workers). */
+export async function migrateDatabase(opts: { url?: string; dataDir: string }): Promise<void> {
+  if (opts.url) return migratePostgresUrl(opts.url);
+  await (await openDatabase(opts)).close();
+}
+
 /** Migrations run on a single short-lived connection so the pool never sees a half-migrated schema. */
 async function migratePostgresUrl(url: string): Promise<void> {
   const client = postgres(url, { max: 1, onnotice: () => {} });

@@ -39,6 +39,14 @@ const MAX_POLLS = 720;
 class BreakerOpen extends Error {}
 
 /**
+ * What became of one row handed to deliverOne (a queue message): settled (delivered, dead, or
+ * not pending any more, or never committed), a failed attempt recorded with the time of the
+ * next one, or not this call's to deliver now (not due, leased by another dispatcher, its
+ * destination's breaker open, a poll asked to come back), with when to look again.
+ */
+export type SingleDelivery = { kind: 'settled' } | { kind: 'failed'; retryAt: Date } | { kind: 'later'; at: Date };
+
+/**
  * Delivers the outbox. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, so any number of
  * dispatchers (in the gateway process, or `npm run worker`) share the work; a dispatcher killed
  * mid-delivery leaves a lease that runs out, and the row is delivered again under the same
@@ -80,6 +88,35 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Claims one row by id, if it is due and free, and delivers it: the Queue consumer's unit of
+   * work on Workers. The same lease, handlers, breakers and bookkeeping as the polling loop, so a
+   * message delivered twice (Queues are at-least-once) or beside a cron sweep is sent once.
+   */
+  async deliverOne(id: number): Promise<SingleDelivery> {
+    const [row] = await this.claim(id);
+    if (row) return this.deliver(row);
+    const [current] = await this.deps.database.db
+      .select({ status: outbox.status, nextAttemptAt: outbox.nextAttemptAt, leaseUntil: outbox.leaseUntil })
+      .from(outbox)
+      .where(eq(outbox.id, id));
+    if (current?.status !== 'pending') return { kind: 'settled' };
+    const lease = current.leaseUntil?.getTime() ?? 0;
+    return { kind: 'later', at: new Date(Math.max(current.nextAttemptAt.getTime(), lease, Date.now())) };
+  }
+
+  /**
+   * Writes a row down as dead with `reason` (its queue message exhausted the Queue's retries: the
+   * consumer kept failing on it), through the same bookkeeping as a last failed attempt, so it is
+   * listed with the other dead letters, told to its provider, and can be replayed.
+   */
+  async deadLetter(id: number, reason: string): Promise<boolean> {
+    const [row] = await this.claim(id, { dueOrNot: true });
+    if (!row) return false;
+    await this.recordFailure(row, new AdapterError('unexpected_response', row.destination, reason, { retryable: false }));
+    return true;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -104,12 +141,19 @@ export class Dispatcher {
     this.breakers.shutdown();
   }
 
-  private async claim(): Promise<OutboxRow[]> {
+  private async claim(id?: number, opts: { dueOrNot?: boolean } = {}): Promise<OutboxRow[]> {
     const db = this.deps.database.db;
     const due = db
       .select({ id: outbox.id })
       .from(outbox)
-      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql`now()`), or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, sql`now()`))))
+      .where(
+        and(
+          eq(outbox.status, 'pending'),
+          id === undefined ? undefined : eq(outbox.id, id),
+          opts.dueOrNot ? undefined : lte(outbox.nextAttemptAt, sql`now()`),
+          or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, sql`now()`)),
+        ),
+      )
       .orderBy(outbox.nextAttemptAt, outbox.id)
       .limit(this.opts.batchSize)
       .for('update', { skipLocked: true });
@@ -120,7 +164,7 @@ export class Dispatcher {
       .returning();
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
+  private async deliver(row: OutboxRow): Promise<SingleDelivery> {
     const breaker = this.breakers.for(row.destination);
     let outcome: DeliveryOutcome;
     try {
@@ -138,18 +182,17 @@ export class Dispatcher {
         },
       );
     } catch (err) {
-      await this.recordFailure(row, err instanceof AbortError ? (err as unknown as { originalError?: Error }).originalError ?? err : err);
-      return;
+      return this.recordFailure(row, err instanceof AbortError ? (err as unknown as { originalError?: Error }).originalError ?? err : err);
     }
-    await this.recordSuccess(row, outcome);
+    return this.recordSuccess(row, outcome);
   }
 
   private owned(row: OutboxRow) {
     return and(eq(outbox.id, row.id), eq(outbox.leasedBy, this.opts.workerId), eq(outbox.status, 'pending'));
   }
 
-  private async recordSuccess(row: OutboxRow, outcome: DeliveryOutcome): Promise<void> {
-    await this.deps.database.db.transaction(async (tx) => {
+  private async recordSuccess(row: OutboxRow, outcome: DeliveryOutcome): Promise<SingleDelivery> {
+    return this.deps.database.db.transaction(async (tx): Promise<SingleDelivery> => {
       const set =
         outcome.kind === 'delivered'
           ? { status: 'delivered' as const, receipt: outcome.receipt, deliveredAt: sql`now()`, leaseUntil: null, attempts: row.attempts + 1, lastError: null }
@@ -158,19 +201,18 @@ export class Dispatcher {
             : { nextAttemptAt: new Date(Date.now() + outcome.afterMs), leaseUntil: null, attempts: row.attempts + 1 };
       const updated = await tx.update(outbox).set(set).where(this.owned(row)).returning({ id: outbox.id });
       // Lost the lease (we were too slow and another dispatcher took the row): its run records the result.
-      if (updated.length === 0) return;
+      if (updated.length === 0) return { kind: 'settled' };
       await outcome.record?.(tx);
+      return 'nextAttemptAt' in set && set.nextAttemptAt ? { kind: 'later', at: set.nextAttemptAt } : { kind: 'settled' };
     });
   }
 
-  private async recordFailure(row: OutboxRow, err: unknown): Promise<void> {
+  private async recordFailure(row: OutboxRow, err: unknown): Promise<SingleDelivery> {
     if (err instanceof BreakerOpen) {
       // Not an attempt: the destination was not called. Come back when the breaker may let one through.
-      await this.deps.database.db
-        .update(outbox)
-        .set({ leaseUntil: null, nextAttemptAt: new Date(Date.now() + Math.min(this.opts.breaker.cooldownMs, 5_000)) })
-        .where(this.owned(row));
-      return;
+      const at = new Date(Date.now() + Math.min(this.opts.breaker.cooldownMs, 5_000));
+      await this.deps.database.db.update(outbox).set({ leaseUntil: null, nextAttemptAt: at }).where(this.owned(row));
+      return { kind: 'later', at };
     }
     const e = err instanceof AdapterError ? err : new AdapterError('unexpected_response', row.destination, err instanceof Error ? err.message : String(err), { retryable: true });
     const attempts = row.attempts + 1;
@@ -201,5 +243,6 @@ export class Dispatcher {
       await this.deps.database.db.update(outbox).set(set).where(this.owned(row));
     }
     this.deps.logger.warn({ outboxId: row.id, destination: row.destination, kind: row.kind, attempts, dead, error: entry.error }, dead ? 'delivery dead-lettered' : 'delivery failed; rescheduled');
+    return set.nextAttemptAt ? { kind: 'failed', retryAt: set.nextAttemptAt } : { kind: 'settled' };
   }
 }

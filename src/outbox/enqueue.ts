@@ -1,5 +1,6 @@
 import type { Tx } from '../db/database.js';
 import { outbox } from '../db/schema.js';
+import { announceOutboxRows } from './announce.js';
 import type { OutboxMessage } from './messages.js';
 
 export type { OutboxMessage } from './messages.js';
@@ -7,7 +8,7 @@ export type { OutboxMessage } from './messages.js';
 /** Writes outbound calls in the caller's transaction; they are sent only if it commits. Returns the rows written. */
 export async function enqueue(tx: Tx, messages: OutboxMessage[]): Promise<Array<typeof outbox.$inferSelect>> {
   if (messages.length === 0) return [];
-  return tx
+  const rows = await tx
     .insert(outbox)
     .values(
       messages.map((m) => ({
@@ -22,4 +23,6 @@ export async function enqueue(tx: Tx, messages: OutboxMessage[]): Promise<Array<
     )
     .onConflictDoNothing({ target: outbox.idempotencyKey })
     .returning();
+  announceOutboxRows(rows.map((r) => r.id));
+  return rows;
 }

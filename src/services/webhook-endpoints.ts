@@ -11,6 +11,7 @@ import { audit } from './ops/audit.js';
 import { circuitOf, destinationStats } from './ops/platform-health.js';
 import { newEventId, WEBHOOK_KIND, webhookDestination, webhookMessage, type WebhookEndpointRow, type WebhookPayload } from './provider-events.js';
 import { enqueue } from '../outbox/enqueue.js';
+import { announceOutboxRows } from '../outbox/announce.js';
 
 /** Both secrets sign for this long after a rotation unless the provider asks otherwise (Svix: 24 h). */
 export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
@@ -202,6 +203,7 @@ export async function replayDelivery(deps: Deps, providerId: string, id: string,
       if (!exists) throw problems.notFound('Delivery');
       throw new ProblemError(409, 'delivery_in_progress', 'Delivery is being attempted right now', { detail: 'Try again once its attempt is recorded.' });
     }
+    announceOutboxRows([row.id]);
     return deliveryView(row);
   });
 }

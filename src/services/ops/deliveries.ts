@@ -6,6 +6,7 @@ import { decodeIdCursor, idCursor } from '../../lib/cursor.js';
 import { maskDigitRuns } from '../../lib/mask.js';
 import { problems, ProblemError } from '../../lib/problem.js';
 import { audit } from './audit.js';
+import { announceOutboxRows } from '../../outbox/announce.js';
 
 type OutboxRow = typeof outbox.$inferSelect;
 
@@ -76,6 +77,7 @@ async function requeue(tx: Tx, ids: number[] | 'all', filter: { destination?: st
       ),
     )
     .returning({ id: outbox.id });
+  announceOutboxRows(rows.map((r) => r.id));
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
@@ -125,6 +127,7 @@ export async function replayDeadLetters(
       )
         .map((r) => r.id)
         .sort((a, b) => a - b);
+      announceOutboxRows(replayed);
     } else {
       const ids = [...new Set(req.ids ?? [])];
       const rows = await tx.select({ id: outbox.id, status: outbox.status }).from(outbox).where(inArray(outbox.id, ids)).for('update');
