@@ -7,6 +7,7 @@ import { ENROLLMENT_STATES, type EnrollmentState } from '../../src/contract/cano
 import { sandboxSettingsOf, type PlatformDefinition, type SimulatorInstance } from '../../src/contract/platform.js';
 import { callbackVerdict, gatewayStub, pageAll } from './adapter-tests.js';
 import { mockNetwork, type Fetchable } from './msw.js';
+import { partnerContract, partnerContractFile, type PartnerContract } from './partner-contract.js';
 import { simVoucher } from './sim-data.js';
 
 /**
@@ -19,6 +20,8 @@ export interface ConformanceFixture {
   statuses: Record<string, EnrollmentState>;
   /** The platform's error codes: canonical kind and whether a retry can help. */
   errors: Record<string, readonly [AdapterErrorKind, boolean]>;
+  /** The platform's written contract, when it is not openapi/partners/<id>.yaml (a platform defined in the tests). */
+  contract?: URL;
   /** Signatures computed independently (openssl), recomputed by the adapter's own code. */
   vectors?: Array<{ name: string; compute: () => Promise<string> | string; expected: string }>;
 }
@@ -29,13 +32,18 @@ const NOW = () => new Date();
  * One msw server for every suite in the file (msw intercepts per process): it routes by origin
  * to each platform's simulator; a test's overrides are dropped after it by resetHandlers.
  */
-const routes = new Map<string, Fetchable>();
+const routes = new Map<string, { sim: Fetchable; contract: PartnerContract }>();
 let shared: ReturnType<typeof mockNetwork> | undefined;
 function network() {
   shared ??= mockNetwork(
     http.all('*', async ({ request }) => {
       const target = routes.get(new URL(request.url).origin);
-      return target ? target.fetch(request) : new HttpResponse('no simulator at this origin', { status: 599 });
+      if (!target) return new HttpResponse('no simulator at this origin', { status: 599 });
+      // Every exchange with a simulator is held against the platform's written contract.
+      const sent = request.clone();
+      const answer = await target.sim.fetch(request);
+      await target.contract.check(sent, answer.clone());
+      return answer;
     }),
   );
   return shared;
@@ -75,6 +83,7 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
   let adapter: PlatformAdapter;
   let strangers: Array<{ id: string; sim: SimulatorInstance }> = [];
   let keys: Record<string, string> = {};
+  let contract: PartnerContract;
   const server = network();
   const ctx = { fetch: (i: Request | string | URL, init?: RequestInit) => fetch(i, init), timeoutMs: TIMEOUT_MS, now: NOW };
   const codeAt = (i: number) => definition.sampleCode(900_000 + i);
@@ -89,7 +98,8 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
     keys = (await definition.sandboxKeys?.()) ?? {};
     sim = await build(definition, keys);
     // Mounted under the same prefix as in the sandbox: some schemes sign the full path.
-    routes.set(origin, new Hono().route(`/sandbox/${id}`, sim.app));
+    contract = await partnerContract(fixture.contract ?? partnerContractFile(id), `/sandbox/${id}`);
+    routes.set(origin, { sim: new Hono().route(`/sandbox/${id}`, sim.app), contract });
     adapter = definition.createAdapter(sandboxSettingsOf(definition, { baseUrl: base, keys }), ctx);
     strangers = await Promise.all(others.filter((o) => o.id !== id).map(async (o) => ({ id: o.id, sim: await build(o, (await o.sandboxKeys?.()) ?? {}) })));
   });
@@ -177,6 +187,26 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
       });
     }
 
+    it('reports a completion with its certificate; the same key again replays the receipt', async () => {
+      const code = codeAt(7);
+      sim.state.addVoucher(simVoucher({ code, state: 'in_progress', redeemedAt: new Date(Date.now() - 86_400_000) }));
+      const report = {
+        enrollmentId: 'enr-conformance',
+        voucherCode: code,
+        cardNumber: '5201123456780001',
+        participantName: 'Siti Rahmawati',
+        courseId: 'CRS-EXCEL-01',
+        outcome: 'passed' as const,
+        score: 88,
+        completedAt: new Date(Date.now() - 60_000),
+        certificate: { number: 'CERT-CONF-1', issuedAt: new Date(Date.now() - 60_000), url: 'https://lpk.example/cert/1', sha256: 'ab'.repeat(32) },
+        idempotencyKey: `conf-completion-${code}`,
+      };
+      const first = await adapter.reportCompletion(report);
+      expect(first.reference).toBeTruthy();
+      await expect(adapter.reportCompletion(report)).resolves.toEqual(first);
+    });
+
     it('is refused by the platform with credentials it does not hold: auth_failed', async () => {
       const otherKeys = (await definition.sandboxKeys?.()) ?? {};
       const right = sandboxSettingsOf(definition, { baseUrl: base, keys });
@@ -246,5 +276,11 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
         }
       });
     }
+
+    // Last in the suite, so it sees the traffic of every test above.
+    it(`every request it sent and every answer its simulator gave fits its written contract (openapi/partners/${id}.yaml)`, () => {
+      expect(contract.checked.length, 'exchanges checked').toBeGreaterThan(10);
+      expect([...new Set(contract.violations)]).toEqual([]);
+    });
   });
 }
