@@ -12,6 +12,7 @@ import { healthRoutes } from '../routes/health.js';
 import { opsRoutes } from '../routes/ops.js';
 import { opsActionRoutes } from '../routes/ops-actions.js';
 import { problemRoutes } from '../routes/problems.js';
+import { withRequestExamples } from '../routes/examples.js';
 import { opsProviderRoutes } from '../routes/ops-providers.js';
 import { opsNameRoutes } from '../routes/ops-names.js';
 import { opsPlatformRoutes } from '../routes/ops-platforms.js';
@@ -122,7 +123,9 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
   registerEventWebhooks(app.openAPIRegistry);
   app.route('/', problemRoutes);
 
-  app.doc31('/openapi.json', OPENAPI_INFO);
+  // Built once, on first ask: the routes are all mounted by then and do not change.
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get('/openapi.json', (c) => c.json((document ??= withRequestExamples(app.getOpenAPI31Document(OPENAPI_INFO)))));
   const { docsScript } = opts;
   if (docsScript) {
     app.get(DOCS_SCRIPT_PATH, async (c) =>
