@@ -39,7 +39,7 @@ th { background: var(--panel); }
 code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: .9em; }
 .muted { color: var(--muted); }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0,0,0,0); border: 0; }
-ol.timeline { list-style: none; padding: 0; margin: .5rem 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: .5rem; }
+ol.timeline { list-style: none; padding: 0; margin: .5rem 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(7.8rem, 1fr)); gap: .5rem; }
 ol.timeline li { border: 2px solid var(--line); padding: .45rem .55rem; background: #fff; }
 ol.timeline li.done { border-color: var(--ok); }
 ol.timeline li.blocked { border-color: var(--bad); background: #fff6f6; }
@@ -51,9 +51,12 @@ ol.timeline .step { font-weight: 700; display: block; }
 .names .value { font-size: 1.15rem; font-weight: 700; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: 1rem; }
 .card { border: 1px solid var(--line); padding: .8rem 1rem; background: #fff; }
-.card dl { display: grid; grid-template-columns: auto 1fr; gap: .15rem .75rem; margin: .4rem 0; }
+.card figure { margin: .5rem 0 0; }
+.card dl { display: grid; grid-template-columns: minmax(7rem, 45%) 1fr; gap: .15rem .75rem; margin: .4rem 0; }
 .card dt { font-weight: 600; } .card dd { margin: 0; }
 svg.chart { width: 100%; height: auto; }
+.full { width: 100%; margin: 0; }
+.swatch.ok { color: var(--ok); } .swatch.bad { color: var(--bad); }
 .actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: .75rem; }
 .actions form { border: 1px solid var(--line); padding: .6rem; background: #fff; }
 `;

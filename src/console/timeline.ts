@@ -52,7 +52,8 @@ function isDone(e: TimelineEnrollment, step: Step): boolean {
 function atOf(e: TimelineEnrollment, step: Step): Date | null {
   switch (step) {
     case 'purchase':
-      return e.createdAt;
+      // The platform's purchase time is not kept; the voucher code stands for it.
+      return null;
     case 'redeem':
       return e.redeemedAt;
     case 'sessions':

@@ -3,9 +3,9 @@ import type { HourBucket } from '../../services/ops/platform-history.js';
 import { formatWib } from '../i18n.js';
 import type { View } from '../layout.js';
 
-const W = 480;
-const H = 120;
-const PAD = { left: 28, bottom: 18, top: 6 };
+const W = 300;
+const H = 110;
+const PAD = { left: 22, bottom: 16, top: 8 };
 
 /**
  * Delivered (up) and failed (down from the same baseline would hide small numbers, so beside it)
@@ -37,7 +37,7 @@ export const HourChart: FC<{ v: View; id: string; hours: HourBucket[] }> = ({ v,
               <rect x={x} y={y(h.delivered)} width={bar} height={H - PAD.bottom - y(h.delivered)} fill="#1d6b33" />
               <rect x={x + bar + 1} y={y(h.failed)} width={bar} height={H - PAD.bottom - y(h.failed)} fill="#9b1c1c" />
               {i % 6 === 0 ? (
-                <text x={x} y={H - 4} font-size="9" fill="#1a1a1a">
+                <text x={x} y={H - 4} font-size="9.5" fill="#1a1a1a">
                   {formatWib(v.lang, h.hour).replace(/^.*?(\d{2}[.:]\d{2}).*$/, '$1')}
                 </text>
               ) : null}
@@ -46,7 +46,7 @@ export const HourChart: FC<{ v: View; id: string; hours: HourBucket[] }> = ({ v,
         })}
       </svg>
       <figcaption class="muted">
-        <span style="color:#1d6b33">■</span> {v.t('delivered')} {totalOk} · <span style="color:#9b1c1c">■</span> {v.t('failed')} {totalBad}
+        <span class="swatch ok" aria-hidden="true">■</span> {v.t('delivered')} {totalOk} · <span class="swatch bad" aria-hidden="true">■</span> {v.t('failed')} {totalBad}
       </figcaption>
     </figure>
   );

@@ -20,7 +20,7 @@ const Deliveries: FC<{ v: View; e: TimelineEnrollment }> = ({ v, e }) =>
           <th scope="col">{v.t('status')}</th>
           <th scope="col">{v.t('attempts')}</th>
           <th scope="col">{v.t('errors')}</th>
-          <th scope="col">{v.t('nextAttempt')}</th>
+          <th scope="col">{v.t('deliveredOrNext')}</th>
         </tr>
       </thead>
       <tbody>

@@ -26,7 +26,9 @@ export const PlatformsPage: FC<{ v: View; health: Health; history: DestinationHi
               </dd>
               <dt>{v.t('errorRate')}</dt>
               <dd>
-                {d.lastHour.errorRate === null ? '—' : `${(d.lastHour.errorRate * 100).toFixed(1)} %`} <span class="muted">({d.lastHour.successes} / {d.lastHour.failures})</span>
+                {d.lastHour.errorRate === null ? '—' : `${(d.lastHour.errorRate * 100).toFixed(1)} %`} <span class="muted">
+                  ({d.lastHour.successes} {v.t('delivered')} · {d.lastHour.failures} {v.t('failed')})
+                </span>
               </dd>
               <dt>{v.t('latency')}</dt>
               <dd>{duration(h?.medianDeliveryMs ?? null)}</dd>

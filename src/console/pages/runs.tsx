@@ -9,7 +9,7 @@ const STATUS = { running: 'running', succeeded: 'succeeded', failed: 'runFailed'
 
 export const RunForm: FC<{ v: View; platforms: readonly string[]; now: Date }> = ({ v, platforms, now }) => (
   <form method="post" action="/console/runs" class="panel inline" aria-labelledby="start-h">
-    <h2 id="start-h" style="width:100%">
+    <h2 id="start-h" class="full">
       {v.t('startRun')}
     </h2>
     <CsrfField v={v} />
