@@ -11,6 +11,7 @@ import { purgeIdempotencyKeys } from './services/housekeeping.js';
 import { purgeProviderEvents } from './services/webhook-endpoints.js';
 import { CRON_HOUSEKEEPING, type ExecutionContextLike, type MessageBatch, type ScheduledController, type WorkerBindings } from './workers/bindings.js';
 import { buildIsolate, type Isolate } from './workers/isolate.js';
+import { runScheduledSteps } from './workers/scheduled-steps.js';
 import { consumeDeadLetters, consumeOutboxBatch, sendOutboxIds, sweepLostSends } from './workers/outbox-queue.js';
 
 let isolate: Promise<Isolate> | undefined;
@@ -29,18 +30,6 @@ function announce(w: Isolate, bindings: WorkerBindings, ctx: ExecutionContextLik
 
 /** When deliveries run out of the cron (no queue bound): rounds per run, well inside a Worker's time limit. */
 const CRON_DELIVERY_ROUNDS = 20;
-
-/** Runs each step, logging (not throwing) a failure, so one failing step does not stop the others. */
-async function steps(w: Isolate, named: Record<string, () => Promise<unknown>>): Promise<void> {
-  for (const [name, step] of Object.entries(named)) {
-    try {
-      const result = await step();
-      w.logger.info({ step: name, result }, 'scheduled step done');
-    } catch (err) {
-      w.logger.error({ err, step: name }, 'scheduled step failed');
-    }
-  }
-}
 
 export default {
   async fetch(request: Request, bindings: WorkerBindings, ctx: ExecutionContextLike): Promise<Response> {
@@ -67,17 +56,17 @@ export default {
     const { outboxIds } = await collectOutboxRows(() =>
       w.invocation(ctx, () =>
         controller.cron === CRON_HOUSEKEEPING
-          ? steps(w, {
+          ? runScheduledSteps(w.logger, {
               purgeIdempotencyKeys: () => purgeIdempotencyKeys(w.deps.database.db),
               finishAcceptedRedemptions: () => finishAcceptedRedemptions(w.deps.database.db),
               purgeProviderEvents: () => purgeProviderEvents(w.deps.database.db),
-            })
-          : steps(w, {
+            }, { cron: controller.cron })
+          : runScheduledSteps(w.logger, {
               outbox: () =>
                 queue
                   ? sweepLostSends(w.deps.database.db, queue, w.env.DISPATCH_BATCH * CRON_DELIVERY_ROUNDS)
                   : w.dispatcher.drain({ maxRounds: CRON_DELIVERY_ROUNDS, horizonMs: 0 }),
-            }),
+            }, { cron: controller.cron }),
       ),
     );
     announce(w, bindings, ctx, outboxIds);
