@@ -159,16 +159,13 @@ const COMMON_KEYS = new Set(
 /** "Ahmad bin Yusuf": what follows is the father's name. */
 const PATRONYM_MARKERS = new Set(['bin', 'binti', 'bt'].map(phoneticKey));
 
-/** Pairs of tokens that mark different genders: a contradiction between them is decisive. */
-const GENDER_PAIRS = new Set(
-  [
-    ['putra', 'putri'], ['i', 'ni'], ['bin', 'binti'], ['la', 'wa'], ['teuku', 'cut'],
-    ['putro', 'putri'],
-  ].flatMap(([m, f]) => {
-    const [a, b] = [phoneticKey(m), phoneticKey(f)];
-    return [`${a}|${b}`, `${b}|${a}`];
-  }),
-);
+/** Pairs of tokens that mark different genders: a contradiction between them is decisive. Key → the other gender's keys. */
+const GENDER_OPPOSITES = new Map<string, string[]>();
+for (const [m, f] of [['putra', 'putri'], ['i', 'ni'], ['bin', 'binti'], ['la', 'wa'], ['teuku', 'cut'], ['putro', 'putri']]) {
+  const [a, b] = [phoneticKey(m), phoneticKey(f)];
+  GENDER_OPPOSITES.set(a, [...(GENDER_OPPOSITES.get(a) ?? []), b]);
+  GENDER_OPPOSITES.set(b, [...(GENDER_OPPOSITES.get(b) ?? []), a]);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Token similarity
@@ -184,6 +181,19 @@ interface Token extends NameToken {
   joined?: boolean;
   /** Follows bin/binti: the father's name, not the person's own. */
   patronym: boolean;
+  /** Keys of the other gender's form (Putra → Putri), when the token marks gender. */
+  opposite: readonly string[] | undefined;
+  /** This token's key and the next token's, glued, and that written pair's own key: the joins it may make. */
+  gluedNext?: string;
+  spelledNext?: string;
+  /**
+   * Scratch marks of `align`, which runs to completion before any other comparison: the
+   * alignment number in which the token was used on side A or B (a name compared with itself
+   * has the same token objects on both sides, hence two marks). Prepared tokens are shared by
+   * every comparison of their name, so these are the only fields that ever change.
+   */
+  usedA: number;
+  usedB: number;
 }
 
 interface Pair {
@@ -264,13 +274,16 @@ function indelCost(c: string): number {
 function typoSimilarity(a: string, b: string): number {
   if (a === b) return 1;
   const minLen = Math.min(a.length, b.length);
-  if (minLen < 5 || a[0] !== b[0] || !compatibleEndings(a, b)) return 0;
-  const budget = minLen >= 10 ? 2 : minLen >= 6 ? 1 : 0.5;
+  if (minLen < TYPO_MIN_LENGTH || a[0] !== b[0] || !compatibleEndings(a, b)) return 0;
+  const budget = minLen >= 10 ? MAX_TYPO_BUDGET : minLen >= 6 ? 1 : 0.5;
   // Every insertion costs at least 1, so a larger length gap can't fit the budget.
   if (Math.abs(a.length - b.length) > budget) return 0;
   const cost = editCost(a, b);
   return cost <= budget ? 1 - cost / (2 * Math.max(a.length, b.length)) : 0;
 }
+
+const TYPO_MIN_LENGTH = 5;
+const MAX_TYPO_BUDGET = 2;
 
 function compatibleEndings(a: string, b: string): boolean {
   const x = a[a.length - 1];
@@ -314,6 +327,38 @@ function sameReading(a: Token, b: Token): boolean {
   return a.altKey === b.key || b.altKey === a.key || (a.altKey !== undefined && a.altKey === b.altKey);
 }
 
+/**
+ * `typoSimilarity` of two different keys, 0 for one vowel changed (a sibling's name, see
+ * tokenPair); memoised, since the same names meet again and again and the edit distance is the
+ * costliest step of a comparison. Bounded like the prepared names.
+ */
+function keySimilarity(a: string, b: string): number {
+  // What typoSimilarity and isVowelChange refuse outright, before any lookup: another first
+  // letter, a short key, lengths too far apart.
+  if (a.charCodeAt(0) !== b.charCodeAt(0) || a.length < TYPO_MIN_LENGTH || b.length < TYPO_MIN_LENGTH || Math.abs(a.length - b.length) > MAX_TYPO_BUDGET) return 0;
+  let byB = similarities.get(a);
+  if (byB === undefined) {
+    if (similarities.size >= SIMILARITY_LIMIT) similarities.clear();
+    byB = new Map();
+    similarities.set(a, byB);
+  }
+  let sim = byB.get(b);
+  if (sim === undefined) {
+    sim = isVowelChange(a, b) ? 0 : typoSimilarity(a, b);
+    if (byB.size < SIMILARITY_ROW_LIMIT) byB.set(b, sim);
+  }
+  return sim;
+}
+
+const similarities = new Map<string, Map<string, number>>();
+const SIMILARITY_LIMIT = 20_000;
+const SIMILARITY_ROW_LIMIT = 1_000;
+
+function hasKey(side: readonly Token[], key: string): boolean {
+  for (const t of side) if (t.key === key) return true;
+  return false;
+}
+
 function tokenPair(a: Token, b: Token): Pair | undefined {
   if (a.initial || b.initial) {
     if (a.key === b.key) return { a, b, sim: 1, kind: 'exact' };
@@ -335,8 +380,7 @@ function tokenPair(a: Token, b: Token): Pair | undefined {
   // Herlina/Harlina, Kusnadi/Kasnadi: one vowel changed (other than the Javanese a/o) makes
   // another name people bear as often as it is a slip; such words stay unaligned and the
   // near-miss rule sends the pair to review.
-  if (isVowelChange(a.key, b.key)) return undefined;
-  const sim = typoSimilarity(a.key, b.key);
+  const sim = keySimilarity(a.key, b.key);
   if (sim === 0) return undefined;
   return { a, b, sim, kind: a.joined || b.joined ? 'joined' : 'typo' };
 }
@@ -354,7 +398,7 @@ function weightOf(t: NameToken): number {
 function withWeights(tokens: NameToken[]): Token[] {
   let patronym = false;
   return tokens.map((t, index) => {
-    const token = {
+    const token: Token = {
       surface: t.surface,
       display: t.display,
       key: t.key,
@@ -365,6 +409,9 @@ function withWeights(tokens: NameToken[]): Token[] {
       weight: weightOf(t),
       index,
       patronym,
+      opposite: GENDER_OPPOSITES.get(t.key),
+      usedA: 0,
+      usedB: 0,
     };
     if (PATRONYM_MARKERS.has(t.key)) patronym = true;
     return token;
@@ -376,35 +423,33 @@ function withWeights(tokens: NameToken[]): Token[] {
  * ("Nur Hayati" vs "Nurhayati", "Abdul Rahman" vs "Abdurrahman"), unless that word already
  * appears on `side` by itself.
  */
-function joinCompounds(side: Token[], other: Token[]): Token[] {
+function joinCompounds(side: readonly Token[], other: readonly Token[]): readonly Token[] {
   if (side.length < 2) return side;
-  const out: Token[] = [];
+  // Built only once a join is found: most names have none, and then the side is returned as it is.
+  let out: Token[] | undefined;
   for (let i = 0; i < side.length; i++) {
     const x = side[i];
     const y = side[i + 1];
     // Particles may join too: "Al Atas" is written "Alatas" as often as not.
-    if (y && !x.initial && !y.initial) {
-      const joined = joinedToken(x, y, side, other);
-      if (joined) {
-        out.push(joined);
-        i++;
-        continue;
-      }
-    }
-    out.push(x);
+    const joined = y && !x.initial && !y.initial ? joinedToken(x, y, side, other) : undefined;
+    if (joined) {
+      out ??= side.slice(0, i);
+      out.push(joined);
+      i++;
+    } else if (out) out.push(x);
   }
-  return out;
+  return out ?? side;
 }
 
-function joinedToken(x: Token, y: Token, side: Token[], other: Token[]): Token | undefined {
-  const glued = x.key + y.key;
-  let spelled: string | undefined;
+function joinedToken(x: Token, y: Token, side: readonly Token[], other: readonly Token[]): Token | undefined {
+  // Both keys are kept on x, which is shared by every comparison of its name.
+  const glued = (x.gluedNext ??= x.key + y.key);
   for (const o of other) {
     if (o.initial || o.particle || o.key === x.key || o.key === y.key) continue;
     // Cheap filter before keying the joined spelling: same first letter, similar length.
     if (o.key[0] !== glued[0] || Math.abs(o.key.length - glued.length) > 3) continue;
-    if (side.some((s) => s.key === o.key)) continue;
-    spelled ??= phoneticKey(x.surface + y.surface);
+    if (hasKey(side, o.key)) continue;
+    const spelled = (x.spelledNext ??= phoneticKey(x.surface + y.surface));
     const key = o.key === spelled || o.key === glued ? o.key : typoSimilarity(spelled, o.key) > 0 ? spelled : undefined;
     if (key === undefined) continue;
     const surface = x.surface + y.surface;
@@ -419,6 +464,9 @@ function joinedToken(x: Token, y: Token, side: Token[], other: Token[]): Token |
       index: x.index,
       joined: true,
       patronym: x.patronym,
+      opposite: GENDER_OPPOSITES.get(key),
+      usedA: 0,
+      usedB: 0,
     };
   }
   return undefined;
@@ -436,41 +484,84 @@ interface Alignment {
  * Order is free, except that when both names spell out a father's name (bin/binti) a person's
  * own name never aligns with a father's: Ahmad bin Yusuf is not Yusuf bin Ahmad.
  */
-function align(a: Token[], b: Token[]): Alignment {
-  const candidates: Pair[] = [];
-  const patronymic = a.some((t) => t.patronym) && b.some((t) => t.patronym);
+function align(a: readonly Token[], b: readonly Token[]): Alignment {
+  const mark = ++alignments;
+  const candidates = candidateScratch;
+  candidates.length = 0;
+  const patronymic = hasPatronym(a) && hasPatronym(b);
   // With a father's name on one side only, the other side's given name (its first own word) may
   // not stand for it: "Ismail" is Rusli bin Ismail's father, not Rusli.
-  const givenA = a.find(isOwnName);
-  const givenB = b.find(isOwnName);
+  const givenA = firstOwnName(a);
+  const givenB = firstOwnName(b);
   for (const x of a) for (const y of b) {
     if (patronymic && x.patronym !== y.patronym) continue;
     if (!patronymic && ((x.patronym && y === givenB) || (y.patronym && x === givenA))) continue;
     const p = tokenPair(x, y);
-    if (p) candidates.push(p);
+    if (p) insertByRank(candidates, p);
   }
-  candidates.sort((p, q) => q.sim - p.sim || Math.max(q.a.weight, q.b.weight) - Math.max(p.a.weight, p.b.weight) || p.a.index - q.a.index || p.b.index - q.b.index);
-  const usedA = new Set<Token>();
-  const usedB = new Set<Token>();
   const pairs: Pair[] = [];
   for (const p of candidates) {
-    if (usedA.has(p.a) || usedB.has(p.b)) continue;
-    usedA.add(p.a);
-    usedB.add(p.b);
+    if (p.a.usedA === mark || p.b.usedB === mark) continue;
+    p.a.usedA = mark;
+    p.b.usedB = mark;
     pairs.push(p);
   }
+  candidates.length = 0;
   const repeated: Token[] = [];
-  const rest = (side: Token[], used: Set<Token>) =>
-    side.filter((t) => {
-      if (used.has(t)) return false;
-      // "Sutrisno Sutrisno": a mononym padded to fill a last-name field counts once.
-      if (!t.initial && side.some((s) => s !== t && used.has(s) && s.key === t.key)) {
-        repeated.push(t);
-        return false;
-      }
-      return true;
-    });
-  return { pairs, restA: rest(a, usedA), restB: rest(b, usedB), repeated };
+  const restA = unaligned(a, mark, 'A', repeated);
+  const restB = unaligned(b, mark, 'B', repeated);
+  return { pairs, restA, restB, repeated };
+}
+
+/** Which `align` is running (see Token.usedA). */
+let alignments = 0;
+/** Candidate pairs of the running `align`, reused. */
+const candidateScratch: Pair[] = [];
+
+/** Best similarity first, then the heaviest, then written order: a total order, so insertion keeps it stable. */
+function ranksBefore(p: Pair, q: Pair): boolean {
+  if (p.sim !== q.sim) return p.sim > q.sim;
+  const wp = Math.max(p.a.weight, p.b.weight);
+  const wq = Math.max(q.a.weight, q.b.weight);
+  if (wp !== wq) return wp > wq;
+  if (p.a.index !== q.a.index) return p.a.index < q.a.index;
+  return p.b.index < q.b.index;
+}
+
+function insertByRank(list: Pair[], p: Pair): void {
+  let i = list.length;
+  list.push(p);
+  while (i > 0 && ranksBefore(p, list[i - 1])) {
+    list[i] = list[i - 1];
+    i--;
+  }
+  list[i] = p;
+}
+
+function unaligned(side: readonly Token[], mark: number, which: 'A' | 'B', repeated: Token[]): Token[] {
+  const rest: Token[] = [];
+  for (const t of side) {
+    if ((which === 'A' ? t.usedA : t.usedB) === mark) continue;
+    // "Sutrisno Sutrisno": a mononym padded to fill a last-name field counts once.
+    if (!t.initial && hasUsedTwin(side, t, mark, which)) repeated.push(t);
+    else rest.push(t);
+  }
+  return rest;
+}
+
+function hasUsedTwin(side: readonly Token[], t: Token, mark: number, which: 'A' | 'B'): boolean {
+  for (const s of side) if (s !== t && (which === 'A' ? s.usedA : s.usedB) === mark && s.key === t.key) return true;
+  return false;
+}
+
+function hasPatronym(side: readonly Token[]): boolean {
+  for (const t of side) if (t.patronym) return true;
+  return false;
+}
+
+function firstOwnName(side: readonly Token[]): Token | undefined {
+  for (const t of side) if (isOwnName(t)) return t;
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -517,12 +608,26 @@ function isIdentifyingExtra(t: Token): boolean {
 
 function scoreAlignment({ pairs, restA, restB }: Alignment): Outcome {
   if (pairs.length === 0) return nearMissOutcome(restA, restB, 'none') ?? { score: 0, rule: 'no_common_word' };
-  const aligned = sum(pairs.map(pairWeight));
-  const matched = sum(pairs.map((p) => p.sim * pairWeight(p)));
-  const missingA = sum(restA.map((t) => t.weight));
-  const missingB = sum(restB.map((t) => t.weight));
-  const fullAgreement = pairs.some((p) => p.kind !== 'initial' && isReal(p.a) && isReal(p.b));
+  // Plain loops in written order: this runs for every pair of names, and float sums must add up
+  // in one fixed order to stay reproducible.
+  let aligned = 0;
+  let matched = 0;
+  let fullAgreement = false;
+  for (const p of pairs) {
+    const w = pairWeight(p);
+    aligned += w;
+    matched += p.sim * w;
+    if (p.kind !== 'initial' && isReal(p.a) && isReal(p.b)) fullAgreement = true;
+  }
+  const missingA = weightSum(restA);
+  const missingB = weightSum(restB);
   const cap = fullAgreement ? 1 : HARD_MISMATCH_CAP;
+  if (restA.length === 0 && restB.length === 0) {
+    // The common case, nothing left over: the general path below, without its lists.
+    const score = Math.min(SUBSET_FLOOR + SUBSET_SPAN * (matched / (aligned + 0)), cap);
+    if (!fullAgreement) return { score, rule: 'initials_only' };
+    return allExact(pairs) ? { score, rule: 'same_name' } : { score, rule: 'spelling' };
+  }
 
   // A dropped particle (I, bin, al) is an omission, not a contradiction, unless it marks gender.
   const genderPair = firstGenderPair(restA, restB);
@@ -576,8 +681,19 @@ function scoreAlignment({ pairs, restA, restB }: Alignment): Outcome {
   return { score, rule: 'subset' };
 }
 
+function weightSum(tokens: readonly Token[]): number {
+  let total = 0;
+  for (const t of tokens) total += t.weight;
+  return total;
+}
+
+function allExact(pairs: readonly Pair[]): boolean {
+  for (const p of pairs) if (p.kind !== 'exact') return false;
+  return true;
+}
+
 function firstGenderPair(restA: Token[], restB: Token[]): [Token, Token] | undefined {
-  for (const x of restA) for (const y of restB) if (GENDER_PAIRS.has(`${x.key}|${y.key}`)) return [x, y];
+  for (const x of restA) if (x.opposite) for (const y of restB) if (x.opposite.includes(y.key)) return [x, y];
   return undefined;
 }
 
@@ -695,17 +811,21 @@ function oneEdit(a: string, b: string): 'substitution' | 'indel' | 'transpositio
  * and most Javanese names that is a man and his father's name swapped, i.e. usually two people;
  * for a marga, fam or Chinese surname, or a name written "Surname, Given", order is free.
  */
-function reversedTwoWords(tokensA: Token[], tokensB: Token[], al: Alignment, a: AnalysedName, b: AnalysedName): Pair[] | undefined {
-  if (a.inverted || b.inverted) return undefined;
-  const ownA = tokensA.filter(isOwnName);
-  const ownB = tokensB.filter(isOwnName);
-  if (ownA.length !== 2 || ownB.length !== 2 || al.pairs.length !== 2) return undefined;
+function reversedTwoWords(tokensA: readonly Token[], tokensB: readonly Token[], al: Alignment, a: AnalysedName, b: AnalysedName): Pair[] | undefined {
+  if (a.inverted || b.inverted || al.pairs.length !== 2) return undefined;
+  if (ownNameCount(tokensA) !== 2 || ownNameCount(tokensB) !== 2) return undefined;
   const [p, q] = al.pairs;
   if (!isReal(p.a) || !isReal(p.b) || !isReal(q.a) || !isReal(q.b)) return undefined;
   const crossed = (p.a.index < q.a.index) !== (p.b.index < q.b.index);
   if (!crossed) return undefined;
-  if ([p.a, p.b, q.a, q.b].some((t) => FAMILY_NAMES.has(t.key))) return undefined;
+  if (FAMILY_NAMES.has(p.a.key) || FAMILY_NAMES.has(p.b.key) || FAMILY_NAMES.has(q.a.key) || FAMILY_NAMES.has(q.b.key)) return undefined;
   return [p, q];
+}
+
+function ownNameCount(tokens: readonly Token[]): number {
+  let n = 0;
+  for (const t of tokens) if (isOwnName(t)) n++;
+  return n;
 }
 
 type Gender = 'male' | 'female' | 'unknown';
@@ -725,7 +845,7 @@ function genderOf(t: Token): Gender {
  * "Ny. Bambang Sutejo" is Bambang's wife: a wife's title before a man's name changes the person,
  * before her own name it is a mere honorific. Applies when only one of the two names carries it.
  */
-function wifeTitleOutcome(a: AnalysedName, tokensA: Token[], b: AnalysedName, tokensB: Token[]): Outcome | undefined {
+function wifeTitleOutcome(a: AnalysedName, tokensA: readonly Token[], b: AnalysedName, tokensB: readonly Token[]): Outcome | undefined {
   if ((a.wifeTitle === undefined) === (b.wifeTitle === undefined)) return undefined;
   const [title, tokens] = a.wifeTitle !== undefined ? [a.wifeTitle, tokensA] : [b.wifeTitle as string, tokensB];
   const given = tokens.find(isReal);
@@ -744,47 +864,124 @@ function wifeTitleOutcome(a: AnalysedName, tokensA: Token[], b: AnalysedName, to
 
 /** Compares two personal names; see the module comment for the scoring model. */
 export function compareNames(a: string, b: string, thresholds: NameThresholds = DEFAULT_NAME_THRESHOLDS): NameComparison {
-  // Real names are far shorter; the cap bounds the quadratic alignment on garbage input.
-  const nameA = analyseName(a.length > MAX_NAME_LENGTH ? a.slice(0, MAX_NAME_LENGTH) : a);
-  const nameB = analyseName(b.length > MAX_NAME_LENGTH ? b.slice(0, MAX_NAME_LENGTH) : b);
+  const nameA = prepare(a);
+  const nameB = prepare(b);
   // Score in a canonical order so that compareNames(a, b) and (b, a) agree exactly even where
-  // the greedy alignment meets ties; map the sides back for the explanation.
+  // the greedy alignment meets ties; the explanation maps the sides back.
   const swap = a > b;
-  const [first, second] = swap ? [nameB, nameA] : [nameA, nameB];
-  let tokensA = withWeights(first.tokens);
-  let tokensB = withWeights(second.tokens);
-  tokensA = joinCompounds(tokensA, tokensB);
-  tokensB = joinCompounds(tokensB, tokensA);
+  const first = swap ? nameB : nameA;
+  const second = swap ? nameA : nameB;
+  const tokensA = joinCompounds(first.tokens, second.tokens);
+  const tokensB = joinCompounds(second.tokens, tokensA);
   const alignment = align(tokensA, tokensB);
   // Scored before mapping back: float sums are only reproducible in one fixed order.
-  let outcome: Outcome = sameTokens(nameA, nameB) ? { score: 1, rule: 'same_name' } : scoreAlignment(alignment);
-  const reversed = outcome.score > REVIEW_SCORE ? reversedTwoWords(tokensA, tokensB, alignment, first, second) : undefined;
+  let outcome: Outcome = sameTokens(nameA.analysed, nameB.analysed) ? SAME_NAME : scoreAlignment(alignment);
+  const reversed = outcome.score > REVIEW_SCORE ? reversedTwoWords(tokensA, tokensB, alignment, first.analysed, second.analysed) : undefined;
   if (reversed) {
     // Sorted, so that (a, b) and (b, a) read alike.
     const words = reversed.map((p) => p.a.display).sort();
     const note = `${words[0]} and ${words[1]} stand in reverse order in the two names: a given name and a father's name swapped are usually two people`;
     outcome = { score: REVIEW_SCORE, rule: 'reversed_order', note };
   }
-  const wife = wifeTitleOutcome(first, tokensA, second, tokensB);
-  if (wife && wife.score < outcome.score) outcome = wife;
-  if (swap) swapSides(alignment);
+  if (first.analysed.wifeTitle !== undefined || second.analysed.wifeTitle !== undefined) {
+    const wife = wifeTitleOutcome(first.analysed, tokensA, second.analysed, tokensB);
+    if (wife && wife.score < outcome.score) outcome = wife;
+  }
   const score = Math.round(outcome.score * 1000) / 1000;
   const decision: NameDecision = score >= thresholds.match ? 'match' : score >= thresholds.review ? 'review' : 'mismatch';
-  const { titles, others } = describeIgnored(nameA, nameB, alignment);
-  const differences = describeDifferences(alignment);
-  const reason = outcome.note ?? ruleReason(outcome.rule, decision, score, thresholds, differences);
-  const explanation = explain(decision, titles, others, differences, reason);
-  return { score, decision, explanation, ignored: [...titles, ...others], differences, rule: outcome.rule };
+  return new Comparison(score, decision, outcome, thresholds, nameA.analysed, nameB.analysed, alignment, swap);
+}
+
+const SAME_NAME: Outcome = { score: 1, rule: 'same_name' };
+
+/** A name as the scorer uses it: analysed, its tokens weighted. Shared by every comparison of that name. */
+interface PreparedName {
+  analysed: AnalysedName;
+  tokens: readonly Token[];
+}
+
+/**
+ * Prepared names by the written name. Names repeat (a participant's name is compared with the
+ * platform's and prakerja.go.id's, batches compare the same registrations again, Muhammad and
+ * Siti are everywhere), and preparing one (regexes, titles, keys) costs more than comparing two.
+ * Bounded: when full it starts over, which keeps it small and costs only a refill.
+ */
+const preparedNames = new Map<string, PreparedName>();
+const PREPARED_LIMIT = 20_000;
+
+function prepare(raw: string): PreparedName {
+  // Real names are far shorter; the cap bounds the quadratic alignment on garbage input (and the cache's keys).
+  const name = raw.length > MAX_NAME_LENGTH ? raw.slice(0, MAX_NAME_LENGTH) : raw;
+  let prepared = preparedNames.get(name);
+  if (prepared === undefined) {
+    if (preparedNames.size >= PREPARED_LIMIT) preparedNames.clear();
+    const analysed = analyseName(name);
+    prepared = { analysed, tokens: withWeights(analysed.tokens) };
+    preparedNames.set(name, prepared);
+  }
+  return prepared;
+}
+
+/**
+ * The result of a comparison. Score, decision and rule are computed by the comparison; the
+ * words (what was ignored, what differed, the explanation) are written when first read, since
+ * most callers in bulk (batches, re-evaluations) read only the decision.
+ */
+class Comparison implements NameComparison {
+  #words: { ignored: string[]; differences: string[]; explanation: string } | undefined;
+
+  constructor(
+    readonly score: number,
+    readonly decision: NameDecision,
+    private readonly outcome: Outcome,
+    private readonly thresholds: NameThresholds,
+    private readonly nameA: AnalysedName,
+    private readonly nameB: AnalysedName,
+    private readonly alignment: Alignment,
+    private readonly swapped: boolean,
+  ) {}
+
+  get rule(): NameRule {
+    return this.outcome.rule;
+  }
+
+  get explanation(): string {
+    return this.words().explanation;
+  }
+
+  get ignored(): string[] {
+    return this.words().ignored;
+  }
+
+  get differences(): string[] {
+    return this.words().differences;
+  }
+
+  toJSON(): NameComparison {
+    return { score: this.score, decision: this.decision, explanation: this.explanation, ignored: this.ignored, differences: this.differences, rule: this.rule };
+  }
+
+  private words() {
+    if (this.#words === undefined) {
+      const al = this.swapped ? swappedSides(this.alignment) : this.alignment;
+      const { titles, others } = describeIgnored(this.nameA, this.nameB, al);
+      const differences = describeDifferences(al);
+      const reason = this.outcome.note ?? ruleReason(this.outcome.rule, this.decision, this.score, this.thresholds, differences);
+      this.#words = { ignored: [...titles, ...others], differences, explanation: explain(this.decision, titles, others, differences, reason) };
+    }
+    return this.#words;
+  }
 }
 
 /** Identical token lists are the same written name, even when it is only initials. */
 function sameTokens(a: AnalysedName, b: AnalysedName): boolean {
-  return a.tokens.length > 0 && a.tokens.length === b.tokens.length && a.tokens.every((t, i) => t.surface === b.tokens[i].surface);
+  if (a.tokens.length === 0 || a.tokens.length !== b.tokens.length) return false;
+  for (let i = 0; i < a.tokens.length; i++) if (a.tokens[i].surface !== b.tokens[i].surface) return false;
+  return true;
 }
 
-function swapSides(al: Alignment): void {
-  al.pairs = al.pairs.map((p) => ({ ...p, a: p.b, b: p.a }));
-  [al.restA, al.restB] = [al.restB, al.restA];
+function swappedSides(al: Alignment): Alignment {
+  return { pairs: al.pairs.map((p) => ({ ...p, a: p.b, b: p.a })), restA: al.restB, restB: al.restA, repeated: al.repeated };
 }
 
 // ---------------------------------------------------------------------------------------------
