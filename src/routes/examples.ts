@@ -1,3 +1,4 @@
+import { PLATFORMS } from '../../adapters/registry.js';
 import { DEMO_PARTICIPANTS, DEMO_VOUCHERS, demoRedeemCodes } from '../sandbox/demo-data.js';
 
 /**
@@ -6,7 +7,16 @@ import { DEMO_PARTICIPANTS, DEMO_VOUCHERS, demoRedeemCodes } from '../sandbox/de
  * fresh `npm start` does the real thing. Fixed dates (WIB) keep the committed document stable;
  * test/openapi.test.ts checks each example against its route's own schema.
  */
-const voucher = DEMO_VOUCHERS.find((v) => v.platform === 'tokopedia')!;
+// The first demo voucher (registry order) that a fresh sandbox redeems as sent: on a platform where
+// the provider redeems, not expired, its code fitting one platform only (no `platform` field), its
+// participant known. Derived, so that no platform is named here.
+const voucher = DEMO_VOUCHERS.find(
+  (v) =>
+    PLATFORMS.find((d) => d.id === v.platform)?.capabilities.delivery === 'provider_delivered' &&
+    v.expiresInDays > 0 &&
+    PLATFORMS.filter((d) => d.voucherCodePattern.test(v.code)).length === 1 &&
+    DEMO_PARTICIPANTS.some((p) => p.cardNumber === v.cardNumber),
+)!;
 const participant = DEMO_PARTICIPANTS.find((p) => p.cardNumber === voucher.cardNumber)!;
 const redeemCode = demoRedeemCodes(new Date(0)).find((c) => c.courseType === 'spl' && c.status === 'valid')!;
 const enrollmentId = '0b4f7c1e-5d2a-4f8e-9a61-3c2d1e0f9a87';
