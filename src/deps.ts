@@ -10,6 +10,7 @@ import type { Database } from './db/database.js';
 import { findProvider } from './db/catalogue-store.js';
 import { providerCredentialStates } from './services/ops/providers.js';
 import { SANDBOX_SECRETS_KEY, SecretBox, signKeyContext } from './lib/secrets.js';
+import { outboundGate, type OutboundCaps } from './lib/outbound-gate.js';
 
 export interface DepsInput {
   database: Database;
@@ -27,6 +28,8 @@ export interface DepsInput {
   fetch: Fetch;
   logger: Logger;
   outboundTimeoutMs?: number;
+  /** Per-partner caps on outbound calls (OUTBOUND_*); unset, calls are not capped. */
+  outboundCaps?: OutboundCaps;
   maxBodyBytes?: number;
   nameThresholds?: { match: number; review: number };
   now?: () => Date;
@@ -49,7 +52,7 @@ interface ProviderEntry {
 /** Wires the runtime-agnostic parts together; Node and Workers differ only in what they pass in. */
 export function buildDeps(i: DepsInput): AppDeps {
   const now = i.now ?? (() => new Date());
-  const ctx = { fetch: i.fetch, timeoutMs: i.outboundTimeoutMs ?? 5000, now };
+  const ctx = { fetch: i.fetch, timeoutMs: i.outboundTimeoutMs ?? 5000, now, gate: i.outboundCaps ? outboundGate(i.outboundCaps) : undefined };
   const secrets = new SecretBox(i.secretsKey ?? SANDBOX_SECRETS_KEY);
   const providerRows = new Map<string, ProviderEntry>();
   // Provider rows change rarely; a short cache keeps a DB round-trip off every request. A miss is

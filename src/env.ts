@@ -61,6 +61,10 @@ export const EnvSchema = z.object({
   RATE_LIMIT_BATCH: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMITS.batch),
   RATE_LIMIT_OPS: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMITS.ops),
   RATE_LIMIT_CALLBACKS: z.coerce.number().int().positive().default(DEFAULT_RATE_LIMITS.callbacks),
+  /** Per partner: calls in flight at once and calls started per second (a partner's 429 + Retry-After also holds calls); `OUTBOUND_CAPS=false` turns both off. */
+  OUTBOUND_CAPS: bool.default(true),
+  OUTBOUND_CONCURRENCY: z.coerce.number().int().positive().default(32),
+  OUTBOUND_PER_SECOND: z.coerce.number().int().positive().default(100),
   /** Behind a proxy: the header naming the client's address (its first entry), e.g. `x-forwarded-for`; unset, the socket's peer. */
   RATE_LIMIT_SOURCE_HEADER: z.string().toLowerCase().optional(),
 

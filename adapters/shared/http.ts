@@ -14,6 +14,15 @@ export interface WireResponse {
  * the adapter, which alone knows its platform's error bodies.
  */
 export async function send(ctx: AdapterContext, platform: string, req: Request): Promise<WireResponse> {
+  if (!ctx.gate) return sendNow(ctx, platform, req);
+  const gate = ctx.gate;
+  const res = await gate.run(platform, () => sendNow(ctx, platform, req));
+  // The partner's own limit: hold every call to it until it said to come back.
+  if (res.status === 429) gate.pause(platform, retryAfterMs(res.headers) ?? 1000);
+  return res;
+}
+
+async function sendNow(ctx: AdapterContext, platform: string, req: Request): Promise<WireResponse> {
   let res: Response;
   try {
     res = await ctx.fetch(req, { signal: AbortSignal.timeout(ctx.timeoutMs) });

@@ -87,6 +87,7 @@ export async function startNode(opts: {
   for (const k of ['NODE_OPTIONS', 'VITEST', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'TEST_DB']) if (!(k in opts.env)) delete env[k];
   // A benchmark measures what the gateway can do, not its per-provider ceiling; one that wants the limits sets RATE_LIMITS itself.
   if (!('RATE_LIMITS' in opts.env)) env.RATE_LIMITS = 'false';
+  if (!('OUTBOUND_CAPS' in opts.env)) env.OUTBOUND_CAPS = 'false';
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', opts.script], {
     cwd: ROOT,
     env,

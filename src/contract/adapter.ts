@@ -164,6 +164,18 @@ export interface AdapterContext {
   /** Outbound request timeout. */
   timeoutMs: number;
   now?: () => Date;
+  /** Per-partner caps on outbound calls; without one every call goes at once. */
+  gate?: OutboundGate;
+}
+
+/** Caps outbound calls per partner (concurrency, rate) and holds them after the partner's 429. */
+export interface OutboundGate {
+  /** Runs one call to `platform` in its turn; an AdapterError `rate_limited` when the turn does not come in time. */
+  run<T>(platform: string, call: () => Promise<T>): Promise<T>;
+  /** The partner asked for a pause (429 with Retry-After): no call to it starts before `ms` from now. */
+  pause(platform: string, ms: number): void;
+  /** Calls to `platform` in flight now. */
+  inFlight(platform: string): number;
 }
 
 /* ---------------------------------------------------------------- prakerja.go.id ---------- */

@@ -46,6 +46,8 @@ export async function nodeRuntime(opts: { env: Env; database: Database; logger: 
     fetch: opts.fetch,
     logger: opts.logger,
     outboundTimeoutMs: env.OUTBOUND_TIMEOUT_MS,
+    // A call may wait its turn as long as it may take itself.
+    outboundCaps: env.OUTBOUND_CAPS ? { concurrency: env.OUTBOUND_CONCURRENCY, perSecond: env.OUTBOUND_PER_SECOND, maxWaitMs: env.OUTBOUND_TIMEOUT_MS } : undefined,
     maxBodyBytes: env.MAX_BODY_BYTES,
     nameThresholds: { match: env.NAME_MATCH_THRESHOLD, review: env.NAME_REVIEW_THRESHOLD },
   });

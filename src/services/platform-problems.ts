@@ -1,6 +1,7 @@
 import { AdapterError } from '../contract/adapter.js';
 import { maskDigitRuns } from '../lib/mask.js';
 import { ProblemError } from '../lib/problem.js';
+import { GATEWAY_CAP } from '../lib/outbound-gate.js';
 
 /** When the partner gave no Retry-After of its own: long enough for a blip, short enough to matter. */
 export const PARTNER_RETRY_AFTER_SECONDS = 5;
@@ -20,7 +21,7 @@ export function platformProblem(e: unknown): ProblemError {
     case 'timeout':
     case 'platform_unavailable':
     case 'rate_limited':
-      return partnerUnavailable(e.platform, e.kind === 'platform_unavailable' ? 'unreachable' : e.kind, e.detail.retryAfterMs, { partnerDetail: detail, platformCode: e.detail.platformCode });
+      return partnerUnavailable(e.platform, e.kind === 'platform_unavailable' ? 'unreachable' : e.detail.platformCode === GATEWAY_CAP ? 'saturated' : e.kind, e.detail.retryAfterMs, { partnerDetail: detail, platformCode: e.detail.platformCode });
     case 'auth_failed':
       return new ProblemError(502, 'platform_auth_failed', `${e.platform} refused the gateway's credentials`, ext);
     case 'unexpected_response':
