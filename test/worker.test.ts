@@ -109,6 +109,7 @@ describe.skipIf(!DATABASE)('Cloudflare Worker under workerd against PostgreSQL',
   const tokens = new TokenKeys(SANDBOX_SECRETS.auth);
   let providerToken: string;
   const MAX_BODY = 4096;
+  const READS_PER_WINDOW = 15;
 
   const call = (path: string, init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
     worker.fetch(`http://gateway.test${path}`, {
@@ -168,6 +169,9 @@ describe.skipIf(!DATABASE)('Cloudflare Worker under workerd against PostgreSQL',
         DATABASE_URL: { type: 'plain_text', value: url.toString() },
         MAX_BODY_BYTES: { type: 'plain_text', value: String(MAX_BODY) },
         LOG_LEVEL: { type: 'plain_text', value: 'warn' },
+        RATE_LIMIT_READS: { type: 'plain_text', value: String(READS_PER_WINDOW) },
+        // An hour's window: the fixed window cannot roll over between the requests that fill it and the one refused.
+        RATE_LIMIT_WINDOW_SECONDS: { type: 'plain_text', value: '3600' },
       },
       // testScheduled: GET /__scheduled?cron=… runs `scheduled` (Worker.scheduled() of this wrangler looks in the wrong runtime).
       dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: join(scratch, 'state'), watch: false, logLevel: 'warn', testScheduled: true },
@@ -269,5 +273,16 @@ describe.skipIf(!DATABASE)('Cloudflare Worker under workerd against PostgreSQL',
     expect((await call('/v1/events', { token })).status).toBe(401);
     await sql`insert into providers (id, name) values ('prv-late-arrival', 'LPK Datang Belakangan')`;
     expect((await call('/v1/events', { token })).status).toBe(200);
+  });
+
+  it('counts rate limits as on Node: past RATE_LIMIT_READS a provider gets 429 problem+json with Retry-After', async () => {
+    const token = await tokens.issue({ kind: 'provider', providerId: 'prv-bahasa-nusantara' }, 3600);
+    const statuses: number[] = [];
+    for (let i = 0; i < READS_PER_WINDOW; i++) statuses.push((await call('/v1/events', { token })).status);
+    expect(statuses.every((s) => s === 200), statuses.join(',')).toBe(true);
+    const refused = await call('/v1/events', { token });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });

@@ -1,21 +1,13 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../app/context.js';
-import type { RateLimitPolicies } from '../domain/rate-limits.js';
 import type { Env } from '../env.js';
+import { rateLimitPoliciesFromEnv } from '../rate-limit-settings.js';
 
 /** The inbound limits the environment asks for (RATE_LIMIT_*), or none when RATE_LIMITS=false. */
 export function rateLimitsFromEnv(env: Env): AppDeps['rateLimits'] {
-  if (!env.RATE_LIMITS) return undefined;
-  const w = env.RATE_LIMIT_WINDOW_SECONDS;
-  const policies: RateLimitPolicies = {
-    redemptions: { limit: env.RATE_LIMIT_REDEMPTIONS, windowSeconds: w },
-    writes: { limit: env.RATE_LIMIT_WRITES, windowSeconds: w },
-    reads: { limit: env.RATE_LIMIT_READS, windowSeconds: w },
-    batch: { limit: env.RATE_LIMIT_BATCH, windowSeconds: w },
-    ops: { limit: env.RATE_LIMIT_OPS, windowSeconds: w },
-    callbacks: { limit: env.RATE_LIMIT_CALLBACKS, windowSeconds: w },
-  };
+  const policies = rateLimitPoliciesFromEnv(env);
+  if (!policies) return undefined;
   const header = env.RATE_LIMIT_SOURCE_HEADER;
   return { policies, sourceAddress: header ? (c) => fromHeader(c, header) : socketPeer };
 }

@@ -13,6 +13,7 @@ import { problemResponse, problems } from '../lib/problem.js';
 import { SANDBOX_SECRETS_KEY } from '../lib/secrets.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import { partnersFromEnv, prakerjaKeysFromEnv } from '../partner-settings.js';
+import { rateLimitPoliciesFromEnv } from '../rate-limit-settings.js';
 import { SANDBOX_SECRETS } from '../sandbox/demo-data.js';
 import type { ExecutionContextLike, WorkerBindings } from './bindings.js';
 
@@ -101,6 +102,11 @@ export async function buildIsolate(bindings: WorkerBindings): Promise<Isolate> {
   });
   // As on Node: a developer's receiver on this machine may be plain http in the sandbox.
   if (env.SANDBOX) deps.webhooks = { ...deps.webhooks, allowLoopbackHttp: true };
+  // The same limits, counted in the same table (shared by every isolate and every Node process).
+  // The caller's address is Cloudflare's cf-connecting-ip, which a client cannot set through the edge.
+  const policies = rateLimitPoliciesFromEnv(env);
+  const sourceHeader = env.RATE_LIMIT_SOURCE_HEADER ?? 'cf-connecting-ip';
+  if (policies) deps.rateLimits = { policies, sourceAddress: (c) => c.req.header(sourceHeader)?.split(',')[0]?.trim() || undefined };
   const dispatcher = new Dispatcher(deps, { workerId: 'workers', leaseMs: env.DISPATCH_LEASE_MS, batchSize: env.DISPATCH_BATCH });
   // GET /v1/ops/platforms shows this isolate's breakers (other isolates keep their own).
   deps.breakers = () => dispatcher.breakers.snapshot();
