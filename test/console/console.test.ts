@@ -1,5 +1,9 @@
 /**
- * The operators' console in a real browser (Debian's Chromium through playwright-core), against a
+ * The console's doors, through the app in-process: who gets in (an ops token, never a provider's),
+ * what the session cookie is, and that a form without its token, or from another site, is refused
+ * as application/problem+json naming the field and rule, with nothing written.
+ *
+ * Then the console in a real browser (Debian's Chromium through playwright-core), against a
  * whole gateway in this process: a fresh PGlite database, the sandbox simulators behind msw, and a
  * dispatcher the test drives. An operator signs in with an ops token, finds a demo participant and
  * sees what blocks the certificate, starts a reconciliation run, accepts a held name (and sees the
@@ -11,7 +15,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { and, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { http, HttpResponse } from 'msw';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +26,168 @@ import { freePort } from '../support/processes.js';
 import { simVoucher } from '../support/sim-data.js';
 import { SANDBOX_BASE, useWorld } from '../support/world.js';
 
-skipNotice('test/console/console-browser.test.ts');
+// One gateway for the file: the HTTP checks first, then the browser.
+const w = useWorld();
+const BASE = 'http://127.0.0.1';
+
+/** A tiny cookie jar: what the console set, sent back as a browser would. */
+function jar() {
+  const cookies = new Map<string, string>();
+  return {
+    take(res: Response) {
+      for (const line of res.headers.getSetCookie()) {
+        const [pair] = line.split(';');
+        const i = pair.indexOf('=');
+        cookies.set(pair.slice(0, i), pair.slice(i + 1));
+      }
+    },
+    header: () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+    get: (k: string) => cookies.get(k),
+  };
+}
+
+const csrfIn = (html: string) => html.match(/name="_csrf" value="([^"]+)"/)?.[1];
+
+async function signIn(token: string, base = BASE) {
+  const j = jar();
+  const form = await w.app.request(`${base}/console/sign-in`);
+  j.take(form);
+  const csrf = csrfIn(await form.text());
+  const res = await w.app.request(`${base}/console/sign-in`, {
+    method: 'POST',
+    headers: { cookie: j.header(), origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, _csrf: csrf ?? '' }),
+  });
+  j.take(res);
+  return { res, jar: j };
+}
+
+const auditCount = async () => (await w.deps.database.db.select({ n: count() }).from(auditLog))[0].n;
+
+describe('console sign-in', () => {
+  it('a page without a session sends the browser to sign in', async () => {
+    const res = await w.app.request(`${BASE}/console/names`);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/console/sign-in?next=%2Fconsole%2Fnames');
+  });
+
+  it('an ops token opens a short-lived HttpOnly, SameSite=Strict session; Secure unless plain http to loopback', async () => {
+    const ops = await w.deps.tokens.issue({ kind: 'ops', operator: 'rina' });
+    const { res, jar: j } = await signIn(ops);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/console/participants');
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('console_session='))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/Max-Age=3600/);
+    expect(cookie).not.toMatch(/Secure/);
+    const page = await w.app.request(`${BASE}/console/names`, { headers: { cookie: j.header() } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('rina');
+
+    const remote = await signIn(ops, 'https://console.example.id');
+    expect(remote.res.headers.getSetCookie().find((c) => c.startsWith('console_session='))).toMatch(/Secure/);
+  });
+
+  it('a provider token never opens the console', async () => {
+    const { res } = await signIn(await w.token());
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ code: 'forbidden', errors: [{ field: 'token', rule: 'ops_token' }] });
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('console_session='))).toBe(false);
+  });
+
+  it('a token that is not one is refused naming the field', async () => {
+    const { res } = await signIn('not-a-token');
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ errors: [{ field: 'token', rule: 'valid_token' }] });
+  });
+
+  it('the session cookie is not an API token', async () => {
+    const { jar: j } = await signIn(await w.deps.tokens.issue({ kind: 'ops', operator: 'rina' }));
+    const res = await w.app.request('/v1/ops/audit', { headers: { authorization: `Bearer ${j.get('console_session')}` } });
+    expect(res.status).toBe(401);
+  });
+
+  it('a forged session is no session', async () => {
+    const forged = await new (await import('jose')).SignJWT({ sid: 'x' }).setProtectedHeader({ alg: 'HS256' }).setSubject('rina').setAudience('prakerja-console').setExpirationTime('1h').sign(new TextEncoder().encode('some other key that is long enough'));
+    const res = await w.app.request(`${BASE}/console/names`, { headers: { cookie: `console_session=${forged}` } });
+    expect(res.status).toBe(303);
+  });
+});
+
+describe('console forms', () => {
+  async function session() {
+    const { jar: j } = await signIn(await w.deps.tokens.issue({ kind: 'ops', operator: 'rina' }));
+    const page = await w.app.request(`${BASE}/console/names`, { headers: { cookie: j.header() } });
+    return { cookie: j.header(), csrf: csrfIn(await page.text())! };
+  }
+  const post = (path: string, cookie: string, body: Record<string, string>, headers: Record<string, string> = { origin: BASE }) =>
+    w.app.request(`${BASE}${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body) });
+
+  it('a form without its CSRF token is refused and writes nothing', async () => {
+    const { cookie } = await session();
+    const before = await auditCount();
+    const res = await post('/console/runs', cookie, { from: '2026-01-01T00:00', reason: 'monthly run' });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ code: 'csrf_token_invalid', errors: [{ field: '_csrf', rule: 'csrf_token' }] });
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('another session’s token is refused too', async () => {
+    const a = await session();
+    const b = await session();
+    const res = await post('/console/dead-letters/replay', a.cookie, { _csrf: b.csrf, ids: '1', reason: 'replay it' });
+    expect(res.status).toBe(403);
+    expect((await res.json()).errors[0].field).toBe('_csrf');
+  });
+
+  it('a form posted from another site is refused by its origin', async () => {
+    const { cookie, csrf } = await session();
+    const res = await post('/console/dead-letters/replay', cookie, { _csrf: csrf, ids: '1', reason: 'replay it' }, { origin: 'https://evil.example' });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ code: 'cross_site_form', errors: [{ field: 'header:Origin', rule: 'same_origin' }] });
+  });
+
+  it('an action without a reason is refused naming the field; with its token and a reason it is audited', async () => {
+    const { cookie, csrf } = await session();
+    const before = await auditCount();
+    const bad = await post('/console/runs', cookie, { _csrf: csrf, from: '2026-01-01T00:00', reason: 'x'.repeat(1001) });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).errors[0]).toMatchObject({ field: 'reason' });
+    const noIds = await post('/console/dead-letters/replay', cookie, { _csrf: csrf, reason: 'replay it' });
+    expect(noIds.status).toBe(400);
+    expect((await noIds.json()).errors[0]).toMatchObject({ field: 'ids' });
+    const noReason = await post('/console/dead-letters/replay', cookie, { _csrf: csrf, ids: '1' });
+    expect((await noReason.json()).errors[0]).toMatchObject({ field: 'reason' });
+    expect(await auditCount()).toBe(before);
+
+    const ok = await post('/console/dead-letters/replay', cookie, { _csrf: csrf, ids: '999999', reason: 'checked with the platform' });
+    expect(ok.status).toBe(303);
+    const audit = await (await w.app.request('/v1/ops/audit?action=dead_letters.replay', { headers: { authorization: `Bearer ${await w.deps.tokens.issue({ kind: 'ops', operator: 'rina' })}` } })).json();
+    expect(audit.items[0]).toMatchObject({ operator: 'rina', reason: 'checked with the platform', target: 'outbox:999999' });
+  });
+
+  it('a browser is shown the refusal as a page naming the field and rule', async () => {
+    const { cookie, csrf } = await session();
+    const res = await post('/console/dead-letters/replay', cookie, { _csrf: csrf, reason: 'replay it' }, { origin: BASE, accept: 'text/html' });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('<code>ids</code>');
+    expect(html).toContain('role="alert"');
+  });
+
+  it('pages are Indonesian by default and English with ?lang=en', async () => {
+    const { cookie } = await session();
+    expect(await (await w.app.request(`${BASE}/console/names`, { headers: { cookie } })).text()).toContain('<html lang="id">');
+    const en = await (await w.app.request(`${BASE}/console/names?lang=en`, { headers: { cookie } })).text();
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('Name reviews');
+  });
+});
+
+skipNotice('test/console/console.test.ts');
 
 const SITI = '5201123456780001';
 const HELD_CARD = '5201999900000001';
@@ -30,7 +195,6 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SHOTS = join(ROOT, 'docs', 'console');
 
 describe.skipIf(!chromiumAvailable)('the operators’ console in a browser', () => {
-  const w = useWorld();
   const dir = tempDir('console-browser-');
   let server: ServerType | undefined;
   let base = '';
@@ -90,8 +254,8 @@ describe.skipIf(!chromiumAvailable)('the operators’ console in a browser', () 
   async function accessible(name: string) {
     await page.addScriptTag({ path: AXE });
     const violations = await page.evaluate(async () => {
-      const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe;
-      return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3) }));
+      const axe = (globalThis as unknown as { axe: { run(context: Document, options: { resultTypes: string[] }): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe;
+      return (await axe.run(document, { resultTypes: ['violations'] })).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3) }));
     });
     expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), name).toEqual([]);
   }
@@ -139,7 +303,7 @@ describe.skipIf(!chromiumAvailable)('the operators’ console in a browser', () 
     expect(text).toContain('dead_letter');
     await accessible('run');
     await shot('reconciliation-run');
-    expect((await audited('reconciliation.run')).map((a) => a.reason)).toEqual(['Pemeriksaan harian']);
+    expect((await audited('reconciliation.run')).map((a) => a.reason)).toContain('Pemeriksaan harian');
   });
 
   it('accepts a held name with a reason, and the certificate delivery is released', async () => {
@@ -157,7 +321,7 @@ describe.skipIf(!chromiumAvailable)('the operators’ console in a browser', () 
     await page.goto(`${base}/console/participants?enrollment=${heldId}`);
     const certRow = page.locator('tr[data-delivery="prakerja.certificate"]');
     await expect(certRow.innerText()).resolves.toContain('pending');
-    const [a] = await audited('enrollment.accept_name');
+    const a = (await audited('enrollment.accept_name')).find((x) => x.target === `enrollment:${heldId}`)!;
     expect(a).toMatchObject({ operator: 'rina', target: `enrollment:${heldId}`, reason: 'Orang yang sama: KTP diperiksa, akun platform memakai nama pendek.' });
     expect(a.detail).toMatchObject({ enqueued: expect.arrayContaining(['prakerja.certificate']) });
   });
@@ -182,7 +346,7 @@ describe.skipIf(!chromiumAvailable)('the operators’ console in a browser', () 
     expect(new URL(page.url()).searchParams.get('kind')).toBe(kind);
     const [row] = await w.deps.database.db.select().from(discrepancies).where(eq(discrepancies.id, id));
     expect(row).toMatchObject({ status: 'resolved', resolvedBy: 'rina', resolution: 'Peserta sudah dihubungi untuk memberi ulasan.' });
-    expect((await audited('discrepancy.resolve')).map((x) => x.target)).toEqual([`discrepancy:${id}`]);
+    expect((await audited('discrepancy.resolve')).map((x) => x.target)).toContain(`discrepancy:${id}`);
     // The CSV link carries the current filter.
     await expect(page.getByRole('link', { name: 'Unduh CSV (saringan ini)' }).getAttribute('href')).resolves.toBe(`/console/discrepancies.csv?kind=${kind}&status=open`);
   });
@@ -200,7 +364,7 @@ describe.skipIf(!chromiumAvailable)('the operators’ console in a browser', () 
     const [row] = await w.deps.database.db.select().from(outbox).where(eq(outbox.id, deadId));
     expect(row.status).toBe('pending');
     expect(await page.locator(`tr[data-dead="${deadId}"]`).count()).toBe(0);
-    expect((await audited('dead_letters.replay'))[0]).toMatchObject({ operator: 'rina', target: `outbox:${deadId}` });
+    expect((await audited('dead_letters.replay')).find((a) => a.target === `outbox:${deadId}`)).toMatchObject({ operator: 'rina', reason: 'Tokopedia sudah memperbaiki validasi skor.' });
   });
 
   it('shows the platforms with their 24 h chart, and the audit log filtered by operator, in English', async () => {
