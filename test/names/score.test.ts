@@ -319,4 +319,31 @@ describe('compareNames result', () => {
     expect(compareNames('', '').score).toBe(0);
     expect(compareNames('...', 'Budi').decision).toBe('mismatch');
   });
+
+  it('serialises with its words, which are written when first read', () => {
+    const json = JSON.parse(JSON.stringify(compareNames('Budi', 'Budi Santoso')));
+    expect(json).toEqual({
+      score: 0.765,
+      decision: 'review',
+      rule: 'subset',
+      ignored: [],
+      differences: ['Santoso only in the second name'],
+      explanation: expect.stringMatching(/^Names partly match: .*sent to review because only one written-out word \(Budi\) agrees/),
+    });
+  });
+
+  it('answers the same once its caches of prepared names and similarities have filled and started over', () => {
+    const pairs: Array<[string, string]> = [
+      ['Hj. Siti Nurhayati, S.Pd.', 'Siti Nur Hayati'],
+      ['Herlina Siregar', 'Harlina Siregar'],
+      ['Sri Cahyono', 'Sri Chayono'],
+      ['Ny. Bambang Sutejo', 'Bambang Sutejo'],
+      ['Sutrisno Sutrisno', 'Sutrisno'],
+      ['Budi Santoso', 'Budi Santoso'],
+    ];
+    const before = pairs.map(([a, b]) => JSON.stringify(compareNames(a, b)));
+    // More distinct names and key pairs than either cache keeps.
+    for (let i = 0; i < 25_000; i++) compareNames(`Sur${i.toString(36)}yanto Wibowo`, `Sur${(i + 1).toString(36)}yanti Wibowo`);
+    expect(pairs.map(([a, b]) => JSON.stringify(compareNames(a, b)))).toEqual(before);
+  });
 });

@@ -425,13 +425,18 @@ function withWeights(tokens: NameToken[]): Token[] {
  */
 function joinCompounds(side: readonly Token[], other: readonly Token[]): readonly Token[] {
   if (side.length < 2) return side;
+  // A joined word is at most 3 letters off the other name's word: most pairs of words are far
+  // longer together than any word of the other name, and are not tried.
+  let longest = 0;
+  for (const o of other) if (!o.initial && !o.particle && o.key.length > longest) longest = o.key.length;
   // Built only once a join is found: most names have none, and then the side is returned as it is.
   let out: Token[] | undefined;
   for (let i = 0; i < side.length; i++) {
     const x = side[i];
     const y = side[i + 1];
     // Particles may join too: "Al Atas" is written "Alatas" as often as not.
-    const joined = y && !x.initial && !y.initial ? joinedToken(x, y, side, other) : undefined;
+    const tried = y && !x.initial && !y.initial && x.key.length + y.key.length - MAX_JOIN_GAP <= longest;
+    const joined = tried ? joinedToken(x, y, side, other) : undefined;
     if (joined) {
       out ??= side.slice(0, i);
       out.push(joined);
@@ -441,13 +446,15 @@ function joinCompounds(side: readonly Token[], other: readonly Token[]): readonl
   return out ?? side;
 }
 
+const MAX_JOIN_GAP = 3;
+
 function joinedToken(x: Token, y: Token, side: readonly Token[], other: readonly Token[]): Token | undefined {
   // Both keys are kept on x, which is shared by every comparison of its name.
   const glued = (x.gluedNext ??= x.key + y.key);
   for (const o of other) {
     if (o.initial || o.particle || o.key === x.key || o.key === y.key) continue;
     // Cheap filter before keying the joined spelling: same first letter, similar length.
-    if (o.key[0] !== glued[0] || Math.abs(o.key.length - glued.length) > 3) continue;
+    if (o.key[0] !== glued[0] || Math.abs(o.key.length - glued.length) > MAX_JOIN_GAP) continue;
     if (hasKey(side, o.key)) continue;
     const spelled = (x.spelledNext ??= phoneticKey(x.surface + y.surface));
     const key = o.key === spelled || o.key === glued ? o.key : typoSimilarity(spelled, o.key) > 0 ? spelled : undefined;
@@ -487,7 +494,7 @@ interface Alignment {
 function align(a: readonly Token[], b: readonly Token[]): Alignment {
   const mark = ++alignments;
   const candidates = candidateScratch;
-  candidates.length = 0;
+  let count = 0;
   const patronymic = hasPatronym(a) && hasPatronym(b);
   // With a father's name on one side only, the other side's given name (its first own word) may
   // not stand for it: "Ismail" is Rusli bin Ismail's father, not Rusli.
@@ -497,25 +504,25 @@ function align(a: readonly Token[], b: readonly Token[]): Alignment {
     if (patronymic && x.patronym !== y.patronym) continue;
     if (!patronymic && ((x.patronym && y === givenB) || (y.patronym && x === givenA))) continue;
     const p = tokenPair(x, y);
-    if (p) insertByRank(candidates, p);
+    if (p) insertByRank(candidates, count++, p);
   }
   const pairs: Pair[] = [];
-  for (const p of candidates) {
+  for (let i = 0; i < count; i++) {
+    const p = candidates[i];
     if (p.a.usedA === mark || p.b.usedB === mark) continue;
     p.a.usedA = mark;
     p.b.usedB = mark;
     pairs.push(p);
   }
-  candidates.length = 0;
-  const repeated: Token[] = [];
-  const restA = unaligned(a, mark, 'A', repeated);
-  const restB = unaligned(b, mark, 'B', repeated);
+  const restA = unaligned(a, mark, 'A');
+  const restB = unaligned(b, mark, 'B');
+  const repeated = repeatedScratch.length > 0 ? repeatedScratch.splice(0) : NO_TOKENS;
   return { pairs, restA, restB, repeated };
 }
 
 /** Which `align` is running (see Token.usedA). */
 let alignments = 0;
-/** Candidate pairs of the running `align`, reused. */
+/** Candidate pairs of the running `align`, reused (setting an array's length is not free). */
 const candidateScratch: Pair[] = [];
 
 /** Best similarity first, then the heaviest, then written order: a total order, so insertion keeps it stable. */
@@ -528,9 +535,9 @@ function ranksBefore(p: Pair, q: Pair): boolean {
   return p.b.index < q.b.index;
 }
 
-function insertByRank(list: Pair[], p: Pair): void {
-  let i = list.length;
-  list.push(p);
+/** Inserts p among the first `count` entries of list, which are in rank order. */
+function insertByRank(list: Pair[], count: number, p: Pair): void {
+  let i = count;
   while (i > 0 && ranksBefore(p, list[i - 1])) {
     list[i] = list[i - 1];
     i--;
@@ -538,15 +545,20 @@ function insertByRank(list: Pair[], p: Pair): void {
   list[i] = p;
 }
 
-function unaligned(side: readonly Token[], mark: number, which: 'A' | 'B', repeated: Token[]): Token[] {
-  const rest: Token[] = [];
+/** Most alignments leave nothing over: one shared empty list, never written to, stands for it. */
+const NO_TOKENS: Token[] = Object.freeze([]) as unknown as Token[];
+/** Repeated tokens found by the running `align`. */
+const repeatedScratch: Token[] = [];
+
+function unaligned(side: readonly Token[], mark: number, which: 'A' | 'B'): Token[] {
+  let rest: Token[] | undefined;
   for (const t of side) {
     if ((which === 'A' ? t.usedA : t.usedB) === mark) continue;
     // "Sutrisno Sutrisno": a mononym padded to fill a last-name field counts once.
-    if (!t.initial && hasUsedTwin(side, t, mark, which)) repeated.push(t);
-    else rest.push(t);
+    if (!t.initial && hasUsedTwin(side, t, mark, which)) repeatedScratch.push(t);
+    else (rest ??= []).push(t);
   }
-  return rest;
+  return rest ?? NO_TOKENS;
 }
 
 function hasUsedTwin(side: readonly Token[], t: Token, mark: number, which: 'A' | 'B'): boolean {
