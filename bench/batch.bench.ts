@@ -8,7 +8,7 @@ import postgres from 'postgres';
 import { round } from './lib/load.js';
 import { createScratchDatabase, postgresAvailable } from './lib/pg.js';
 import { MB, type Child } from './lib/proc.js';
-import { COURSE, PROVIDER, providerToken, scratchDir, startGateway } from './lib/world.js';
+import { COURSE, PRIMARY, PROVIDER, providerToken, scratchDir, startGateway } from './lib/world.js';
 import type { BenchOptions, BenchRow } from './types.js';
 
 const GROUP = 'batch';
@@ -80,7 +80,7 @@ async function seedEnrollments(sql: postgres.Sql, n: number): Promise<string[]> 
   const rows = await sql<Array<{ id: string }>>`
     insert into enrollments (id, provider_id, platform, voucher_code, course_id, course_title, card_number, participant_name, participant_email,
       platform_buyer_name, prakerja_name, name_score, name_decision, name_explanation, state, platform_reference, redeemed_at)
-    select gen_random_uuid(), ${PROVIDER.id}, 'tokopedia', 'TC' || lpad(i::text, 10, '0'), ${COURSE.id}, ${COURSE.title}, '55' || lpad(i::text, 14, '0'),
+    select gen_random_uuid(), ${PROVIDER.id}, ${PRIMARY.id}, 'TC' || lpad(i::text, 10, '0'), ${COURSE.id}, ${COURSE.title}, '55' || lpad(i::text, 14, '0'),
       'Siti Rahmawati', 'p' || i || '@example.id', 'Siti Rahmawati', 'Siti Rahmawati', 1, 'match', 'same name', 'redeemed', 'RDM-' || i, now() - interval '1 day'
     from generate_series(1, ${n}::int) as i
     returning id`;

@@ -16,7 +16,7 @@ import { newWebhookSecret } from '../src/webhooks/signing.js';
 import { round } from './lib/load.js';
 import { createScratchDatabase, postgresAvailable } from './lib/pg.js';
 import { sleep, startNode, type Child } from './lib/proc.js';
-import { COURSE, PROVIDER, scratchDir, startSandbox } from './lib/world.js';
+import { COURSE, PRIMARY, PROVIDER, scratchDir, startSandbox } from './lib/world.js';
 import type { BenchOptions, BenchRow } from './types.js';
 
 const GROUP = 'outbox';
@@ -100,7 +100,7 @@ const insertRedemptionReports: Insert = (sql, n) => sql`
     insert into outbox (destination, kind, enrollment_id, provider_id, payload, idempotency_key)
     select 'prakerja', 'prakerja.redemption', id, ${PROVIDER.id},
       jsonb_build_object('enrollmentId', id, 'voucherCode', 'TO' || lpad(i::text, 10, '0'), 'cardNumber', '56' || lpad(i::text, 14, '0'),
-        'platform', 'tokopedia', 'courseId', ${COURSE.id}::text, 'redeemedAt', now(), 'idempotencyKey', id || ':prakerja.redemption'),
+        'platform', ${PRIMARY.id}::text, 'courseId', ${COURSE.id}::text, 'redeemedAt', now(), 'idempotencyKey', id || ':prakerja.redemption'),
       id || ':prakerja.redemption'
     from (select gen_random_uuid() as id, i from generate_series(1, ${n}::int) as i) as g`;
 

@@ -4,16 +4,18 @@
  * own, the gateway in another (real Postgres; PGlite as a second row). In the same run, on the
  * same sandbox: the bare baseline server (bench/baseline-server.ts) twice — with one upstream call
  * (the redeem), and with the gateway's three (voucher ‖ participant, then redeem) — and the
- * upstream call alone (Tokopedia's redeem, signed by the adapter's own helper, straight at the sandbox).
+ * upstream call alone (the primary platform's redeem, as its adapter signs it, straight at the
+ * sandbox). Then every redeemable platform of the registry through the gateway, one connection each.
  */
 import { join } from 'node:path';
-import { TOKOPEDIA_PATHS, tokopediaRequest } from '../adapters/tokopedia/http.js';
+import type { Fetch } from '../src/contract/adapter.js';
+import { loadOrCreateSandboxKeys } from '../src/node/sandbox-keys.js';
+import { sandboxPartnerSettings } from '../src/sandbox/sandbox.js';
 import { openDatabase } from '../src/node/database.js';
-import { SANDBOX_SECRETS } from '../src/sandbox/demo-data.js';
 import { failures, load, round, type LoadResult, type PreparedRequest } from './lib/load.js';
 import { createScratchDatabase, postgresAvailable, type ScratchDatabase } from './lib/pg.js';
 import { answers, freePort, MB, startNode, type Child } from './lib/proc.js';
-import { makeVouchers, providerToken, scratchDir, seedSandbox, startGateway, startSandbox, type BenchVoucher } from './lib/world.js';
+import { makeVouchers, PRIMARY, providerToken, REDEEMABLE, scratchDir, seedSandbox, startGateway, startSandbox, type BenchVoucher } from './lib/world.js';
 import type { BenchOptions, BenchRow } from './types.js';
 
 const GROUP = 'redemption';
@@ -27,6 +29,8 @@ interface Sizes {
   requests: number;
   /** Requests of the one-connection latency run. */
   serial: number;
+  /** Redemptions per platform in the every-platform run. */
+  perPlatform: number;
 }
 
 interface Measured {
@@ -40,7 +44,7 @@ interface Measured {
 }
 
 export async function run(opts: BenchOptions): Promise<BenchRow[]> {
-  const sizes: Sizes = opts.smoke ? { connections: 8, warmup: 40, requests: 300, serial: 60 } : { connections: 16, warmup: 500, requests: 6_000, serial: 1_000 };
+  const sizes: Sizes = opts.smoke ? { connections: 8, warmup: 40, requests: 300, serial: 60, perPlatform: 10 } : { connections: 16, warmup: 500, requests: 6_000, serial: 1_000, perPlatform: 200 };
   const perTarget = sizes.warmup + sizes.requests + sizes.serial + 2 * sizes.connections;
   const scratch = scratchDir('redemption');
   const databases: ScratchDatabase[] = [];
@@ -53,16 +57,19 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     children.push(sandbox.child);
     const token = await providerToken();
     const pools = {
-      upstream: makeVouchers('TU', '51', perTarget),
-      baseline: makeVouchers('TB', '52', perTarget),
-      baseline3: makeVouchers('TC', '55', perTarget),
-      postgres: makeVouchers('TG', '53', perTarget),
-      pglite: makeVouchers('TL', '54', perTarget),
+      // The headline pools are on the primary platform only, the one the baseline re-implements.
+      upstream: makeVouchers(1, '51', perTarget, [PRIMARY]),
+      baseline: makeVouchers(2, '52', perTarget, [PRIMARY]),
+      baseline3: makeVouchers(3, '55', perTarget, [PRIMARY]),
+      postgres: makeVouchers(4, '53', perTarget, [PRIMARY]),
+      pglite: makeVouchers(5, '54', perTarget, [PRIMARY]),
+      // Then every redeemable platform through the same gateway, each adapter's own dialect and auth.
+      platforms: makeVouchers(6, '56', sizes.perPlatform * REDEEMABLE.length),
     };
     await seedSandbox(sandbox.url, Object.values(pools).flat());
 
     /* ------------------------------------------------ the upstream call alone -------------- */
-    const upstream = await measure(sandbox.url, sizes, await upstreamRequests(pools.upstream));
+    const upstream = await measure(sandbox.url, sizes, await upstreamRequests(pools.upstream, sandbox.url, scratch.dataDir));
 
     /* ------------------------------------------------ the baseline server, 1 then 3 calls - */
     let baseline: Measured | undefined;
@@ -94,6 +101,7 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
 
     /* ------------------------------------------------ the gateway, per database ----------- */
     const gateways: Array<{ target: 'postgres' | 'pglite'; m: Measured }> = [];
+    const perPlatform: PlatformRun[] = [];
     for (const target of withPostgres ? (['postgres', 'pglite'] as const) : (['pglite'] as const)) {
       let databaseUrl: string | undefined;
       if (target === 'postgres') {
@@ -108,11 +116,18 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
       const m = await measure(gw.url, sizes, gatewayRequests(pools[target], token, '/v1/redemptions'), gw.child);
       m.peakRss = gw.child.peakRss();
       m.idleRss = idleRss;
+      // Once, on the first database: one connection, so each platform's figure is its own path's.
+      if (perPlatform.length === 0) {
+        for (const d of REDEEMABLE) {
+          const mine = pools.platforms.filter((v) => v.platform === d.id);
+          perPlatform.push({ name: d.displayName, target, result: await load({ url: gw.url, connections: 1, requests: gatewayRequests(mine, token, '/v1/redemptions', true) }) });
+        }
+      }
       await gw.child.stop();
       gateways.push({ target, m });
     }
 
-    return rows(sizes, upstream, baseline, baseline3, gateways);
+    return [...rows(sizes, upstream, baseline, baseline3, gateways), ...platformRows(perPlatform)];
   } finally {
     for (const c of children.reverse()) await c.stop();
     for (const d of databases) await d.drop().catch((e) => process.stderr.write(`could not drop ${d.name}: ${e}\n`));
@@ -137,27 +152,51 @@ async function measure(url: string, s: Sizes, requests: PreparedRequest[], child
   return { loaded, serial, cpuPerRequest };
 }
 
-function gatewayRequests(vouchers: BenchVoucher[], token: string, path: string): PreparedRequest[] {
+/** `namePlatform`: say which platform sold it (a code may fit several platforms' formats). */
+function gatewayRequests(vouchers: BenchVoucher[], token: string, path: string, namePlatform = false): PreparedRequest[] {
   return vouchers.map((v) => ({
     method: 'POST',
     path,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-    body: JSON.stringify({ voucherCode: v.code, cardNumber: v.cardNumber, participant: { name: v.name, email: v.email } }),
+    body: JSON.stringify({ voucherCode: v.code, ...(namePlatform ? { platform: v.platform } : {}), cardNumber: v.cardNumber, participant: { name: v.name, email: v.email } }),
   }));
 }
 
-/** Tokopedia's redeem exactly as the adapter signs it (timestamps stay within the sandbox's ±5 minutes). */
-async function upstreamRequests(vouchers: BenchVoucher[]): Promise<PreparedRequest[]> {
-  // Only the path is used: autocannon sends it to the sandbox's own address.
-  const cfg = { baseUrl: 'http://sandbox/sandbox/tokopedia', clientId: 'prakerja-gateway', secret: SANDBOX_SECRETS.tokopedia };
-  const now = new Date();
-  return Promise.all(
-    vouchers.map(async (v) => {
-      const body = { prakerja_card_number: v.cardNumber, participant_name: v.name, participant_email: v.email };
-      const req = await tokopediaRequest(cfg, 'POST', TOKOPEDIA_PATHS.redeem(v.code), { body, idempotencyKey: `redeem:tokopedia:${v.code}`, now });
-      return { method: 'POST' as const, path: new URL(req.url).pathname, headers: Object.fromEntries(req.headers), body: await req.text() };
-    }),
-  );
+interface PlatformRun {
+  name: string;
+  target: 'postgres' | 'pglite';
+  result: LoadResult;
+}
+
+function platformRows(runs: PlatformRun[]): BenchRow[] {
+  return runs.map(({ name, target, result }) => ({
+    group: GROUP,
+    name: `gateway · ${target === 'postgres' ? 'Postgres' : 'PGlite'} · ${name} · c=1 p50`,
+    value: round(result.p50),
+    unit: 'ms',
+    notes: `p99 ${round(result.p99)} ms over ${result.responses} redemptions; ${failures(result)} non-2xx`,
+  }));
+}
+
+/**
+ * The primary platform's redeem exactly as its adapter sends it (timestamps stay within the
+ * sandbox's ±5 minutes): the adapter is given a fetch that keeps the request instead of sending it.
+ */
+async function upstreamRequests(vouchers: BenchVoucher[], sandboxUrl: string, dataDir: string): Promise<PreparedRequest[]> {
+  const keys = await loadOrCreateSandboxKeys(dataDir);
+  const settings = sandboxPartnerSettings(sandboxUrl, keys).platforms[PRIMARY.id];
+  const out: PreparedRequest[] = [];
+  const keep: Fetch = async (input, init) => {
+    const req = new Request(input, init);
+    out.push({ method: 'POST', path: new URL(req.url).pathname, headers: Object.fromEntries(req.headers), body: await req.text() });
+    throw new Error('kept, not sent');
+  };
+  const adapter = PRIMARY.createAdapter(settings, { fetch: keep, timeoutMs: 5_000 });
+  for (const v of vouchers) {
+    await adapter.redeemVoucher({ voucherCode: v.code, cardNumber: v.cardNumber, participantName: v.name, participantEmail: v.email, idempotencyKey: `redeem:${v.platform}:${v.code}` }).catch(() => undefined);
+  }
+  if (out.length !== vouchers.length) throw new Error(`${PRIMARY.id}: expected one upstream request per voucher, kept ${out.length}`);
+  return out;
 }
 
 function rows(s: Sizes, upstream: Measured, baseline: Measured | undefined, baseline3: Measured | undefined, gateways: Array<{ target: 'postgres' | 'pglite'; m: Measured }>): BenchRow[] {
@@ -238,7 +277,7 @@ function rows(s: Sizes, upstream: Measured, baseline: Measured | undefined, base
     );
   }
   out.push(
-    { group: GROUP, name: `upstream call alone · ${c} throughput`, value: round(upstream.loaded.rps, 1), unit: 'req/s', notes: 'Tokopedia redeem, signed, straight at the sandbox process' },
+    { group: GROUP, name: `upstream call alone · ${c} throughput`, value: round(upstream.loaded.rps, 1), unit: 'req/s', notes: `${PRIMARY.displayName} redeem, signed, straight at the sandbox process` },
     { group: GROUP, name: `upstream call alone · ${c} p50 / p99`, value: round(upstream.loaded.p50), unit: 'ms', notes: `p99 ${round(upstream.loaded.p99)} ms, p99.9 ${round(upstream.loaded.p999)} ms` },
     { group: GROUP, name: 'upstream call alone · c=1 p50 / p99', value: round(upstream.serial.p50), unit: 'ms', notes: `p99 ${round(upstream.serial.p99)} ms; errors ${failures(upstream.loaded) + failures(upstream.serial)}` },
   );

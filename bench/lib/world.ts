@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PLATFORMS, type PlatformId } from '../../adapters/registry.js';
 import { TokenKeys } from '../../src/auth/tokens.js';
+import type { PlatformDefinition } from '../../src/contract/platform.js';
 import { DEMO_COURSES, DEMO_PROVIDERS, SANDBOX_SECRETS } from '../../src/sandbox/demo-data.js';
 import { answers, type Child, freePort, onCleanup, startNode } from './proc.js';
 
@@ -87,7 +89,20 @@ const NAMES = [
   'Rina Marlina', 'Dian Permata Sari', 'Ahmad Fauzi', 'Yusuf Maulana', 'Kartika Dewi', 'Slamet Riyadi',
 ];
 
+/**
+ * The platforms a provider redeems on (the redemption path), in registry order. Derived from the
+ * registry, so a platform added there is in every benchmark world without an edit here.
+ */
+export const REDEEMABLE = PLATFORMS.filter((d) => d.capabilities.delivery === 'provider_delivered');
+if (REDEEMABLE.length === 0) throw new Error('no registered platform is redeemed by the provider');
+/**
+ * The platform of the headline redemption figures: the first redeemable one. The bare baseline
+ * (bench/baseline-server.ts) re-implements exactly its redeem by hand, so the two stay comparable.
+ */
+export const PRIMARY = REDEEMABLE[0];
+
 export interface BenchVoucher {
+  platform: PlatformId;
   code: string;
   cardNumber: string;
   /** The participant's name at prakerja.go.id and as the provider sends it. */
@@ -97,26 +112,32 @@ export interface BenchVoucher {
   email: string;
 }
 
+/** Codes of pool `p` are `sampleCode(p × POOL_SPAN + i + 1)`: pools never share a code. */
+const POOL_SPAN = 10_000_000;
+
 /**
- * `n` distinct Tokopedia vouchers: 12 characters, `prefix` (two letters, not "BL", so no code is
- * ambiguous with Bukalapak's) then a base-36 counter; card numbers `cardPrefix` (two digits) + 14.
+ * `n` distinct vouchers of pool `pool` (1–9), spread round-robin over `platforms` (every
+ * redeemable one unless told), each code the platform's own `sampleCode`; card numbers
+ * `cardPrefix` (two digits) + 14.
  */
-export function makeVouchers(prefix: string, cardPrefix: string, n: number): BenchVoucher[] {
-  if (!/^[A-Z]{2}$/.test(prefix) || prefix === 'BL' || !/^\d{2}$/.test(cardPrefix)) throw new Error(`bad voucher prefix ${prefix}/${cardPrefix}`);
+export function makeVouchers(pool: number, cardPrefix: string, n: number, platforms: readonly PlatformDefinition[] = REDEEMABLE): BenchVoucher[] {
+  if (!Number.isInteger(pool) || pool < 1 || pool > 9 || !/^\d{2}$/.test(cardPrefix) || n > POOL_SPAN || platforms.length === 0) throw new Error(`bad voucher pool ${pool}/${cardPrefix}/${n}`);
   return Array.from({ length: n }, (_, i) => {
+    const d = platforms[i % platforms.length];
     const name = NAMES[i % NAMES.length];
     const variant = i % 3;
     return {
-      code: prefix + i.toString(36).toUpperCase().padStart(10, '0'),
+      platform: d.id as PlatformId,
+      code: d.sampleCode(pool * POOL_SPAN + i + 1),
       cardNumber: cardPrefix + String(i).padStart(14, '0'),
       name,
       buyerName: variant === 0 ? name : variant === 1 ? name.toLowerCase() : `Ir. ${name}`,
-      email: `p${prefix.toLowerCase()}${i}@example.id`,
+      email: `p${pool}x${i}@example.id`,
     };
   });
 }
 
-/** Puts the vouchers (bought for PROVIDER's COURSE on Tokopedia) and their participants into the sandbox simulators. */
+/** Puts the vouchers (bought for PROVIDER's COURSE on their platforms) and their participants into the sandbox simulators. */
 export async function seedSandbox(sandboxUrl: string, vouchers: BenchVoucher[]): Promise<void> {
   for (let i = 0; i < vouchers.length; i += 5_000) {
     const chunk = vouchers.slice(i, i + 5_000);
@@ -124,7 +145,7 @@ export async function seedSandbox(sandboxUrl: string, vouchers: BenchVoucher[]):
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        vouchers: chunk.map((v) => ({ platform: 'tokopedia', code: v.code, cardNumber: v.cardNumber, buyerName: v.buyerName, buyerEmail: v.email, courseId: COURSE.id, providerId: PROVIDER.id })),
+        vouchers: chunk.map((v) => ({ platform: v.platform, code: v.code, cardNumber: v.cardNumber, buyerName: v.buyerName, buyerEmail: v.email, courseId: COURSE.id, providerId: PROVIDER.id })),
         participants: chunk.map((v) => ({ cardNumber: v.cardNumber, name: v.name, status: 'active' })),
       }),
     });
