@@ -883,17 +883,28 @@ export function compareNames(a: string, b: string, thresholds: NameThresholds = 
   const swap = a > b;
   const first = swap ? nameB : nameA;
   const second = swap ? nameA : nameB;
-  const tokensA = joinCompounds(first.tokens, second.tokens);
-  const tokensB = joinCompounds(second.tokens, tokensA);
-  const alignment = align(tokensA, tokensB);
-  // Scored before mapping back: float sums are only reproducible in one fixed order.
-  let outcome: Outcome = sameTokens(nameA.analysed, nameB.analysed) ? SAME_NAME : scoreAlignment(alignment);
-  const reversed = outcome.score > REVIEW_SCORE ? reversedTwoWords(tokensA, tokensB, alignment, first.analysed, second.analysed) : undefined;
-  if (reversed) {
-    // Sorted, so that (a, b) and (b, a) read alike.
-    const words = reversed.map((p) => p.a.display).sort();
-    const note = `${words[0]} and ${words[1]} stand in reverse order in the two names: a given name and a father's name swapped are usually two people`;
-    outcome = { score: REVIEW_SCORE, rule: 'reversed_order', note };
+  let tokensA = first.tokens;
+  let tokensB = second.tokens;
+  let alignment: Alignment | undefined;
+  let outcome: Outcome;
+  if (sameTokens(nameA.analysed, nameB.analysed)) {
+    // The same words in the same order (case, punctuation, titles and degrees aside): the score
+    // needs no alignment, no join is possible and no pair of words is crossed. The alignment is
+    // made only if the explanation is read.
+    outcome = SAME_NAME;
+  } else {
+    tokensA = joinCompounds(first.tokens, second.tokens);
+    tokensB = joinCompounds(second.tokens, tokensA);
+    alignment = align(tokensA, tokensB);
+    // Scored before mapping back: float sums are only reproducible in one fixed order.
+    outcome = scoreAlignment(alignment);
+    const reversed = outcome.score > REVIEW_SCORE ? reversedTwoWords(tokensA, tokensB, alignment, first.analysed, second.analysed) : undefined;
+    if (reversed) {
+      // Sorted, so that (a, b) and (b, a) read alike.
+      const words = reversed.map((p) => p.a.display).sort();
+      const note = `${words[0]} and ${words[1]} stand in reverse order in the two names: a given name and a father's name swapped are usually two people`;
+      outcome = { score: REVIEW_SCORE, rule: 'reversed_order', note };
+    }
   }
   if (first.analysed.wifeTitle !== undefined || second.analysed.wifeTitle !== undefined) {
     const wife = wifeTitleOutcome(first.analysed, tokensA, second.analysed, tokensB);
@@ -901,7 +912,20 @@ export function compareNames(a: string, b: string, thresholds: NameThresholds = 
   }
   const score = Math.round(outcome.score * 1000) / 1000;
   const decision: NameDecision = score >= thresholds.match ? 'match' : score >= thresholds.review ? 'review' : 'mismatch';
-  return new Comparison(score, decision, outcome, thresholds, nameA.analysed, nameB.analysed, alignment, swap);
+  return new Comparison(score, decision, outcome, thresholds, nameA.analysed, nameB.analysed, alignment ?? new LazyAlignment(first.tokens, second.tokens), swap);
+}
+
+/** The alignment of two names with the same words, made when an explanation asks for it. */
+class LazyAlignment {
+  constructor(
+    readonly first: readonly Token[],
+    readonly second: readonly Token[],
+  ) {}
+
+  make(): Alignment {
+    const tokensA = joinCompounds(this.first, this.second);
+    return align(tokensA, joinCompounds(this.second, tokensA));
+  }
 }
 
 const SAME_NAME: Outcome = { score: 1, rule: 'same_name' };
@@ -949,7 +973,7 @@ class Comparison implements NameComparison {
     private readonly thresholds: NameThresholds,
     private readonly nameA: AnalysedName,
     private readonly nameB: AnalysedName,
-    private readonly alignment: Alignment,
+    private readonly alignment: Alignment | LazyAlignment,
     private readonly swapped: boolean,
   ) {}
 
@@ -975,7 +999,8 @@ class Comparison implements NameComparison {
 
   private words() {
     if (this.#words === undefined) {
-      const al = this.swapped ? swappedSides(this.alignment) : this.alignment;
+      const made = this.alignment instanceof LazyAlignment ? this.alignment.make() : this.alignment;
+      const al = this.swapped ? swappedSides(made) : made;
       const { titles, others } = describeIgnored(this.nameA, this.nameB, al);
       const differences = describeDifferences(al);
       const reason = this.outcome.note ?? ruleReason(this.outcome.rule, this.decision, this.score, this.thresholds, differences);
