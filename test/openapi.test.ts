@@ -50,7 +50,7 @@ describe('OpenAPI document', () => {
       const where = `${r.method.toUpperCase()} ${r.path} (${r.operationId})`;
       const example = REQUEST_EXAMPLES[r.operationId!];
       expect(example, `${where}: no example`).toBeDefined();
-      const schema = r.request!.body!.content['application/json']!.schema as ZodType;
+      const schema = (r.request!.body!.content['application/json'] as { schema: ZodType }).schema;
       const parsed = schema.safeParse(example);
       expect(parsed.success, `${where}: ${parsed.error?.message}`).toBe(true);
       const op = served.paths[r.path.replace(/:(\w+)/g, '{$1}')]?.[r.method] as { requestBody?: { content: Record<string, { example?: unknown }> } };

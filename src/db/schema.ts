@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { PlatformId } from '../contract/canonical.js';
+import type { DiscrepancyKind } from '../domain/reconciliation.js';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -385,7 +386,7 @@ export const discrepancies = pgTable(
     runId: bigint('run_id', { mode: 'number' })
       .notNull()
       .references(() => reconRuns.id),
-    kind: text('kind').notNull(),
+    kind: text('kind').$type<DiscrepancyKind>().notNull(),
     platform: text('platform').notNull(),
     subject: text('subject').notNull(),
     voucherCode: text('voucher_code'),

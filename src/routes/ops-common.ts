@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { requireCaller } from '../app/auth.js';
 import type { AppEnv } from '../app/context.js';
 import { problems } from '../lib/problem.js';
 import { once } from '../services/idempotency.js';
-import { sendAnswer } from './respond.js';
 import { authProblems, bearerSecurity, IdempotencyHeaders, IntParam, problemContent, safeText, Text } from './schemas.js';
 
 /** What every /v1/ops route shares: an ops token (a provider's is a 403), its tag and security. */
@@ -44,16 +45,17 @@ export const opsProblems = { 400: problemContent('Invalid request; errors[] name
 
 /**
  * Runs an ops action once per Idempotency-Key, scoped to the operator, as every mutating route
- * of the gateway does: a retried click replays the first answer instead of acting twice.
+ * of the gateway does: a retried click replays the first answer instead of acting twice. Typed
+ * as the work's result, like `idempotently`, so the route's declared answer and the handler agree.
  */
-export async function opsOnce(
-  c: { var: AppEnv['Variables']; req: { header(name: string): string | undefined } },
-  route: string,
-  body: unknown,
-  work: (operator: string) => Promise<{ status: number; body: unknown }>,
-) {
+export async function opsOnce<T extends object, S extends ContentfulStatusCode>(c: Context<AppEnv>, route: string, body: unknown, status: S, work: (operator: string) => Promise<T>) {
   const operator = operatorOf(c);
   const deps = c.var.deps;
-  const answer = await once(deps.database.db, { scope: `ops:${operator}`, route, key: c.req.header('idempotency-key')!, body, waitMs: deps.config.idempotencyWaitMs }, () => work(operator));
-  return sendAnswer(answer);
+  const answer = await once(deps.database.db, { scope: `ops:${operator}`, route, key: c.req.header('idempotency-key')!, body, waitMs: deps.config.idempotencyWaitMs }, async () => ({
+    status,
+    body: await work(operator),
+  }));
+  if (answer.replayed) c.header('idempotent-replayed', 'true');
+  // Only successes are stored, so a replay is this route's `status` with `work`'s result as JSON.
+  return c.json(answer.body as T, status);
 }

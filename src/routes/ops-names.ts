@@ -77,15 +77,12 @@ export const opsNameRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
   .openapi(decisionsRoute, async (c) => {
     const rows = await listNameDecisions(c.var.deps);
     if (c.req.valid('query').format === 'csv') {
-      return new Response(nameDecisionsCsv(rows), {
-        status: 200,
-        headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="name-decisions.csv"' },
-      }) as never;
+      return c.body(nameDecisionsCsv(rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="name-decisions.csv"' });
     }
     return c.json({ items: rows }, 200);
   })
   .openapi(refuseRoute, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    return opsOnce(c, `POST /v1/ops/enrollments/${id}/refuse-name`, body, async (operator) => ({ status: 200, body: await refuseName(c.var.deps, id, operator, body.reason) }));
+    return opsOnce(c, `POST /v1/ops/enrollments/${id}/refuse-name`, body, 200, (operator) => refuseName(c.var.deps, id, operator, body.reason));
   });

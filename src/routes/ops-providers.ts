@@ -177,12 +177,12 @@ export const opsProviderRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
   .openapi(getRoute, async (c) => c.json(await getProvider(c.var.deps, c.req.valid('param').id), 200))
   .openapi(createProviderRoute, async (c) => {
     const body = c.req.valid('json');
-    return opsOnce(c, 'POST /v1/ops/providers', body, async (operator) => ({ status: 201, body: await createProvider(c.var.deps, operator, body) }));
+    return opsOnce(c, 'POST /v1/ops/providers', body, 201, (operator) => createProvider(c.var.deps, operator, body));
   })
   .openapi(updateRoute, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    return opsOnce(c, `PATCH /v1/ops/providers/${id}`, body, async (operator) => ({ status: 200, body: await updateProvider(c.var.deps, operator, id, body) }));
+    return opsOnce(c, `PATCH /v1/ops/providers/${id}`, body, 200, (operator) => updateProvider(c.var.deps, operator, id, body));
   })
   .openapi(issueRoute, async (c) => {
     const { id } = c.req.valid('param');
@@ -207,5 +207,5 @@ export const opsProviderRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
   .openapi(revokeRoute, async (c) => {
     const { id, credentialId } = c.req.valid('param');
     const body = c.req.valid('json');
-    return opsOnce(c, `POST /v1/ops/providers/${id}/credentials/${credentialId}/revoke`, body, async (operator) => ({ status: 200, body: await revokeCredential(c.var.deps, operator, id, credentialId, body.reason) }));
+    return opsOnce(c, `POST /v1/ops/providers/${id}/credentials/${credentialId}/revoke`, body, 200, (operator) => revokeCredential(c.var.deps, operator, id, credentialId, body.reason));
   });

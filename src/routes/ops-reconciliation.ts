@@ -153,29 +153,22 @@ export const opsReconciliationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: va
     const from = new Date(body.from);
     const to = body.to ? new Date(body.to) : now;
     if (from >= to) throw problems.validation([{ field: body.to ? 'to' : 'from', rule: 'window', message: body.to ? 'must be after from' : 'must be in the past (to defaults to now)' }]);
-    return opsOnce(c, 'POST /v1/ops/reconciliation/runs', body, async (operator) => {
+    return opsOnce(c, 'POST /v1/ops/reconciliation/runs', body, 201, async (operator) => {
       const settings = { ...(body.noReviewAfterHours ? { noReviewAfterHours: body.noReviewAfterHours } : {}), ...(body.expiringWithinDays ? { expiringWithinDays: body.expiringWithinDays } : {}) };
-      const run = await startAuditedRun(deps, { platform: body.platform, from, to, settings, reason: body.reason }, operator);
-      return { status: 201, body: runView(run) };
+      return runView(await startAuditedRun(deps, { platform: body.platform, from, to, settings, reason: body.reason }, operator));
     });
   })
-  .openapi(listRunsRoute, async (c) => c.json((await listRuns(c.var.deps, c.req.valid('query'))) as never, 200))
-  .openapi(getRunRoute, async (c) => c.json((await getRun(c.var.deps, c.req.valid('param').id)) as never, 200))
+  .openapi(listRunsRoute, async (c) => c.json(await listRuns(c.var.deps, c.req.valid('query')), 200))
+  .openapi(getRunRoute, async (c) => c.json(await getRun(c.var.deps, c.req.valid('param').id), 200))
   .openapi(listDiscrepanciesRoute, async (c) => {
     const { cursor, limit, format, ...filter } = c.req.valid('query');
     if (wantsCsv(format, c.req.header('accept'))) {
-      return new Response(discrepanciesCsv(c.var.deps, filter, { cursor }), {
-        status: 200,
-        headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="discrepancies.csv"' },
-      }) as never;
+      return c.body(discrepanciesCsv(c.var.deps, filter, { cursor }), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="discrepancies.csv"' });
     }
-    return c.json((await listDiscrepancies(c.var.deps, filter, { cursor, limit })) as never, 200);
+    return c.json(await listDiscrepancies(c.var.deps, filter, { cursor, limit }), 200);
   })
   .openapi(resolveRoute, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    return opsOnce(c, `POST /v1/ops/discrepancies/${id}/resolve`, body, async (operator) => ({
-      status: 200,
-      body: await resolveDiscrepancy(c.var.deps, id, operator, body.reason),
-    }));
+    return opsOnce(c, `POST /v1/ops/discrepancies/${id}/resolve`, body, 200, (operator) => resolveDiscrepancy(c.var.deps, id, operator, body.reason));
   });

@@ -51,7 +51,16 @@ const incentiveRoute = createRoute({
               ),
               incentive: z.object({
                 programYear: z.number(),
-                rule: z.record(z.string(), z.unknown()).nullable(),
+                rule: z
+                  .object({
+                    years: z.array(z.number().int()).readonly(),
+                    balance: z.number().openapi({ description: 'Rupiah, the training balance on the card.' }),
+                    training: z.object({ amount: z.number(), payments: z.number().int() }).openapi({ description: 'The post-training incentive: rupiah per payment, and how many.' }),
+                    survey: z.object({ amount: z.number(), count: z.number().int() }).openapi({ description: 'Rupiah per evaluation survey, and how many are paid.' }),
+                    firstPurchaseWithinDays: z.number().int().openapi({ description: 'Days after joining within which the first training must be bought.' }),
+                  })
+                  .nullable()
+                  .openapi({ description: 'The rules of the participant’s program year; null when none are known.' }),
                 firstTrainingEnrollmentId: z.string().nullable(),
                 lines: z.array(IncentiveLine),
                 totals: z.object({ expected: z.number(), paid: z.number(), pending: z.number() }),
@@ -69,5 +78,5 @@ const incentiveRoute = createRoute({
 });
 
 export const opsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(incentiveRoute, async (c) =>
-  c.json(await participantIncentive(c.var.deps, c.req.valid('param').cardNumber, c.req.valid('query').programYear) as never, 200),
+  c.json(await participantIncentive(c.var.deps, c.req.valid('param').cardNumber, c.req.valid('query').programYear), 200),
 );

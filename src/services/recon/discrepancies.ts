@@ -1,3 +1,4 @@
+import type { DiscrepancyKind } from '../../domain/reconciliation.js';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../app/context.js';
 import type { Db } from '../../db/database.js';
@@ -11,7 +12,7 @@ import { audit } from '../ops/audit.js';
 type Row = typeof discrepancies.$inferSelect;
 
 export interface DiscrepancyFilter {
-  kind?: string;
+  kind?: DiscrepancyKind;
   platform?: string;
   status?: 'open' | 'resolved';
   runId?: number;
