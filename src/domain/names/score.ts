@@ -887,7 +887,7 @@ export function compareNames(a: string, b: string, thresholds: NameThresholds = 
   let tokensB = second.tokens;
   let alignment: Alignment | undefined;
   let outcome: Outcome;
-  if (sameTokens(nameA.analysed, nameB.analysed)) {
+  if (nameA.words !== '' && nameA.words === nameB.words) {
     // The same words in the same order (case, punctuation, titles and degrees aside): the score
     // needs no alignment, no join is possible and no pair of words is crossed. The alignment is
     // made only if the explanation is read.
@@ -934,6 +934,11 @@ const SAME_NAME: Outcome = { score: 1, rule: 'same_name' };
 interface PreparedName {
   analysed: AnalysedName;
   tokens: readonly Token[];
+  /**
+   * The tokens as written, lower-case, one space apart: two names with equal words have the same
+   * words in the same order, which is a match whatever titles, case or punctuation surround them.
+   */
+  words: string;
 }
 
 /**
@@ -952,7 +957,7 @@ function prepare(raw: string): PreparedName {
   if (prepared === undefined) {
     if (preparedNames.size >= PREPARED_LIMIT) preparedNames.clear();
     const analysed = analyseName(name);
-    prepared = { analysed, tokens: withWeights(analysed.tokens) };
+    prepared = { analysed, tokens: withWeights(analysed.tokens), words: analysed.tokens.map((t) => t.surface).join(' ') };
     preparedNames.set(name, prepared);
   }
   return prepared;
@@ -1010,12 +1015,6 @@ class Comparison implements NameComparison {
   }
 }
 
-/** Identical token lists are the same written name, even when it is only initials. */
-function sameTokens(a: AnalysedName, b: AnalysedName): boolean {
-  if (a.tokens.length === 0 || a.tokens.length !== b.tokens.length) return false;
-  for (let i = 0; i < a.tokens.length; i++) if (a.tokens[i].surface !== b.tokens[i].surface) return false;
-  return true;
-}
 
 function swappedSides(al: Alignment): Alignment {
   return { pairs: al.pairs.map((p) => ({ ...p, a: p.b, b: p.a })), restA: al.restB, restB: al.restA, repeated: al.repeated };
