@@ -285,4 +285,28 @@ describe.skipIf(!DATABASE)('Cloudflare Worker under workerd against PostgreSQL',
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
+
+  it('serves the operators’ console in the isolate: an ops token signs in (Secure cookie off loopback) and a page renders', async () => {
+    const form = await call('/console/sign-in');
+    expect(form.status).toBe(200);
+    const cookie = (res: { headers: { getSetCookie(): string[] } }) => res.headers.getSetCookie().map((c) => c.split(';')[0]);
+    const presign = cookie(form);
+    const csrf = (await form.text()).match(/name="_csrf" value="([^"]+)"/)![1];
+    const signIn = await worker.fetch('http://gateway.test/console/sign-in', {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: presign.join('; '), origin: 'http://gateway.test', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, token: await tokens.issue({ kind: 'ops', operator: 'rina' }, 600) }).toString(),
+    });
+    expect(signIn.status, await signIn.clone().text()).toBe(303);
+    const session = signIn.headers.getSetCookie().find((c) => c.startsWith('console_session='))!;
+    expect(session).toMatch(/HttpOnly/);
+    expect(session).toMatch(/Secure/);
+    const page = await call('/console/platforms', { headers: { cookie: [...presign, ...cookie(signIn)].join('; ') } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Masuk sebagai <strong>rina</strong>');
+    expect(html).toContain('prakerja.go.id');
+    expect((await call('/console/assets/console.css')).status).toBe(200);
+  });
 });
