@@ -57,6 +57,8 @@ ol.timeline .step { font-weight: 700; display: block; }
 svg.chart { width: 100%; height: auto; }
 .full { width: 100%; margin: 0; }
 .swatch.ok { color: var(--ok); } .swatch.bad { color: var(--bad); }
+button.sort { background: none; border: 0; color: var(--ink); font-weight: 700; padding: 0; text-align: left; text-decoration: underline dotted; }
+th[aria-sort=ascending] button.sort::after { content: ' ▲'; } th[aria-sort=descending] button.sort::after { content: ' ▼'; }
 .actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: .75rem; }
 .actions form { border: 1px solid var(--line); padding: .6rem; background: #fff; }
 `;
@@ -73,5 +75,32 @@ for (const group of document.querySelectorAll('[data-select-group]')) {
   });
   label.append(box, ' ', group.getAttribute('data-label') || 'Select all');
   group.append(label);
+}
+
+// Sortable columns for the rows on the page (the server keeps its stable order across pages).
+for (const table of document.querySelectorAll('table[data-sortable]')) {
+  const heads = [...table.querySelectorAll('thead th')];
+  heads.forEach((th, col) => {
+    if (th.querySelector('[data-select-group]')) return;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sort';
+    button.append(...th.childNodes);
+    th.append(button);
+    button.addEventListener('click', () => {
+      const ascending = th.getAttribute('aria-sort') !== 'ascending';
+      for (const h of heads) h.removeAttribute('aria-sort');
+      th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+      const body = table.tBodies[0];
+      const key = (row) => row.cells[col]?.innerText.trim() ?? '';
+      const rows = [...body.rows].sort((a, b) => {
+        const x = key(a), y = key(b);
+        const n = Number(x) - Number(y);
+        const order = x !== '' && y !== '' && !Number.isNaN(n) ? n : x.localeCompare(y);
+        return ascending ? order : -order;
+      });
+      body.append(...rows);
+    });
+  });
 }
 `;

@@ -34,6 +34,7 @@ export const DiscrepancyQuery = z.object({
   provider: z.preprocess(empty, Code(64).optional()),
   status: z.preprocess(empty, z.enum(['open', 'resolved']).optional()),
   runId: z.preprocess(empty, IntParam(1, Number.MAX_SAFE_INTEGER).optional()),
+  olderThanDays: z.preprocess(empty, IntParam(1, 365).optional()),
   cursor: z.preprocess(empty, Cursor),
 });
 export const AuditQuery = z.object({

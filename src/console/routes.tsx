@@ -196,12 +196,13 @@ consoleRoutes.get('/names', async (c) => {
 
 const discrepancyFilter = (c: Ctx) => {
   const q = parseOrRefuse(DiscrepancyQuery, c.req.query(), 'query:');
-  return { filter: { kind: q.kind, platform: q.platform, providerId: q.provider, status: q.status, runId: q.runId }, cursor: q.cursor };
+  const createdBefore = q.olderThanDays ? new Date(c.var.deps.now().getTime() - q.olderThanDays * 86_400_000) : undefined;
+  return { filter: { kind: q.kind, platform: q.platform, providerId: q.provider, status: q.status, runId: q.runId, olderThanDays: q.olderThanDays }, query: { createdBefore }, cursor: q.cursor };
 };
 
 consoleRoutes.get('/discrepancies', async (c) => {
-  const { filter, cursor } = discrepancyFilter(c);
-  const [page, providers] = await Promise.all([listDiscrepancies(c.var.deps, filter, { cursor, limit: 50 }), listProviders(c.var.deps)]);
+  const { filter, query, cursor } = discrepancyFilter(c);
+  const [page, providers] = await Promise.all([listDiscrepancies(c.var.deps, { ...filter, ...query }, { cursor, limit: 50 }), listProviders(c.var.deps)]);
   return c.html(
     <DiscrepanciesPage
       v={await viewOf(c)}
@@ -217,8 +218,8 @@ consoleRoutes.get('/discrepancies', async (c) => {
 });
 
 consoleRoutes.get('/discrepancies.csv', (c) => {
-  const { filter } = discrepancyFilter(c);
-  return new Response(discrepanciesCsv(c.var.deps, filter, {}), {
+  const { filter, query } = discrepancyFilter(c);
+  return new Response(discrepanciesCsv(c.var.deps, { ...filter, ...query }, {}), {
     status: 200,
     headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="discrepancies.csv"' },
   });

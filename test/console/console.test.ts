@@ -178,6 +178,13 @@ describe('console forms', () => {
     expect(html).toContain('role="alert"');
   });
 
+  it('a filter out of its range is refused naming the query field', async () => {
+    const { cookie } = await session();
+    const res = await w.app.request(`${BASE}/console/discrepancies?olderThanDays=0`, { headers: { cookie } });
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors[0]).toMatchObject({ field: 'query:olderThanDays' });
+  });
+
   it('pages are Indonesian by default and English with ?lang=en', async () => {
     const { cookie } = await session();
     expect(await (await w.app.request(`${BASE}/console/names`, { headers: { cookie } })).text()).toContain('<html lang="id">');
@@ -335,6 +342,13 @@ describe.skipIf(!chromiumAvailable)('the operators’ console in a browser', () 
     await page.getByRole('button', { name: 'Terapkan' }).click();
     await accessible('discrepancies');
     await shot('discrepancies');
+    // The page's rows sort by a column (script), without losing the server's filter.
+    const sortById = page.locator('table[data-sortable] th').nth(1);
+    await sortById.getByRole('button').click();
+    await sortById.getByRole('button').click();
+    await expect(sortById.getAttribute('aria-sort')).resolves.toBe('descending');
+    const ids = (await page.locator('tr[data-discrepancy]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-discrepancy')))));
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
     const rows = page.locator('tr[data-discrepancy]');
     expect(await rows.count()).toBeGreaterThan(0);
     expect(await page.locator('tr[data-discrepancy] td:nth-child(3)').allInnerTexts()).toEqual(Array((await rows.count())).fill(kind));

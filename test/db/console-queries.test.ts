@@ -79,6 +79,10 @@ describe('discrepancies of one provider', () => {
     expect(other.items.map((d) => d.enrollmentId)).toContain(otherHeld.id);
     expect(other.items.map((d) => d.enrollmentId)).not.toContain(held.id);
     expect(await listDiscrepancies(w.deps, { runId: run.id, providerId: 'prv-nobody' }, { limit: 500 })).toEqual({ items: [], nextCursor: null });
+    // By age: nothing of this run is a day old; everything is older than a minute from now.
+    expect((await listDiscrepancies(w.deps, { runId: run.id, createdBefore: new Date(Date.now() - 86_400_000) }, { limit: 500 })).items).toEqual([]);
+    const all = await listDiscrepancies(w.deps, { runId: run.id }, { limit: 500 });
+    expect((await listDiscrepancies(w.deps, { runId: run.id, createdBefore: new Date(Date.now() + 60_000) }, { limit: 500 })).items).toEqual(all.items);
   });
 });
 

@@ -36,7 +36,7 @@ export const AuditPage: FC<{ v: View; filter: AuditFilterForm; page: Page; paged
     {page.items.length === 0 ? (
       <p>{v.t('noneFound')}</p>
     ) : (
-      <table>
+      <table data-sortable>
         <caption>{v.t('auditTitle')}</caption>
         <thead>
           <tr>

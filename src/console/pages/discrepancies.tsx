@@ -9,11 +9,12 @@ export interface DiscrepancyFilterForm {
   providerId?: string;
   status?: 'open' | 'resolved';
   runId?: number;
+  olderThanDays?: number;
 }
 
 export function filterQuery(f: DiscrepancyFilterForm, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams();
-  for (const [k, val] of Object.entries({ kind: f.kind, platform: f.platform, provider: f.providerId, status: f.status, runId: f.runId?.toString(), ...extra })) if (val) q.set(k, val);
+  for (const [k, val] of Object.entries({ kind: f.kind, platform: f.platform, provider: f.providerId, status: f.status, runId: f.runId?.toString(), olderThanDays: f.olderThanDays?.toString(), ...extra })) if (val) q.set(k, val);
   const s = q.toString();
   return s ? `?${s}` : '';
 }
@@ -54,6 +55,17 @@ export const DiscrepanciesPage: FC<{
       <Select v={v} id="platform" label={v.t('platform')} options={platforms} value={filter.platform} />
       <Select v={v} id="provider" label={v.t('provider')} options={providers} value={filter.providerId} />
       <Select v={v} id="status" label={v.t('status')} options={['open', 'resolved']} value={filter.status} />
+      <div>
+        <label for="olderThanDays">{v.t('olderThan')}</label>
+        <select id="olderThanDays" name="olderThanDays">
+          <option value="">{v.t('any')}</option>
+          {[1, 3, 7, 30].map((d) => (
+            <option value={String(d)} selected={filter.olderThanDays === d}>
+              {`${d} ${v.t('days')}`}
+            </option>
+          ))}
+        </select>
+      </div>
       {filter.runId ? <input type="hidden" name="runId" value={String(filter.runId)} /> : null}
       <button type="submit">{v.t('apply')}</button>
       <a class="button secondary" href={`/console/discrepancies.csv${filterQuery(filter)}`} download>
@@ -70,7 +82,7 @@ export const DiscrepanciesPage: FC<{
       {items.length === 0 ? (
         <p>{v.t('noneFound')}</p>
       ) : (
-        <table>
+        <table data-sortable>
           <caption>{v.t('discrepanciesTitle')}</caption>
           <thead>
             <tr>

@@ -1,5 +1,5 @@
 import type { DiscrepancyKind } from '../../domain/reconciliation.js';
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../app/context.js';
 import type { Db } from '../../db/database.js';
 import { discrepancies, enrollments } from '../../db/schema.js';
@@ -19,6 +19,8 @@ export interface DiscrepancyFilter {
   enrollmentId?: string;
   /** Findings about this provider's enrollments. */
   providerId?: string;
+  /** Findings first recorded before this instant (how long they have been open, say). */
+  createdBefore?: Date;
 }
 
 /** Card numbers leave the gateway masked, in JSON and CSV alike. */
@@ -51,6 +53,7 @@ function where(f: DiscrepancyFilter, after?: number) {
     f.runId !== undefined ? eq(discrepancies.runId, f.runId) : undefined,
     f.enrollmentId ? eq(discrepancies.enrollmentId, f.enrollmentId) : undefined,
     f.providerId ? sql`${discrepancies.enrollmentId} in (select ${enrollments.id} from ${enrollments} where ${enrollments.providerId} = ${f.providerId})` : undefined,
+    f.createdBefore ? lt(discrepancies.createdAt, f.createdBefore) : undefined,
     after !== undefined ? gt(discrepancies.id, after) : undefined,
   );
 }
