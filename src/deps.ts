@@ -11,6 +11,7 @@ import { findProvider } from './db/catalogue-store.js';
 import { providerCredentialStates } from './services/ops/providers.js';
 import { SANDBOX_SECRETS_KEY, SecretBox, signKeyContext } from './lib/secrets.js';
 import { outboundGate, type OutboundCaps } from './lib/outbound-gate.js';
+import { tracedAdapter } from './lib/tracing.js';
 
 export interface DepsInput {
   database: Database;
@@ -49,6 +50,9 @@ interface ProviderEntry {
   signKey?: Promise<string | undefined>;
 }
 
+const tracedAdapters = <K extends string, A extends object>(adapters: Record<K, A>): Record<K, A> =>
+  Object.fromEntries(Object.entries<A>(adapters).map(([id, a]) => [id, tracedAdapter(a)])) as Record<K, A>;
+
 /** Wires the runtime-agnostic parts together; Node and Workers differ only in what they pass in. */
 export function buildDeps(i: DepsInput): AppDeps {
   const now = i.now ?? (() => new Date());
@@ -86,8 +90,9 @@ export function buildDeps(i: DepsInput): AppDeps {
 
   return {
     database: i.database,
-    platforms: createPlatformAdapters(i.partners.platforms, ctx, i.platformDefinitions),
-    prakerja: createPrakerjaAdapter(i.partners.prakerja, ctx),
+    // Each method's name becomes the operation on the span of the partner call it makes.
+    platforms: tracedAdapters(createPlatformAdapters(i.partners.platforms, ctx, i.platformDefinitions)),
+    prakerja: tracedAdapter(createPrakerjaAdapter(i.partners.prakerja, ctx)),
     async prakerjaCredentials(providerId): Promise<PrakerjaCredentials | undefined> {
       const entry = await provider(providerId);
       const code = entry?.row.prakerjaClientCode;

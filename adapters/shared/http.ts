@@ -1,3 +1,5 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { injectTraceContext, inSpan, partnerAttempt, partnerOperation } from '../../src/lib/tracing.js';
 import { AdapterError, type AdapterContext, type AdapterErrorKind } from '../types.js';
 
 export interface WireResponse {
@@ -14,8 +16,25 @@ export interface WireResponse {
  * the adapter, which alone knows its platform's error bodies.
  */
 export async function send(ctx: AdapterContext, platform: string, req: Request): Promise<WireResponse> {
-  if (!ctx.gate) return sendNow(ctx, platform, req);
-  const gate = ctx.gate;
+  const operation = partnerOperation();
+  // One client span per HTTP call, its wait for the outbound cap included; the partner gets its
+  // traceparent (added after signing: no partner's scheme signs it, and the simulators ignore it).
+  return inSpan(`${platform} ${operation}`, {}, async (span) => {
+    const recording = span.isRecording();
+    if (recording) {
+      span.setAttributes({ 'partner.platform': platform, 'partner.operation': operation, 'partner.attempt': partnerAttempt(), 'http.request.method': req.method, 'server.address': new URL(req.url).host });
+    }
+    injectTraceContext(req.headers);
+    const res = ctx.gate ? await gated(ctx, ctx.gate, platform, req) : await sendNow(ctx, platform, req);
+    if (recording) {
+      span.setAttribute('http.response.status_code', res.status);
+      if (res.status >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${res.status}` });
+    }
+    return res;
+  }, SpanKind.CLIENT);
+}
+
+async function gated(ctx: AdapterContext, gate: NonNullable<AdapterContext['gate']>, platform: string, req: Request): Promise<WireResponse> {
   const res = await gate.run(platform, () => sendNow(ctx, platform, req));
   // The partner's own limit: hold every call to it until it said to come back.
   if (res.status === 429) gate.pause(platform, retryAfterMs(res.headers) ?? 1000);

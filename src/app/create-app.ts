@@ -29,6 +29,7 @@ import { onError, validationHook } from './errors.js';
 import { notFoundHandler } from './not-found.js';
 import { requestGuard } from './request-guard.js';
 import { limitCallbacks } from './rate-limit.js';
+import { inRequestSpan } from './request-span.js';
 
 export const OPENAPI_INFO = {
   openapi: '3.1.0',
@@ -73,16 +74,19 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use('*', requestId({ headerName: 'x-request-id' }));
-  app.use('*', async (c, next) => {
-    const d = resolve();
-    c.set('deps', d);
-    c.set('log', d.logger.child({ reqId: c.var.requestId }));
-    const started = performance.now();
-    await next();
-    // Answers built as plain Responses (problems, idempotent replays, CSV) carry it too.
-    if (!c.res.headers.has('x-request-id')) c.header('x-request-id', c.var.requestId);
-    c.var.log.info({ method: c.req.method, path: maskDigitRuns(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
-  });
+  app.use('*', (c, next) =>
+    // The request's span (a child of the caller's traceparent, if any); every log line and problem of the request names its trace.
+    inRequestSpan(c, async (traceId) => {
+      const d = resolve();
+      c.set('deps', d);
+      c.set('log', d.logger.child(traceId ? { reqId: c.var.requestId, traceId } : { reqId: c.var.requestId }));
+      const started = performance.now();
+      await next();
+      // Answers built as plain Responses (problems, idempotent replays, CSV) carry it too.
+      if (!c.res.headers.has('x-request-id')) c.header('x-request-id', c.var.requestId);
+      c.var.log.info({ method: c.req.method, path: maskDigitRuns(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+    }),
+  );
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined }));
   // Before anything reads the body: a flood from one address costs one counter statement each.
   app.use('/v1/callbacks/*', limitCallbacks);

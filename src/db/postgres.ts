@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Database, Db } from './database.js';
 import * as schema from './schema.js';
+import { tracedTransactions } from './traced-transactions.js';
 
 /**
  * How long a pool connection waits before connecting again after a failed attempt, in seconds.
@@ -15,7 +16,7 @@ export const reconnectBackoffSeconds = (retries: number) => Math.min(0.05 * 2 **
 /** Postgres through postgres.js: works on Node and, via Hyperdrive, on Workers. */
 export function openPostgres(url: string, opts: { max?: number } = {}): Database {
   const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare: true, backoff: reconnectBackoffSeconds, connect_timeout: 10 });
-  const db = drizzle(preparingRepeats(client), { schema }) as unknown as Db;
+  const db = tracedTransactions(drizzle(preparingRepeats(client), { schema }) as unknown as Db, 'postgresql');
   return {
     db,
     kind: 'postgres',

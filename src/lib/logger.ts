@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { maskCardNumber, maskDigitRuns, maskNik } from './mask.js';
 
@@ -20,6 +21,12 @@ export function createLogger(opts: { level?: string; destination?: DestinationSt
     {
       level: opts.level ?? 'info',
       base: { service: 'prakerja-gateway' },
+      // The trace a line was written in, so logs and traces find each other. Only a recording span's:
+      // otherwise (tracing off) the request's logger was bound with the caller's trace id instead.
+      mixin: () => {
+        const span = trace.getActiveSpan();
+        return span?.isRecording() ? { traceId: span.spanContext().traceId } : {};
+      },
       redact: { paths, censor },
       hooks: {
         logMethod(args, method) {

@@ -10,6 +10,7 @@ import postgres from 'postgres';
 import type { Database, Db } from '../db/database.js';
 import { openPostgres } from '../db/postgres.js';
 import * as schema from '../db/schema.js';
+import { tracedTransactions } from '../db/traced-transactions.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -27,7 +28,7 @@ export async function openDatabase(opts: { url?: string; dataDir: string; poolSi
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
-    db: db as unknown as Db,
+    db: tracedTransactions(db as unknown as Db, 'pglite'),
     kind: 'pglite',
     ping: async () => void (await db.execute(sql`select 1`)),
     close: () => client.close(),

@@ -13,6 +13,7 @@ import { createOutboundFetch } from './outbound.js';
 import { runMain, type Stop } from './process.js';
 import { stopDispatcher } from './shutdown.js';
 import { publicBaseOf } from './runtime.js';
+import { startTracing } from './tracing.js';
 
 /**
  * On PostgreSQL other gateways may be running reconciliations right now, so at start-up only runs
@@ -31,6 +32,7 @@ const starting = () =>
 /** `npm start`: the gateway on Node, PGlite unless DATABASE_URL is set, sandbox platforms by default. */
 async function main(): Promise<Stop> {
   const env = parseEnv(process.env);
+  const tracing = startTracing(process.env);
   const logger = createLogger({ level: env.LOG_LEVEL });
   const t0 = performance.now();
 
@@ -49,7 +51,7 @@ async function main(): Promise<Stop> {
   handler = (req) => app.fetch(req);
 
   const base = `http://${env.HOST}:${port}`;
-  logger.info({ url: base, database: database.kind, sandbox: env.SANDBOX, dispatcher: !!dispatcher, startupMs: Math.round(performance.now() - t0) }, 'gateway listening');
+  logger.info({ url: base, database: database.kind, sandbox: env.SANDBOX, dispatcher: !!dispatcher, tracing: !!tracing, startupMs: Math.round(performance.now() - t0) }, 'gateway listening');
   dispatcher?.start();
   const stopHousekeeping = startHousekeeping(database.db, logger);
   if (env.SANDBOX) {
@@ -92,6 +94,7 @@ async function main(): Promise<Stop> {
     await database.close();
     log.info('shutdown: database closed');
     releaseLock();
+    await tracing?.shutdown();
     log.info({ ms: Date.now() - began }, 'shutdown: done');
   };
 }

@@ -6,6 +6,7 @@ import { Dispatcher } from '../outbox/dispatcher.js';
 import { openDatabase } from './database.js';
 import { createOutboundFetch } from './outbound.js';
 import { nodeRuntime, publicBaseOf } from './runtime.js';
+import { startTracing } from './tracing.js';
 
 /**
  * `npm run worker`: an outbox dispatcher on its own, beside the gateway. Any number can run
@@ -17,6 +18,7 @@ async function main(): Promise<Stop> {
     process.stderr.write('npm run worker needs DATABASE_URL: embedded PGlite belongs to the one process that opened it (npm start runs a dispatcher itself).\n');
     process.exit(2);
   }
+  const tracing = startTracing(process.env);
   const logger = createLogger({ level: env.LOG_LEVEL });
   const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
   const { deps } = await nodeRuntime({ env, database, logger, fetch: createOutboundFetch(), publicBase: publicBaseOf(env) });
@@ -29,6 +31,7 @@ async function main(): Promise<Stop> {
     log.info({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'shutdown: no new deliveries; finishing those in flight');
     await stopDispatcher(dispatcher, { db: database.db, workerId, deadline: Date.now() + env.SHUTDOWN_TIMEOUT_MS, log });
     await database.close();
+    await tracing?.shutdown();
     log.info('shutdown: done');
   };
 }

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import pRetry, { AbortError } from 'p-retry';
+import { inSpan, withAttempt } from '../lib/tracing.js';
 import { AdapterError } from '../contract/adapter.js';
 import type { AppDeps } from '../app/context.js';
 import { enrollments, outbox } from '../db/schema.js';
@@ -164,14 +165,20 @@ export class Dispatcher {
       .returning();
   }
 
-  private async deliver(row: OutboxRow): Promise<SingleDelivery> {
+  private deliver(row: OutboxRow): Promise<SingleDelivery> {
+    // A delivery is its own trace (it runs long after the request that wrote the row): the row's partner calls are its children.
+    return inSpan('outbox deliver', { 'outbox.id': row.id, 'outbox.destination': row.destination, 'outbox.kind': row.kind }, () => this.deliverNow(row));
+  }
+
+  private async deliverNow(row: OutboxRow): Promise<SingleDelivery> {
     const breaker = this.breakers.for(row.destination);
     let outcome: DeliveryOutcome;
     try {
       outcome = await pRetry(
-        async () => {
+        async (quickTry) => {
           if (breaker.opened) throw new AbortError(new BreakerOpen(`circuit open for ${row.destination}`));
-          return (await breaker.fire(() => handle(this.deps, row))) as DeliveryOutcome;
+          // The attempt as the row counts them (earlier runs' attempts, then this run's quick retries).
+          return (await breaker.fire(() => withAttempt(row.attempts + quickTry, () => handle(this.deps, row)))) as DeliveryOutcome;
         },
         {
           retries: this.opts.quickRetries,

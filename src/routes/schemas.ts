@@ -50,6 +50,7 @@ export const ProblemSchema = z
     detail: z.string().optional(),
     instance: z.string().optional(),
     errors: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })).optional(),
+    traceId: z.string().optional().openapi({ description: 'The W3C trace id of the request (yours, from your `traceparent`, or the gateway’s when tracing is on): quote it to the operators.' }),
   })
   .passthrough()
   .openapi('Problem', { description: 'RFC 9457 problem details.' });
