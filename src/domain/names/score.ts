@@ -178,14 +178,14 @@ interface Token extends NameToken {
   /** Position in the written name, to notice swapped order. */
   index: number;
   /** Set when two written tokens were joined to meet the other name's single word. */
-  joined?: boolean;
+  joined: boolean;
   /** Follows bin/binti: the father's name, not the person's own. */
   patronym: boolean;
   /** Keys of the other gender's form (Putra → Putri), when the token marks gender. */
   opposite: readonly string[] | undefined;
   /** This token's key and the next token's, glued, and that written pair's own key: the joins it may make. */
-  gluedNext?: string;
-  spelledNext?: string;
+  gluedNext: string | undefined;
+  spelledNext: string | undefined;
   /**
    * Scratch marks of `align`, which runs to completion before any other comparison: the
    * alignment number in which the token was used on side A or B (a name compared with itself
@@ -409,7 +409,11 @@ function withWeights(tokens: NameToken[]): Token[] {
       weight: weightOf(t),
       index,
       patronym,
+      joined: false,
       opposite: GENDER_OPPOSITES.get(t.key),
+      // Every field present from the start: tokens of one shape keep the hot loops monomorphic.
+      gluedNext: undefined,
+      spelledNext: undefined,
       usedA: 0,
       usedB: 0,
     };
@@ -464,14 +468,17 @@ function joinedToken(x: Token, y: Token, side: readonly Token[], other: readonly
       surface,
       display: `${x.display} ${y.display}`,
       key,
+      altKey: undefined,
       initial: false,
       abbreviation: false,
       particle: false,
       weight: COMMON_KEYS.has(key) ? COMMON_WEIGHT : DISTINCT_WEIGHT,
       index: x.index,
-      joined: true,
       patronym: x.patronym,
+      joined: true,
       opposite: GENDER_OPPOSITES.get(key),
+      gluedNext: undefined,
+      spelledNext: undefined,
       usedA: 0,
       usedB: 0,
     };
