@@ -1,6 +1,6 @@
 import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
 import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
-import { emitProviderEvents, redemptionEvents } from '../services/provider-events.js';
+import { activeEndpoints, emitProviderEvents, redemptionEvents } from '../services/provider-events.js';
 import type { Db } from './database.js';
 import { enrollmentEvents, enrollments, outbox, voucherClaims } from './schema.js';
 
@@ -135,6 +135,10 @@ export async function recordRedemption(
   outbound: (row: EnrollmentRow) => OutboxMessage[],
 ): Promise<{ enrollment: EnrollmentRow; events: EnrollmentEventRow[]; deliveries: OutboxRowView[] } | undefined> {
   const { enrollment, events } = claim.plan;
+  const all: NewEvent[] = [
+    ...events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })),
+    { type: 'voucher_redeemed', fromState: 'purchased', toState: 'redeemed', source: 'provider', occurredAt: redeemed.redeemedAt, detail: { platformReference: redeemed.platformReference } },
+  ];
   return db.transaction(async (tx) => {
     const settled = await tx
       .update(voucherClaims)
@@ -142,17 +146,19 @@ export async function recordRedemption(
       .where(and(eq(voucherClaims.id, claim.id), ne(voucherClaims.status, 'redeemed')))
       .returning({ id: voucherClaims.id });
     if (settled.length === 0) return undefined;
-    const [row] = await tx
-      .insert(enrollments)
-      .values({ ...enrollment, id: claim.id, state: 'redeemed', platformReference: redeemed.platformReference, redeemedAt: redeemed.redeemedAt })
-      .returning();
-    const all: NewEvent[] = [
-      ...events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })),
-      { type: 'voucher_redeemed', fromState: 'purchased', toState: 'redeemed', source: 'provider', occurredAt: redeemed.redeemedAt, detail: { platformReference: redeemed.platformReference } },
-    ];
-    const written = await tx.insert(enrollmentEvents).values(all.map((e) => ({ ...e, enrollmentId: claim.id }))).returning();
-    const deliveries = await enqueue(tx, outbound(row));
-    await emitProviderEvents(tx, redemptionEvents(row), { newEnrollment: true });
+    // Sent together, not one after the other: on PostgreSQL the driver pipelines statements issued
+    // at once on the transaction's connection, in order (the events follow their enrollment), in
+    // one round trip instead of one each. The first to fail aborts the transaction, and the rest
+    // with it, as if they had run one by one.
+    const [[row], written, endpoints] = await Promise.all([
+      tx
+        .insert(enrollments)
+        .values({ ...enrollment, id: claim.id, state: 'redeemed', platformReference: redeemed.platformReference, redeemedAt: redeemed.redeemedAt })
+        .returning(),
+      tx.insert(enrollmentEvents).values(all.map((e) => ({ ...e, enrollmentId: claim.id }))).returning(),
+      activeEndpoints(tx, [enrollment.providerId]),
+    ]);
+    const [deliveries] = await Promise.all([enqueue(tx, outbound(row)), emitProviderEvents(tx, redemptionEvents(row), { newEnrollment: true, endpoints })]);
     return { enrollment: row, events: written.sort((a, b) => a.id - b.id), deliveries };
   });
 }

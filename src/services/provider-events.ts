@@ -49,18 +49,28 @@ export function webhookMessage(ep: Pick<WebhookEndpointRow, 'id' | 'providerId'>
   };
 }
 
+export type ActiveEndpoint = Pick<WebhookEndpointRow, 'id' | 'providerId' | 'eventTypes'>;
+
+/** The providers' endpoints events go to; a caller that knows early may ask along with its other reads. */
+export function activeEndpoints(tx: Tx, providerIds: string[]): Promise<ActiveEndpoint[]> {
+  return tx
+    .select({ id: webhookEndpoints.id, providerId: webhookEndpoints.providerId, eventTypes: webhookEndpoints.eventTypes })
+    .from(webhookEndpoints)
+    .where(and(inArray(webhookEndpoints.providerId, providerIds), eq(webhookEndpoints.status, 'active')));
+}
+
 /**
  * Records events in the caller's transaction, the one that records their facts: each goes to the
  * provider's feed (provider_events) and, as one outbox row per active endpoint that wants its type,
  * to the dispatcher. Committed together with the fact or not at all.
  */
-export async function emitProviderEvents(tx: Tx, drafts: EventDraft[], opts: { newEnrollment?: boolean } = {}): Promise<ProviderEvent[]> {
+export async function emitProviderEvents(
+  tx: Tx,
+  drafts: EventDraft[],
+  opts: { newEnrollment?: boolean; endpoints?: ActiveEndpoint[] } = {},
+): Promise<ProviderEvent[]> {
   if (drafts.length === 0) return [];
-  const providerIds = [...new Set(drafts.map((d) => d.providerId))];
-  const endpoints = await tx
-    .select({ id: webhookEndpoints.id, providerId: webhookEndpoints.providerId, eventTypes: webhookEndpoints.eventTypes })
-    .from(webhookEndpoints)
-    .where(and(inArray(webhookEndpoints.providerId, providerIds), eq(webhookEndpoints.status, 'active')));
+  const endpoints = opts.endpoints ?? (await activeEndpoints(tx, [...new Set(drafts.map((d) => d.providerId))]));
 
   // Per-enrollment sequence: the enrollment row is locked (already, by whoever applies the fact, or
   // here), so two transactions cannot both take the next number. An enrollment this transaction
