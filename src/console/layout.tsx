@@ -8,6 +8,8 @@ export interface View {
   operator?: string;
   csrf: string;
   path: string;
+  /** This page in the other language, keeping its query (the participant, the filters). */
+  otherLangHref: string;
   flash?: WordKey;
 }
 
@@ -68,7 +70,7 @@ export const Layout: FC<{ v: View; title: string; refreshSeconds?: number; child
             </nav>
           ) : null}
           <div class="who">
-            <a href={`${v.path}?lang=${other}`} lang={other} hreflang={other}>
+            <a href={v.otherLangHref} lang={other} hreflang={other}>
               {other === 'en' ? 'English' : 'Bahasa Indonesia'}
             </a>
             {v.operator ? (

@@ -58,12 +58,17 @@ async function viewOf(c: Ctx): Promise<View> {
   const lang = languageOf(c);
   const session = c.var.session;
   const ok = c.req.query('ok');
+  const query = new URL(c.req.url).searchParams;
+  query.delete('ok');
+  query.set('lang', lang === 'id' ? 'en' : 'id');
   return {
     t: words(lang),
     lang,
     operator: session?.operator,
     csrf: session ? await sessionCsrfToken(c, session.sid) : '',
     path: c.req.path,
+    // A page answering a form post has nothing to keep; its address is the list it belongs to.
+    otherLangHref: `${c.req.path}?${c.req.method === 'GET' ? query : `lang=${query.get('lang')}`}`,
     flash: ok && ok.startsWith('ok') && isWordKey(ok) ? ok : undefined,
   };
 }

@@ -178,6 +178,26 @@ describe('console forms', () => {
     expect(html).toContain('role="alert"');
   });
 
+  it('the language switch keeps the page’s query', async () => {
+    const { cookie } = await session();
+    const html = await (await w.app.request(`${BASE}/console/discrepancies?kind=dead_letter&status=open`, { headers: { cookie } })).text();
+    expect(html).toContain('href="/console/discrepancies?kind=dead_letter&amp;status=open&amp;lang=en"');
+  });
+
+  it('signing out ends the session in the browser; an expired session is no session', async () => {
+    const { cookie, csrf } = await session();
+    const out = await post('/console/sign-out', cookie, { _csrf: csrf });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/console/sign-in');
+    expect(out.headers.getSetCookie().find((c) => c.startsWith('console_session='))).toMatch(/Max-Age=0/);
+    const key = await w.deps.tokens.keyFor('console:session');
+    const { SignJWT } = await import('jose');
+    const expired = await new SignJWT({ sid: 'x' }).setProtectedHeader({ alg: 'HS256' }).setSubject('rina').setAudience('prakerja-console').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(key);
+    expect((await w.app.request(`${BASE}/console/names`, { headers: { cookie: `console_session=${expired}` } })).status).toBe(303);
+    const valid = await new SignJWT({ sid: 'x' }).setProtectedHeader({ alg: 'HS256' }).setSubject('rina').setAudience('prakerja-console').setExpirationTime('5m').sign(key);
+    expect((await w.app.request(`${BASE}/console/names`, { headers: { cookie: `console_session=${valid}` } })).status).toBe(200);
+  });
+
   it('a filter out of its range is refused naming the query field', async () => {
     const { cookie } = await session();
     const res = await w.app.request(`${BASE}/console/discrepancies?olderThanDays=0`, { headers: { cookie } });
