@@ -14,6 +14,8 @@ export interface PartnerContract {
   readonly checked: string[];
   readonly violations: string[];
   check(request: Request, response: Response): Promise<void>;
+  /** A callback the platform sends the gateway, against the contract's `webhooks:` section. */
+  checkCallback(name: string, callback: { headers: Record<string, string>; body: string }): void;
 }
 
 /** Where a registered platform's contract is written down. */
@@ -26,6 +28,15 @@ export async function partnerContract(file: URL, apiRoot: string): Promise<Partn
   // Formats (date-time, uri, email…) are checked too: a contract saying date-time means it.
   const api = new OpenAPIBackend({ definition, apiRoot, quick: true, strict: true, customizeAjv: (ajv) => addFormats(ajv) });
   await api.init();
+  // Webhooks have no path: each is routed under /__webhooks/<name> so the same validator reads them.
+  const webhooks = Object.entries((definition.webhooks ?? {}) as Record<string, unknown>);
+  const hooks = new OpenAPIBackend({
+    definition: { ...definition, paths: Object.fromEntries(webhooks.map(([name, item]) => [`/__webhooks/${name}`, item])) },
+    quick: true,
+    strict: true,
+    customizeAjv: (ajv) => addFormats(ajv),
+  });
+  await hooks.init();
   const checked: string[] = [];
   const violations: string[] = [];
   return {
@@ -57,8 +68,19 @@ export async function partnerContract(file: URL, apiRoot: string): Promise<Partn
       const answered = api.validateResponse(answer ? bodyOf(answer, response.headers.get('content-type')) : undefined, operation, response.status);
       for (const e of answered.errors ?? []) violations.push(`${name} ${status} answer: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
     },
+    checkCallback(name, callback) {
+      checked.push(`callback ${name}`);
+      if (webhooks.length === 0) return void violations.push(`callback ${name}: ${id} has no webhooks section`);
+      const req = (hook: string): OasRequest => ({ method: 'POST', path: `/__webhooks/${hook}`, headers: lowerCased(callback.headers), body: bodyOf(callback.body, callback.headers['content-type'] ?? 'application/json') });
+      // Valid when one of the contract's webhooks takes it; otherwise every webhook's complaints.
+      const results = webhooks.map(([hook]) => [hook, hooks.validateRequest(req(hook)).errors ?? []] as const);
+      if (results.some(([, errors]) => errors.length === 0)) return;
+      for (const [hook, errors] of results) for (const e of errors) violations.push(`callback ${name} as ${hook}: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+    },
   };
 }
+
+const lowerCased = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** A body as the validator reads it: JSON and form fields as objects, anything else as text. */
 function bodyOf(text: string, contentType: string | null): unknown {
