@@ -44,7 +44,7 @@ interface Measured {
 }
 
 export async function run(opts: BenchOptions): Promise<BenchRow[]> {
-  const sizes: Sizes = opts.smoke ? { connections: 8, warmup: 40, requests: 300, serial: 60, perPlatform: 10 } : { connections: 16, warmup: 500, requests: 6_000, serial: 1_000, perPlatform: 200 };
+  const sizes: Sizes = opts.smoke ? { connections: 8, warmup: 40, requests: 300, serial: 60, perPlatform: 5 } : { connections: 16, warmup: 500, requests: 6_000, serial: 1_000, perPlatform: 200 };
   const perTarget = sizes.warmup + sizes.requests + sizes.serial + 2 * sizes.connections;
   const scratch = scratchDir('redemption');
   const databases: ScratchDatabase[] = [];
