@@ -21,21 +21,42 @@ const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const PREFERRED_ORDER = ['names', 'redemption', 'batch', 'outbox'];
 
 function parseArgs(argv: string[]) {
-  const args = { smoke: false, only: [] as string[], out: join(BENCH_DIR, 'results'), profile: false };
+  const args = { smoke: false, only: [] as string[], out: join(BENCH_DIR, 'results'), profile: false, soak: undefined as number | undefined, soakSample: undefined as number | undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--smoke') args.smoke = true;
     else if (a === '--profile') args.profile = true;
+    else if (a === '--soak') args.soak = positive(a, argv[++i]);
+    else if (a === '--soak-sample') args.soakSample = positive(a, argv[++i]);
     else if (a === '--only') args.only.push(...(argv[++i] ?? '').split(',').filter(Boolean));
     else if (a.startsWith('--only=')) args.only.push(...a.slice(7).split(',').filter(Boolean));
     else if (a === '--out') args.out = resolve(argv[++i] ?? '');
     else if (a.startsWith('--out=')) args.out = resolve(a.slice(6));
     else if (a === '--help' || a === '-h') {
-      process.stdout.write('usage: npm run bench -- [--smoke] [--only names,redemption] [--out dir] [--profile]\n');
+      process.stdout.write('usage: npm run bench -- [--smoke] [--only names,redemption] [--out dir] [--profile]\n       npm run bench -- --soak <minutes> [--soak-sample <seconds>] [--out dir]\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
   return args;
+}
+
+function positive(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number, got ${v}`);
+  return n;
+}
+
+/** `--soak`: the long mixed run of bench/soak.ts instead of the benchmarks; its report is written beside theirs. */
+async function soak(args: ReturnType<typeof parseArgs>, minutes: number) {
+  const started = new Date();
+  mkdirSync(args.out, { recursive: true });
+  const { runSoak, formatSoak } = await import('./soak.js');
+  const result = await runSoak({ minutes, sampleSeconds: args.soakSample });
+  const cpu = cpus();
+  const machine = { cores: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown', node: process.version, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 100) / 100) };
+  const file = join(args.out, `soak-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ date: started.toISOString(), soak: true, machine, ...result }, null, 2)}\n`);
+  process.stdout.write(`\n${formatSoak(result)}\n\n${result.totals.requests} requests, ${result.totals.failures} failed, ${result.totals.skipped} skipped; reconciliation ${result.reconciliation?.status ?? 'not run'} → ${file}\n`);
 }
 
 function discover(only: string[]): string[] {
@@ -67,6 +88,7 @@ export function formatTable(rows: BenchRow[]): string {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (args.soak !== undefined) return soak(args, args.soak);
   const started = new Date();
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   mkdirSync(args.out, { recursive: true });
