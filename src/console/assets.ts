@@ -47,7 +47,7 @@ ol.timeline .step { font-weight: 700; display: block; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 3px; font-size: .85rem; font-weight: 600; border: 1px solid currentColor; }
 .badge.ok { color: var(--ok); } .badge.bad { color: var(--bad); } .badge.warn { color: var(--warn); }
 .names { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: .5rem; margin: .5rem 0; }
-.names div { border: 1px solid var(--line); padding: .5rem; background: #fff; }
+.names > div { border: 1px solid var(--line); padding: .5rem; background: #fff; }
 .names .value { font-size: 1.15rem; font-weight: 700; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: 1rem; }
 .card { border: 1px solid var(--line); padding: .8rem 1rem; background: #fff; }
