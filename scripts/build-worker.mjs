@@ -1,4 +1,8 @@
 /**
+ * `--sandbox`: the sandbox Worker instead, simulators included (tests and benchmarks run it from a
+ * bundle built once, so that edits to the sources while they run do not reload the Worker);
+ * `--out <dir>`: where to write it (default dist/worker-production or dist/worker-sandbox).
+ *
  * The production Worker's first bundling pass (wrangler.toml `[env.production.build]`): src/worker.ts
  * with the sandbox and every simulator replaced by a stub that throws, so the bundle wrangler
  * deploys holds no simulator code and no demo world. wrangler's own `alias` is top-level only,
@@ -16,7 +20,10 @@ const stub = join(root, 'src', 'workers', 'sandbox-excluded.ts');
 /** Modules only the sandbox imports: the in-isolate sandbox and each platform's (and prakerja.go.id's) simulator. */
 const SANDBOX_ONLY = /(^|\/)(sandbox-in-isolate|simulator|simulator-kit)\.js$/;
 
-const out = join(root, 'dist', 'worker-production');
+const args = process.argv.slice(2);
+const sandbox = args.includes('--sandbox');
+const outArg = args.indexOf('--out');
+const out = outArg >= 0 ? args[outArg + 1] : join(root, 'dist', sandbox ? 'worker-sandbox' : 'worker-production');
 const result = await build({
   entryPoints: [join(root, 'src', 'worker.ts')],
   outfile: join(out, 'worker.js'),
@@ -25,19 +32,13 @@ const result = await build({
   format: 'esm',
   platform: 'neutral',
   target: 'es2022',
-  // What wrangler resolves with: the Workers builds of postgres.js, the browser build of pino.
-  conditions: ['workerd', 'worker', 'browser'],
-  mainFields: ['browser', 'module', 'main'],
+  // Only our own sources are bundled here; packages (and Node's built-ins) are left to wrangler's
+  // pass, which resolves them for workerd (postgres.js's Workers build, pino's browser build, the
+  // nodejs_compat polyfills that CommonJS packages such as opossum require).
+  packages: 'external',
   external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'cloudflare:*'],
   logLevel: 'warning',
-  plugins: [
-    {
-      name: 'no-sandbox',
-      setup(b) {
-        b.onResolve({ filter: SANDBOX_ONLY }, () => ({ path: stub }));
-      },
-    },
-  ],
+  plugins: sandbox ? [] : [{ name: 'no-sandbox', setup: (b) => b.onResolve({ filter: SANDBOX_ONLY }, () => ({ path: stub })) }],
 });
 
 // Every module that went in, for the test that checks no simulator did.

@@ -9,7 +9,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,32 +18,19 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenKeys } from '../src/auth/tokens.js';
 import { SANDBOX_SECRETS } from '../src/sandbox/demo-data.js';
+import { startSandboxWorker, WRANGLER_OFFLINE } from './support/worker.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = (name: string) => join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
 
-/** Nothing leaves the machine: no telemetry, no login, no update check, no home directory writes. */
-const OFFLINE = {
-  WRANGLER_SEND_METRICS: 'false',
-  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-  WRANGLER_HIDE_BANNER: 'true',
-  CLOUDFLARE_TELEMETRY_DISABLED: '1',
-  CLOUDFLARE_INCLUDE_PROCESS_ENV: 'false',
-  CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: 'false',
-  CI: 'true',
-  NO_COLOR: '1',
-  FORCE_COLOR: '0',
-};
+const OFFLINE = { ...WRANGLER_OFFLINE, NO_COLOR: '1', FORCE_COLOR: '0' };
 
 let scratch: string;
 let childEnv: NodeJS.ProcessEnv;
 
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'gateway-worker-test-'));
-  writeFileSync(join(scratch, 'empty.env'), '');
   childEnv = { ...process.env, ...OFFLINE, XDG_CONFIG_HOME: join(scratch, 'config'), WRANGLER_LOG_PATH: join(scratch, 'logs') };
-  // unstable_startWorker runs in this process and reads these from process.env.
-  Object.assign(process.env, OFFLINE, { XDG_CONFIG_HOME: join(scratch, 'config'), WRANGLER_LOG_PATH: join(scratch, 'logs') });
 });
 
 afterAll(() => {
@@ -68,7 +55,8 @@ const SIMULATOR_MARKER = '/_sandbox/emit';
 describe('Cloudflare Worker build', () => {
   it('bundles the production Worker (`--env production`) without PGlite and without any simulator', async () => {
     const outdir = join(scratch, 'dist');
-    const { code, output } = await run(BIN('wrangler'), ['deploy', '--dry-run', '--env', 'production', '--outdir', outdir]);
+    const wranglerMeta = join(scratch, 'wrangler-meta.json');
+    const { code, output } = await run(BIN('wrangler'), ['deploy', '--dry-run', '--env', 'production', '--outdir', outdir, '--metafile', wranglerMeta]);
     expect(code, `wrangler deploy --dry-run --env production failed:\n${output}`).toBe(0);
     expect(output).toMatch(/env\.HYPERDRIVE/);
     expect(output).toMatch(/env\.OUTBOX_QUEUE/);
@@ -82,13 +70,16 @@ describe('Cloudflare Worker build', () => {
     expect(js).not.toContain(SIMULATOR_MARKER);
     expect(js).not.toContain('createSandbox');
 
-    // The first pass's metafile (scripts/build-worker.mjs) names every module that went in.
-    const meta = JSON.parse(readFileSync(join(ROOT, 'dist', 'worker-production', 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
-    const inputs = Object.keys(meta.inputs);
-    expect(inputs).toContain('src/worker.ts');
-    expect(inputs.filter((i) => /pglite|src\/node\/|simulator|sandbox\/sandbox\.ts|sandbox-in-isolate/i.test(i))).toEqual([]);
-    // The Workers build of postgres.js, not the Node one.
-    expect(inputs.some((i) => i.includes('node_modules/postgres/cf/'))).toBe(true);
+    // The first pass (scripts/build-worker.mjs) bundles our sources: its metafile names every one that went in.
+    const inputsOf = (file: string) => Object.keys((JSON.parse(readFileSync(file, 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+    const ours = inputsOf(join(ROOT, 'dist', 'worker-production', 'meta.json'));
+    expect(ours).toContain('src/worker.ts');
+    expect(ours).toContain('src/workers/sandbox-excluded.ts');
+    expect(ours.filter((i) => /src\/node\/|simulator|sandbox\/sandbox\.ts|sandbox-in-isolate/i.test(i))).toEqual([]);
+    // wrangler's pass adds the packages: the Workers build of postgres.js, not the Node one, and no PGlite.
+    const packages = inputsOf(wranglerMeta);
+    expect(packages.some((i) => i.includes('node_modules/postgres/cf/'))).toBe(true);
+    expect(packages.filter((i) => /pglite/i.test(i))).toEqual([]);
   }, 90_000);
 });
 
@@ -98,8 +89,9 @@ if (!DATABASE) {
 }
 
 describe.skipIf(!DATABASE)('Cloudflare Worker under workerd against PostgreSQL', () => {
-  type Worker = Awaited<ReturnType<typeof import('wrangler')['unstable_startWorker']>>;
-  let worker: Worker;
+  type Started = Awaited<ReturnType<typeof startSandboxWorker>>;
+  let started: Started;
+  let worker: Started['worker'];
   let sql: postgres.Sql;
   let admin: postgres.Sql;
   let dbName: string;
@@ -158,30 +150,24 @@ describe.skipIf(!DATABASE)('Cloudflare Worker under workerd against PostgreSQL',
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
 
-    const { unstable_startWorker } = await import('wrangler');
-    worker = await unstable_startWorker({
-      config: join(ROOT, 'wrangler.toml'),
-      envFiles: [join(scratch, 'empty.env')],
-      compatibilityDate: '2025-09-01',
-      compatibilityFlags: ['nodejs_compat'],
-      build: { nodejsCompatMode: 'v2' },
-      bindings: {
-        DATABASE_URL: { type: 'plain_text', value: url.toString() },
-        MAX_BODY_BYTES: { type: 'plain_text', value: String(MAX_BODY) },
-        LOG_LEVEL: { type: 'plain_text', value: 'warn' },
-        RATE_LIMIT_READS: { type: 'plain_text', value: String(READS_PER_WINDOW) },
+    started = await startSandboxWorker({
+      scratch,
+      testScheduled: true,
+      vars: {
+        DATABASE_URL: url.toString(),
+        MAX_BODY_BYTES: String(MAX_BODY),
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_READS: String(READS_PER_WINDOW),
         // An hour's window: the fixed window cannot roll over between the requests that fill it and the one refused.
-        RATE_LIMIT_WINDOW_SECONDS: { type: 'plain_text', value: '3600' },
+        RATE_LIMIT_WINDOW_SECONDS: '3600',
       },
-      // testScheduled: GET /__scheduled?cron=… runs `scheduled` (Worker.scheduled() of this wrangler looks in the wrong runtime).
-      dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: join(scratch, 'state'), watch: false, logLevel: 'warn', testScheduled: true },
     });
-    await worker.ready;
+    worker = started.worker;
     providerToken = await tokens.issue({ kind: 'provider', providerId: 'prv-komputer-jaya' }, 3600);
   }, 120_000);
 
   afterAll(async () => {
-    await worker?.dispose();
+    await started?.dispose();
     await new Promise((r) => receiver?.close(r));
     await sql?.end();
     if (admin) {
@@ -259,15 +245,6 @@ describe.skipIf(!DATABASE)('Cloudflare Worker under workerd against PostgreSQL',
     expect(keys.map((k) => k.key)).toEqual(['new-key']);
   });
 
-  it('refuses a body over MAX_BODY_BYTES with 413 problem+json, writing nothing', async () => {
-    const body = { voucherCode: 'TKPX5Y6Z7A8B', cardNumber: '3273011122330005', participant: { name: 'D'.repeat(MAX_BODY), email: 'd@example.id' } };
-    const r = await call('/v1/redemptions', { token: providerToken, body });
-    expect(r.status).toBe(413);
-    expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from enrollments where voucher_code = 'TKPX5Y6Z7A8B'`;
-    expect(n).toBe(0);
-  });
-
   it('does not remember a provider it did not find: one added a moment later is served at once', async () => {
     const token = await tokens.issue({ kind: 'provider', providerId: 'prv-late-arrival' }, 3600);
     expect((await call('/v1/events', { token })).status).toBe(401);
@@ -308,5 +285,15 @@ describe.skipIf(!DATABASE)('Cloudflare Worker under workerd against PostgreSQL',
     expect(html).toContain('Masuk sebagai <strong>rina</strong>');
     expect(html).toContain('prakerja.go.id');
     expect((await call('/console/assets/console.css')).status).toBe(200);
+  });
+
+  // Last: the refused request's unread body is the one thing here that leaves a connection half-read.
+  it('refuses a body over MAX_BODY_BYTES with 413 problem+json, writing nothing', async () => {
+    const body = { voucherCode: 'TKPX5Y6Z7A8B', cardNumber: '3273011122330005', participant: { name: 'D'.repeat(MAX_BODY), email: 'd@example.id' } };
+    const r = await call('/v1/redemptions', { token: providerToken, body });
+    expect(r.status).toBe(413);
+    expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from enrollments where voucher_code = 'TKPX5Y6Z7A8B'`;
+    expect(n).toBe(0);
   });
 });
