@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SimCallbackEvent, SignedCallback } from '../../adapters/shared/simulator-kit.js';
-import { AdapterError, type AdapterErrorKind, type CallbackRequest, type PlatformAdapter } from '../../src/contract/adapter.js';
+import { AdapterError, type AdapterErrorKind, type CallbackRequest, type CanonicalEvent, type PlatformAdapter } from '../../src/contract/adapter.js';
 import { ENROLLMENT_STATES, type EnrollmentState } from '../../src/contract/canonical.js';
 import { sandboxSettingsOf, type PlatformDefinition, type SimulatorInstance } from '../../src/contract/platform.js';
 import { callbackVerdict, gatewayStub, pageAll, sandboxEmit } from './adapter-tests.js';
@@ -20,6 +20,11 @@ export interface ConformanceFixture {
   statuses: Record<string, EnrollmentState>;
   /** The platform's error codes: canonical kind and whether a retry can help. */
   errors: Record<string, readonly [AdapterErrorKind, boolean]>;
+  /**
+   * The platform's callback words and the canonical event each means, as its contract says. The
+   * simulator speaks each, the adapter must read each as this kind, and no other word is spoken.
+   */
+  events?: Record<string, CanonicalEvent['kind']>;
   /** The platform's written contract, when it is not openapi/partners/<id>.yaml (a platform defined in the tests). */
   contract?: URL;
   /** Signatures computed independently (openssl), recomputed by the adapter's own code. */
@@ -278,7 +283,7 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
     }
 
     if (definition.capabilities.updates === 'callbacks') {
-      it('every callback its simulator signs fits the webhooks of its written contract', async () => {
+      it('every callback its simulator signs fits the webhooks of its written contract, and is read as the hand-written event table says', async () => {
         const code = codeAt(8);
         sim.state.addVoucher(simVoucher({ code, state: 'in_progress', redeemedAt: new Date() }));
         const at = new Date();
@@ -290,15 +295,21 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
           { kind: 'completion.accepted', voucherCode: code, at },
           { kind: 'completion.rejected', voucherCode: code, reason: 'Nilai tidak sesuai', at },
         ];
-        let signed = 0;
+        // What the adapter read from each callback: the platform's word → the canonical kind.
+        const spoken: Record<string, string> = {};
+        const read = async (sent: string, s: SignedCallback) => {
+          const v = await adapter.verifyCallback(request(s));
+          expect(v.event.kind, `${v.platformType} is read as what was sent`).toBe(sent);
+          spoken[v.platformType] = v.event.kind;
+        };
         for (const e of events) {
           // An event the platform has no word for is refused by its simulator: not part of its contract.
           const s = await sim.callback(e).catch(() => undefined);
           if (!s) continue;
-          signed++;
           contract.checkCallback(e.kind, s);
+          await read(e.kind, s);
         }
-        expect(signed).toBeGreaterThan(0);
+        expect(Object.keys(spoken).length).toBeGreaterThan(0);
         if (definition.capabilities.delivery === 'platform_delivered') {
           // Learning steps go out through the sandbox door, applied first as the platform would.
           const learner = codeAt(10);
@@ -309,8 +320,14 @@ export function describePlatformAdapter(definition: PlatformDefinition, fixture:
           }
           const sent = gateway.delivered.slice(before);
           expect(sent).toHaveLength(3);
-          for (const [i, r] of sent.entries()) contract.checkCallback(`learning step ${i + 1}`, { headers: Object.fromEntries(r.headers), body: r.rawBody });
+          const kinds = ['learning.started', 'learning.progress', 'learning.completed'];
+          for (const [i, r] of sent.entries()) {
+            const s = { eventId: '', headers: Object.fromEntries(r.headers), body: r.rawBody };
+            contract.checkCallback(kinds[i], s);
+            await read(kinds[i], s);
+          }
         }
+        if (fixture.events) expect(spoken, 'the words spoken are exactly the hand-written table').toEqual(fixture.events);
       });
     }
 

@@ -241,6 +241,7 @@ export const kursusku = definePlatform({
 /** Its conformance fixture, by hand like every platform's; its written contract lives beside it. */
 export const kursuskuFixture: ConformanceFixture = {
   contract: new URL('./kursusku.yaml', import.meta.url),
+  events: { refund: 'voucher.refunded', expire: 'voucher.expired' },
   statuses: { bought: 'purchased', used: 'redeemed', learning: 'in_progress', done: 'completed', failed: 'failed', rated: 'reviewed', certified: 'certified', expired: 'expired', refunded: 'refunded', cancelled: 'revoked' },
   errors: {
     not_found: ['voucher_not_found', false],
