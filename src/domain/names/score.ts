@@ -7,7 +7,8 @@
  * gets a phonetic key. Tokens are then aligned one-to-one regardless of order, best pairs first:
  *
  *   exact / spelling variant (same key)        similarity 1
- *   initial vs token with that first letter     0.85 ("M." ~ Muhammad, "A." ~ Adi)
+ *   initial vs token with that first letter     0.85 ("M." ~ Muhammad, "A." ~ Adi; "Ach." ~ Achmad,
+ *                                               "Dt." ~ Datuk: a dotted abbreviation by its letters)
  *   small typo (weighted Damerau-Levenshtein)   1 − cost / (2 · length), only when the edit is
  *                                               of a kind that does not make another name
  *
@@ -43,7 +44,11 @@
  *  - two given names in reverse order: review, unless one is a marga/fam/Chinese surname or the
  *    name is written "Surname, Given";
  *  - words one swapped or dropped letter apart, even beside a common word only, or one vowel
- *    apart (Herlina/Harlina): review.
+ *    apart (Herlina/Harlina): review;
+ *  - a nickname beside an agreeing distinctive word (Mamat/Rahmat, Tono/Hartono, Ucok): review.
+ *
+ * Prepared names are cached by the written name and the words of a result are written when read:
+ * see `prepare` and `Comparison`.
  *
  * The score is rounded to 3 decimals; ≥ match threshold → match, ≥ review → review.
  * For exact symmetry the pair is scored in a canonical order and mapped back.
