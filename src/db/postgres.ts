@@ -14,8 +14,8 @@ import { tracedTransactions } from './traced-transactions.js';
 export const reconnectBackoffSeconds = (retries: number) => Math.min(0.05 * 2 ** retries, 1);
 
 /** Postgres through postgres.js: works on Node and, via Hyperdrive, on Workers. */
-export function openPostgres(url: string, opts: { max?: number } = {}): Database {
-  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare: true, backoff: reconnectBackoffSeconds, connect_timeout: 10 });
+export function openPostgres(url: string, opts: { max?: number; fetchTypes?: boolean } = {}): Database {
+  const client = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, prepare: true, backoff: reconnectBackoffSeconds, connect_timeout: 10, fetch_types: opts.fetchTypes ?? true });
   const db = tracedTransactions(drizzle(preparingRepeats(client), { schema }) as unknown as Db, 'postgresql');
   return {
     db,

@@ -53,7 +53,9 @@ function perInvocationDatabase(url: string): Database {
   const current = () => {
     const scope = invocationScope.getStore();
     if (!scope) throw new Error('database used outside an invocation');
-    return (scope.database ??= openPostgres(url, { max: 5 }));
+    // fetch_types off: a connection lives for one invocation, and reading the server's array types
+    // first would add a round trip to each; no column or result of the gateway is an array.
+    return (scope.database ??= openPostgres(url, { max: 5, fetchTypes: false }));
   };
   return {
     get db() {
