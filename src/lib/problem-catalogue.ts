@@ -19,6 +19,8 @@ export const PROBLEM_CATALOGUE: Record<string, ProblemDoc> = {
   http_error: { status: 400, title: 'HTTP error', description: 'An HTTP-level refusal before any route ran; the status says which.' },
   unauthorized: { status: 401, title: 'Authentication required', description: 'Send `Authorization: Bearer <token>` with a valid token of an active provider (or operator). Revoked or expired credentials and deactivated providers are refused; ask the gateway operators.' },
   callback_rejected: { status: 401, title: 'Callback signature refused', description: 'A platform callback whose signature, timestamp or sender does not verify. Nothing is stored.' },
+  csrf_token_invalid: { status: 403, title: 'Console form token missing or wrong', description: 'A console form was sent without the form token of the operator’s session, or with another session’s (an old tab after signing in again). Nothing was done: reload the page and send the form again.' },
+  cross_site_form: { status: 403, title: 'Console form sent from another site', description: 'A console form arrived with an Origin other than the console’s own: another site tried to act with the operator’s session. Nothing was done.' },
   forbidden: { status: 403, title: 'Not allowed', description: 'The token is of the wrong kind for this route (a provider token on /v1/ops, or the reverse).' },
   not_found: { status: 404, title: 'Not found', description: 'The thing named in the path does not exist, or is not yours (another provider’s is answered the same).' },
   route_not_found: { status: 404, title: 'No such route', description: 'No route has this method and path; see /docs.' },
