@@ -7,6 +7,7 @@ import { enrollments, outbox } from '../db/schema.js';
 import { maskDigitRuns } from '../lib/mask.js';
 import { emitProviderEvents, WEBHOOK_KIND } from '../services/provider-events.js';
 import { DEFAULT_BREAKER, DestinationBreakers, type BreakerSettings } from './breakers.js';
+import { SHARED_BREAKER_READ_MS, SharedBreakerState } from './shared-breaker-state.js';
 import { handle, type DeliveryOutcome, type OutboxRow } from './handlers.js';
 import { DEFAULT_RETRY_POLICY, maxAttempts, nextDelayMs, type RetryPolicy } from './schedule.js';
 
@@ -19,6 +20,11 @@ export interface DispatcherOptions {
   idleMs: number;
   retry: RetryPolicy;
   breaker: BreakerSettings;
+  /**
+   * Breakers' openings shared through the database (destination_breakers) with every other
+   * dispatcher: one statement per transition, one read per claimed batch at most every `readMs`.
+   */
+  sharedBreakers: { readMs: number } | false;
   /** Quick in-process retries (p-retry) before a failure is written down and rescheduled. */
   quickRetries: number;
   quickRetryMinMs: number;
@@ -30,6 +36,7 @@ export const DEFAULT_DISPATCHER: Omit<DispatcherOptions, 'workerId'> = {
   idleMs: 500,
   retry: DEFAULT_RETRY_POLICY,
   breaker: DEFAULT_BREAKER,
+  sharedBreakers: { readMs: SHARED_BREAKER_READ_MS },
   quickRetries: 2,
   quickRetryMinMs: 200,
 };
@@ -62,14 +69,58 @@ export class Dispatcher {
 
   constructor(private readonly deps: AppDeps, opts: Partial<DispatcherOptions> & { workerId: string }) {
     this.opts = { ...DEFAULT_DISPATCHER, ...opts };
-    this.breakers = new DestinationBreakers(this.opts.breaker);
+    const shared = this.opts.sharedBreakers ? new SharedBreakerState(deps.database, this.opts.sharedBreakers.readMs) : undefined;
+    this.breakers = new DestinationBreakers(this.opts.breaker, shared, (err, destination) =>
+      deps.logger.warn({ err, destination }, 'outbox: breaker state not shared; other dispatchers find out for themselves'),
+    );
   }
 
   /** Claims one batch of due rows and delivers them; resolves with how many were claimed. */
   async runOnce(): Promise<number> {
     const rows = await this.claim();
-    await Promise.all(rows.map((r) => this.deliver(r)));
+    await this.deliverBatch(rows);
     return rows.length;
+  }
+
+  /**
+   * Sends a claimed batch concurrently. A plain delivered row (no `record`) is marked with the
+   * batch's other ones in one statement once all are sent, not in a transaction of its own: most
+   * of a delivery's database cost was that BEGIN/UPDATE/COMMIT. A crash between the sends and
+   * the mark leaves leased rows that are delivered again under the same idempotency key, as a
+   * crash mid-send always did.
+   */
+  private async deliverBatch(rows: OutboxRow[]): Promise<void> {
+    const plain: Array<{ row: OutboxRow; receipt: string }> = [];
+    // Settled, not all: one row's bookkeeping failing must not cost the others their marks.
+    const results = await Promise.allSettled(
+      rows.map((row) =>
+        this.traced(row, async () => {
+          const sent = await this.send(row);
+          if (!sent.ok) return this.recordFailure(row, sent.err);
+          if (sent.outcome.kind === 'delivered' && !sent.outcome.record) {
+            plain.push({ row, receipt: sent.outcome.receipt });
+            return { kind: 'settled' } as const;
+          }
+          return this.recordSuccess(row, sent.outcome);
+        }),
+      ),
+    );
+    await this.markDelivered(plain);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** One UPDATE for many delivered rows, each still only if this dispatcher holds its lease and it is pending. */
+  private async markDelivered(marks: Array<{ row: OutboxRow; receipt: string }>): Promise<void> {
+    if (marks.length === 0) return;
+    const values = sql.join(
+      marks.map(({ row, receipt }) => sql`(${row.id}::bigint, ${receipt}::text, ${row.attempts + 1}::int)`),
+      sql`, `,
+    );
+    await this.deps.database.db.execute(sql`
+      update ${outbox} set status = 'delivered', receipt = v.receipt, delivered_at = now(), lease_until = null, attempts = v.attempts, last_error = null
+      from (values ${values}) as v(id, receipt, attempts)
+      where ${outbox.id} = v.id and ${outbox.leasedBy} = ${this.opts.workerId} and ${outbox.status} = 'pending'`);
   }
 
   /** Runs until every due row is handled (tests, the demo); pending rows scheduled later are left. */
@@ -122,16 +173,29 @@ export class Dispatcher {
     if (this.running) return;
     this.running = true;
     this.loop = (async () => {
+      // The next batch is claimed while the current one is sent, so a dispatcher under load never
+      // waits for its own claim between batches.
+      let next: Promise<OutboxRow[]> | undefined;
       while (this.running) {
         let claimed = 0;
         try {
-          claimed = await this.runOnce();
+          const rows = await (next ?? this.claim());
+          next = undefined;
+          claimed = rows.length;
+          if (claimed > 0 && this.running) {
+            next = this.claim();
+            // Its failure is handled when it is awaited (next turn, or release on stop).
+            next.catch(() => undefined);
+          }
+          await this.deliverBatch(rows);
         } catch (err) {
+          next = undefined;
           // A database restart must not kill the loop (a top complaint about webhook workers).
           this.deps.logger.error({ err }, 'outbox dispatch failed; retrying');
         }
         if (claimed === 0 && this.running) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, this.opts.idleMs)));
       }
+      if (next) await this.release(next);
     })();
   }
 
@@ -140,6 +204,21 @@ export class Dispatcher {
     this.wake?.();
     await this.loop;
     this.breakers.shutdown();
+  }
+
+  /** Gives back a batch claimed ahead but not sent (the dispatcher stopped): due again at once for anyone. */
+  private async release(claimed: Promise<OutboxRow[]>): Promise<void> {
+    try {
+      const rows = await claimed;
+      if (rows.length === 0) return;
+      await this.deps.database.db
+        .update(outbox)
+        .set({ leaseUntil: null })
+        .where(and(inArray(outbox.id, rows.map((r) => r.id)), eq(outbox.leasedBy, this.opts.workerId), eq(outbox.status, 'pending')));
+    } catch (err) {
+      // Not fatal: the leases run out and the rows are delivered then.
+      this.deps.logger.warn({ err }, 'outbox: could not release the rows claimed ahead; their leases will run out');
+    }
   }
 
   private async claim(id?: number, opts: { dueOrNot?: boolean } = {}): Promise<OutboxRow[]> {
@@ -166,17 +245,24 @@ export class Dispatcher {
   }
 
   private deliver(row: OutboxRow): Promise<SingleDelivery> {
-    // A delivery is its own trace (it runs long after the request that wrote the row): the row's partner calls are its children.
-    return inSpan('outbox deliver', { 'outbox.id': row.id, 'outbox.destination': row.destination, 'outbox.kind': row.kind }, () => this.deliverNow(row));
+    return this.traced(row, async () => {
+      const sent = await this.send(row);
+      return sent.ok ? this.recordSuccess(row, sent.outcome) : this.recordFailure(row, sent.err);
+    });
   }
 
-  private async deliverNow(row: OutboxRow): Promise<SingleDelivery> {
+  private traced<T>(row: OutboxRow, fn: () => Promise<T>): Promise<T> {
+    // A delivery is its own trace (it runs long after the request that wrote the row): the row's partner calls are its children.
+    return inSpan('outbox deliver', { 'outbox.id': row.id, 'outbox.destination': row.destination, 'outbox.kind': row.kind }, fn);
+  }
+
+  /** The destination called (with quick retries, through its breaker); nothing written yet. */
+  private async send(row: OutboxRow): Promise<{ ok: true; outcome: DeliveryOutcome } | { ok: false; err: unknown }> {
     const breaker = this.breakers.for(row.destination);
-    let outcome: DeliveryOutcome;
     try {
-      outcome = await pRetry(
+      const outcome = await pRetry(
         async (quickTry) => {
-          if (breaker.opened) throw new AbortError(new BreakerOpen(`circuit open for ${row.destination}`));
+          if (await this.breakers.heldBack(row.destination)) throw new AbortError(new BreakerOpen(`circuit open for ${row.destination}`));
           // The attempt as the row counts them (earlier runs' attempts, then this run's quick retries).
           return (await breaker.fire(() => withAttempt(row.attempts + quickTry, () => handle(this.deps, row)))) as DeliveryOutcome;
         },
@@ -188,10 +274,13 @@ export class Dispatcher {
           shouldRetry: ({ error }) => error instanceof AdapterError && error.retryable && (error.detail.retryAfterMs ?? 0) <= 2_000,
         },
       );
+      return { ok: true, outcome };
     } catch (err) {
-      return this.recordFailure(row, err instanceof AbortError ? (err as unknown as { originalError?: Error }).originalError ?? err : err);
+      return { ok: false, err: err instanceof AbortError ? (err as unknown as { originalError?: Error }).originalError ?? err : err };
+    } finally {
+      // An opening or close this call caused is written before the row's outcome (and, on Workers, the invocation) ends.
+      await this.breakers.flush();
     }
-    return this.recordSuccess(row, outcome);
   }
 
   private owned(row: OutboxRow) {
