@@ -481,3 +481,18 @@ export const rateLimitCounters = pgTable(
   },
   (t) => [index('rate_limit_counters_window_idx').on(t.windowStart)],
 );
+
+/**
+ * Circuit-breaker state shared by every dispatcher on this database (Node processes, Workers
+ * isolates): an isolate that never saw a destination fail still holds back while another one's
+ * breaker for it is open. Written on a breaker's transitions only, read once per claimed batch.
+ */
+export const destinationBreakers = pgTable('destination_breakers', {
+  destination: text('destination').primaryKey(),
+  /** Null: closed (the last trial call succeeded). */
+  openedUntil: timestamp('opened_until', { withTimezone: true }),
+  openedAt: timestamp('opened_at', { withTimezone: true }),
+  /** Failures in the opening dispatcher's rolling window when it opened. */
+  failures: integer('failures').notNull().default(0),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
