@@ -30,7 +30,7 @@ export class DestinationBreakers {
   constructor(
     private readonly settings: BreakerSettings = DEFAULT_BREAKER,
     readonly shared?: SharedBreakerState,
-    private readonly onWriteError: (err: unknown, destination: string) => void = () => {},
+    private readonly onSharedError: (err: unknown, destination: string) => void = () => {},
   ) {}
 
   for(destination: string): CircuitBreaker<[Call], unknown> {
@@ -63,7 +63,9 @@ export class DestinationBreakers {
   async heldBack(destination: string): Promise<boolean> {
     const b = this.for(destination);
     if (b.opened) return true;
-    return !b.halfOpen && this.shared !== undefined && (await this.shared.isOpen(destination));
+    if (b.halfOpen || !this.shared) return false;
+    // An unreadable shared state (no migration yet, a hiccup) holds nothing back: as without sharing.
+    return this.shared.isOpen(destination).catch((err: unknown) => (this.onSharedError(err, destination), false));
   }
 
   /** Waits for the shared-state writes of transitions so far. */
@@ -76,7 +78,7 @@ export class DestinationBreakers {
     // Not inside opossum's emit: a write's failure or slowness is no concern of the call that caused it.
     const w = Promise.resolve()
       .then(op)
-      .catch((err: unknown) => this.onWriteError(err, destination))
+      .catch((err: unknown) => this.onSharedError(err, destination))
       .finally(() => this.writes.delete(w));
     this.writes.add(w);
   }

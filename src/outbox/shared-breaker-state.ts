@@ -63,6 +63,8 @@ export class SharedBreakerState {
     let read = this.reading.get(db);
     if (!read) {
       read = (async () => {
+        // A failed read is not tried again by every row of the batch: the next one is `readMs` away too.
+        this.readAt = Date.now();
         const rows = await db
           .select({ destination: destinationBreakers.destination, remainingMs: sql<number>`(extract(epoch from ${destinationBreakers.openedUntil} - now()) * 1000)::float8` })
           .from(destinationBreakers)

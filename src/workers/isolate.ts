@@ -110,7 +110,7 @@ export async function buildIsolate(bindings: WorkerBindings): Promise<Isolate> {
   const sourceHeader = env.RATE_LIMIT_SOURCE_HEADER ?? 'cf-connecting-ip';
   if (policies) deps.rateLimits = { policies, sourceAddress: (c) => c.req.header(sourceHeader)?.split(',')[0]?.trim() || undefined };
   const dispatcher = new Dispatcher(deps, { workerId: 'workers', leaseMs: env.DISPATCH_LEASE_MS, batchSize: env.DISPATCH_BATCH });
-  // GET /v1/ops/platforms shows this isolate's breakers (other isolates keep their own).
+  // GET /v1/ops/platforms shows this isolate's breakers and the openings other isolates shared (destination_breakers).
   deps.breakers = () => dispatcher.breakers.snapshot();
 
   root = new Hono();

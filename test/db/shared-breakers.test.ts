@@ -126,6 +126,23 @@ describe('circuit breakers shared across dispatchers (isolates)', () => {
     expect(calls('/b')).toBe(5);
   });
 
+  it('an unreadable shared state (not migrated yet) holds nothing back: the row is delivered, the error logged', async () => {
+    const ep = await endpoint('/d');
+    down.set('/d', false);
+    const d = isolate('isolate-5', 60_000);
+    const warn = vi.spyOn(w.deps.logger, 'warn');
+    await w.deps.database.db.execute(sql`alter table destination_breakers rename to destination_breakers_away`);
+    try {
+      const id = await ping(ep);
+      expect(await d.deliverOne(id)).toEqual({ kind: 'settled' });
+      expect(await row(id)).toMatchObject({ status: 'delivered', attempts: 1 });
+      expect(warn.mock.calls.some(([, msg]) => typeof msg === 'string' && msg.includes('breaker state not shared'))).toBe(true);
+    } finally {
+      warn.mockRestore();
+      await w.deps.database.db.execute(sql`alter table destination_breakers_away rename to destination_breakers`);
+    }
+  });
+
   it('a dispatcher without sharing neither writes nor reads the table', async () => {
     const ep = await endpoint('/c');
     const destination = webhookDestination(ep);
