@@ -34,49 +34,24 @@ export async function* pages<T>(fetchPage: (cursor?: string) => Promise<Page<T>>
   }
 }
 
-/**
- * Buffers rows by key (the last version of a row seen wins, as pages may repeat one) and flushes
- * in batches, one flush in flight while the next batch is gathered: the database writes one batch
- * while this process builds the next, and memory stays at two batches. Flushes stay in order, so
- * a row repeated in a later batch still lands last.
- */
+/** Buffers rows by key (the last version of a row seen wins, as pages may repeat one) and flushes in batches. */
 async function streamInto<T>(source: AsyncIterable<T[]>, keyOf: (row: T) => string, flush: (rows: T[]) => Promise<void>, batchRows: number): Promise<number> {
   let buffer = new Map<string, T>();
   let total = 0;
-  let inFlight: Promise<void> | undefined;
-  const send = async (rows: T[]) => {
-    const previous = inFlight;
-    inFlight = undefined;
-    if (previous) await previous;
-    inFlight = flush(rows);
-    // Its failure is raised when it is awaited (next flush or the end), not as an unhandled rejection meanwhile.
-    inFlight.catch(() => undefined);
-  };
-  try {
-    for await (const items of source) {
-      for (const row of items) buffer.set(keyOf(row), row);
-      if (buffer.size >= batchRows) {
-        total += buffer.size;
-        const rows = [...buffer.values()];
-        buffer = new Map();
-        await send(rows);
-      }
-    }
-    if (buffer.size > 0) {
+  for await (const items of source) {
+    for (const row of items) buffer.set(keyOf(row), row);
+    if (buffer.size >= batchRows) {
       total += buffer.size;
-      await send([...buffer.values()]);
+      const rows = [...buffer.values()];
+      buffer = new Map();
+      await flush(rows);
     }
-    const last = inFlight;
-    inFlight = undefined;
-    if (last) await last;
-    return total;
-  } catch (err) {
-    // Never leave a write running behind a failed listing: the run's cleanup deletes the staging after this returns.
-    const last = inFlight;
-    inFlight = undefined;
-    if (last) await last.catch(() => undefined);
-    throw err;
   }
+  if (buffer.size > 0) {
+    total += buffer.size;
+    await flush([...buffer.values()]);
+  }
+  return total;
 }
 
 /** Streams one platform's listing into recon_staged_vouchers; returns how many vouchers were staged. */
