@@ -11,6 +11,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: on a 2-core CI machine, one, and the
+    // suite ran file after file. Much of it waits on PostgreSQL, child processes and Chromium, so
+    // two run side by side on two cores.
+    maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/db/**', 'test/outage/**', 'node_modules/**'] } },
       ...dbTargets.map((target) => ({
