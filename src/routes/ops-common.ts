@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { requireCaller } from '../app/auth.js';
 import type { AppEnv } from '../app/context.js';
 import { problems } from '../lib/problem.js';
-import { once } from '../services/idempotency.js';
+import { idempotently } from './respond.js';
 import { authProblems, bearerSecurity, IdempotencyHeaders, IntParam, problemContent, safeText, Text } from './schemas.js';
 
 /** What every /v1/ops route shares: an ops token (a provider's is a 403), its tag and security. */
@@ -48,14 +48,7 @@ export const opsProblems = { 400: problemContent('Invalid request; errors[] name
  * of the gateway does: a retried click replays the first answer instead of acting twice. Typed
  * as the work's result, like `idempotently`, so the route's declared answer and the handler agree.
  */
-export async function opsOnce<T extends object, S extends ContentfulStatusCode>(c: Context<AppEnv>, route: string, body: unknown, status: S, work: (operator: string) => Promise<T>) {
+export function opsOnce<T extends object, S extends ContentfulStatusCode>(c: Context<AppEnv>, route: string, body: unknown, status: S, work: (operator: string) => Promise<T>) {
   const operator = operatorOf(c);
-  const deps = c.var.deps;
-  const answer = await once(deps.database.db, { scope: `ops:${operator}`, route, key: c.req.header('idempotency-key')!, body, waitMs: deps.config.idempotencyWaitMs }, async () => ({
-    status,
-    body: await work(operator),
-  }));
-  if (answer.replayed) c.header('idempotent-replayed', 'true');
-  // Only successes are stored, so a replay is this route's `status` with `work`'s result as JSON.
-  return c.json(answer.body as T, status);
+  return idempotently(c, body, status, () => work(operator), { scope: `ops:${operator}`, route });
 }

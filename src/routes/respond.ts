@@ -5,8 +5,9 @@ import type { AppEnv } from '../app/context.js';
 import { once } from '../services/idempotency.js';
 
 /**
- * Runs a provider's mutation once per Idempotency-Key (scoped to the provider and the route as
- * called) and answers with the first result; the route's schema has already required the header.
+ * Runs a mutation once per Idempotency-Key (scoped to the provider and the route as called,
+ * unless told otherwise) and answers with the first result; the route's schema has already
+ * required the header.
  * The answer is typed as the work's result, so the route's declared response and the handler
  * cannot disagree (and Hono's client sees the same type).
  */
@@ -15,12 +16,12 @@ export async function idempotently<T extends object, S extends ContentfulStatusC
   body: unknown,
   status: S,
   work: () => Promise<T>,
-  opts: { waitMs?: number; keep?: (result: T) => boolean } = {},
+  opts: { waitMs?: number; keep?: (result: T) => boolean; scope?: string; route?: string } = {},
 ) {
   const deps = c.var.deps;
   const answer = await once(
     deps.database.db,
-    { scope: providerId(c), route: `${c.req.method} ${c.req.path}`, key: c.req.header('idempotency-key')!, body, waitMs: opts.waitMs ?? deps.config.idempotencyWaitMs },
+    { scope: opts.scope ?? providerId(c), route: opts.route ?? `${c.req.method} ${c.req.path}`, key: c.req.header('idempotency-key')!, body, waitMs: opts.waitMs ?? deps.config.idempotencyWaitMs },
     async () => {
       const result = await work();
       return { status, body: result, keep: opts.keep?.(result) };
