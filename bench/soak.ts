@@ -122,7 +122,7 @@ export async function runSoak(opts: { minutes: number; sampleSeconds?: number; l
     let intervalFailures = 0;
     let inFlight = 0;
     let skipped = 0;
-    const redeemed: { id: string; voucher: BenchVoucher; sessions: number; reviewed: boolean; completed: boolean }[] = [];
+    const redeemed: { id: string; voucher: BenchVoucher; sessions: number; reporting: number; reviewed: boolean; completed: boolean }[] = [];
     let nextVoucher = 0;
 
     const send = async (kind: string, path: string, init: { method?: string; body?: unknown; ops?: boolean; ok?: (status: number) => boolean }) => {
@@ -164,14 +164,21 @@ export async function runSoak(opts: { minutes: number; sampleSeconds?: number; l
       if (!v) return;
       const r = await send('redemption', '/v1/redemptions', { method: 'POST', body: { voucherCode: v.code, platform: v.platform, cardNumber: v.cardNumber, participant: { name: v.name, email: v.email } } });
       const id = (r.body as { id?: string } | undefined)?.id;
-      if (r.status === 201 && id) redeemed.push({ id, voucher: v, sessions: 0, reviewed: false, completed: false });
+      if (r.status === 201 && id) redeemed.push({ id, voucher: v, sessions: 0, reporting: 0, reviewed: false, completed: false });
     };
     const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
     const progressOne = async () => {
       const e = pick(redeemed.filter((x) => !x.completed && x.sessions < 3).slice(-200));
       if (!e) return;
       const sequence = ++e.sessions;
-      await send('progress', `/v1/enrollments/${e.id}/progress`, { method: 'POST', body: { sequence, attendedAt: new Date().toISOString() } });
+      // A batch must not complete an enrollment while a session report to it is in flight: the
+      // gateway would rightly answer that report 409 training_finished (a race of the generator).
+      e.reporting++;
+      try {
+        await send('progress', `/v1/enrollments/${e.id}/progress`, { method: 'POST', body: { sequence, attendedAt: new Date().toISOString() } });
+      } finally {
+        e.reporting--;
+      }
     };
     const callbackOne = async () => {
       const e = redeemed.find((x) => !x.reviewed);
@@ -213,7 +220,7 @@ export async function runSoak(opts: { minutes: number; sampleSeconds?: number; l
       }
     };
     const batchOnce = async () => {
-      const due = redeemed.filter((x) => x.sessions > 0 && !x.completed).slice(0, 100);
+      const due = redeemed.filter((x) => x.sessions > 0 && x.reporting === 0 && !x.completed).slice(0, 100);
       if (due.length === 0) return;
       for (const e of due) e.completed = true;
       const completedAt = new Date().toISOString();

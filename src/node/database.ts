@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -11,6 +10,7 @@ import type { Database, Db } from '../db/database.js';
 import { openPostgres } from '../db/postgres.js';
 import * as schema from '../db/schema.js';
 import { tracedTransactions } from '../db/traced-transactions.js';
+import { ensurePgliteFolder, PGLITE_START_PARAMS } from './pglite-folder.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -23,8 +23,8 @@ export async function openDatabase(opts: { url?: string; dataDir: string; poolSi
     await migratePostgresUrl(opts.url);
     return openPostgres(opts.url, { max: opts.poolSize });
   }
-  if (!opts.dataDir.startsWith('memory://')) mkdirSync(opts.dataDir, { recursive: true });
-  const client = new PGlite(opts.dataDir);
+  await ensurePgliteFolder(opts.dataDir);
+  const client = new PGlite(opts.dataDir, { startParams: PGLITE_START_PARAMS });
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return {
