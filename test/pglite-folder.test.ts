@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
+import { resultRows } from '../src/db/result-rows.js';
 import { openDatabase } from '../src/node/database.js';
 import { ensurePgliteFolder } from '../src/node/pglite-folder.js';
 import { tempDir } from './support/gateway-process.js';
@@ -21,9 +22,8 @@ describe('ensurePgliteFolder', () => {
     await first.close();
     const again = await openDatabase({ dataDir });
     try {
-      const rows = await again.db.execute(sql`select id from providers where id = 'lpk-folder'`);
-      expect(rows.rows).toHaveLength(1);
-      const [{ shared_buffers }] = (await again.db.execute(sql`show shared_buffers`)).rows as Array<{ shared_buffers: string }>;
+      expect(resultRows(await again.db.execute(sql`select id from providers where id = 'lpk-folder'`))).toHaveLength(1);
+      const [{ shared_buffers }] = resultRows<{ shared_buffers: string }>(await again.db.execute(sql`show shared_buffers`));
       expect(shared_buffers).toBe('32MB');
     } finally {
       await again.close();

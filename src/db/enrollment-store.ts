@@ -1,6 +1,4 @@
-import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
-import { enqueue, type OutboxMessage } from '../outbox/enqueue.js';
-import { activeEndpoints, emitProviderEvents, redemptionEvents } from '../services/provider-events.js';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { enrollmentEvents, enrollments, outbox, voucherClaims } from './schema.js';
 
@@ -120,47 +118,6 @@ export async function expireClaimLease(db: Db, id: string, now: Date): Promise<v
 /** The platform redeemed the voucher: that fact is kept on the claim before anything else can fail. */
 export async function acceptClaim(db: Db, id: string, redeemed: { platformReference: string; redeemedAt: Date }): Promise<void> {
   await claims(db).accept.execute({ id, platformReference: redeemed.platformReference, redeemedAt: redeemed.redeemedAt.toISOString() });
-}
-
-/**
- * The enrollment of a claim the platform has redeemed, its events, the settled claim and the
- * outbound reports it calls for: all or nothing. The claim is settled first, under its row lock,
- * so two finishers of one claim cannot both write: the second finds it settled and gets
- * undefined. Answers with the rows as written, so the caller need not read them back.
- */
-export async function recordRedemption(
-  db: Db,
-  claim: { id: string; plan: RedemptionPlan },
-  redeemed: { platformReference: string | null; redeemedAt: Date },
-  outbound: (row: EnrollmentRow) => OutboxMessage[],
-): Promise<{ enrollment: EnrollmentRow; events: EnrollmentEventRow[]; deliveries: OutboxRowView[] } | undefined> {
-  const { enrollment, events } = claim.plan;
-  const all: NewEvent[] = [
-    ...events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })),
-    { type: 'voucher_redeemed', fromState: 'purchased', toState: 'redeemed', source: 'provider', occurredAt: redeemed.redeemedAt, detail: { platformReference: redeemed.platformReference } },
-  ];
-  return db.transaction(async (tx) => {
-    const settled = await tx
-      .update(voucherClaims)
-      .set({ status: 'redeemed', platformReference: redeemed.platformReference, redeemedAt: redeemed.redeemedAt })
-      .where(and(eq(voucherClaims.id, claim.id), ne(voucherClaims.status, 'redeemed')))
-      .returning({ id: voucherClaims.id });
-    if (settled.length === 0) return undefined;
-    // Sent together, not one after the other: on PostgreSQL the driver pipelines statements issued
-    // at once on the transaction's connection, in order (the events follow their enrollment), in
-    // one round trip instead of one each. The first to fail aborts the transaction, and the rest
-    // with it, as if they had run one by one.
-    const [[row], written, endpoints] = await Promise.all([
-      tx
-        .insert(enrollments)
-        .values({ ...enrollment, id: claim.id, state: 'redeemed', platformReference: redeemed.platformReference, redeemedAt: redeemed.redeemedAt })
-        .returning(),
-      tx.insert(enrollmentEvents).values(all.map((e) => ({ ...e, enrollmentId: claim.id }))).returning(),
-      activeEndpoints(tx, [enrollment.providerId]),
-    ]);
-    const [deliveries] = await Promise.all([enqueue(tx, outbound(row)), emitProviderEvents(tx, redemptionEvents(row), { newEnrollment: true, endpoints })]);
-    return { enrollment: row, events: written.sort((a, b) => a.id - b.id), deliveries };
-  });
 }
 
 /** Claims the platform redeemed but whose enrollment is not written yet (their writer failed). */

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { PlatformId } from '../contract/canonical.js';
 import type { DiscrepancyKind } from '../domain/reconciliation.js';
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -93,7 +93,9 @@ export const enrollments = pgTable(
     participantEmail: text('participant_email').notNull(),
     platformBuyerName: text('platform_buyer_name').notNull(),
     prakerjaName: text('prakerja_name'),
-    nameScore: real('name_score').notNull(),
+    // Double, not real: the redemption's answer and events are built from the score as computed, and
+    // must read back the same (a real would round 0.8333333333 to 0.8333333).
+    nameScore: doublePrecision('name_score').notNull(),
     nameDecision: text('name_decision', { enum: ['match', 'review', 'mismatch'] }).notNull(),
     nameExplanation: text('name_explanation').notNull(),
     state: text('state').notNull(),

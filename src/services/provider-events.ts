@@ -49,14 +49,36 @@ export function webhookMessage(ep: Pick<WebhookEndpointRow, 'id' | 'providerId'>
   };
 }
 
-export type ActiveEndpoint = Pick<WebhookEndpointRow, 'id' | 'providerId' | 'eventTypes'>;
+type ActiveEndpoint = Pick<WebhookEndpointRow, 'id' | 'providerId' | 'eventTypes'>;
 
-/** The providers' endpoints events go to; a caller that knows early may ask along with its other reads. */
-export function activeEndpoints(tx: Tx, providerIds: string[]): Promise<ActiveEndpoint[]> {
+/** The providers' endpoints events go to. */
+function activeEndpoints(tx: Tx, providerIds: string[]): Promise<ActiveEndpoint[]> {
   return tx
     .select({ id: webhookEndpoints.id, providerId: webhookEndpoints.providerId, eventTypes: webhookEndpoints.eventTypes })
     .from(webhookEndpoints)
     .where(and(inArray(webhookEndpoints.providerId, providerIds), eq(webhookEndpoints.status, 'active')));
+}
+
+/**
+ * The events of `drafts` as the provider will read them, numbered per enrollment from `next` (which
+ * it advances), each with its exact body: what the feed stores and every webhook delivery sends.
+ */
+export function composeEvents(drafts: EventDraft[], next: Map<string, number>): { events: ProviderEvent[]; bodies: string[] } {
+  const events = drafts.map((d) => {
+    const enrollmentId = d.enrollment?.id ?? null;
+    const sequence = enrollmentId ? next.get(enrollmentId)! : null;
+    if (enrollmentId) next.set(enrollmentId, sequence! + 1);
+    return {
+      id: newEventId(),
+      type: d.type,
+      occurredAt: d.occurredAt.toISOString(),
+      apiVersion: EVENTS_API_VERSION,
+      enrollmentId,
+      sequence,
+      data: { ...d.data, enrollment: d.enrollment ? snapshot(d.enrollment) : null },
+    } as ProviderEvent;
+  });
+  return { events, bodies: events.map((e) => JSON.stringify(e)) };
 }
 
 /**
@@ -67,10 +89,10 @@ export function activeEndpoints(tx: Tx, providerIds: string[]): Promise<ActiveEn
 export async function emitProviderEvents(
   tx: Tx,
   drafts: EventDraft[],
-  opts: { newEnrollment?: boolean; endpoints?: ActiveEndpoint[] } = {},
+  opts: { newEnrollment?: boolean } = {},
 ): Promise<ProviderEvent[]> {
   if (drafts.length === 0) return [];
-  const endpoints = opts.endpoints ?? (await activeEndpoints(tx, [...new Set(drafts.map((d) => d.providerId))]));
+  const endpoints = await activeEndpoints(tx, [...new Set(drafts.map((d) => d.providerId))]);
 
   // Per-enrollment sequence: the enrollment row is locked (already, by whoever applies the fact, or
   // here), so two transactions cannot both take the next number. An enrollment this transaction
@@ -89,21 +111,7 @@ export async function emitProviderEvents(
     next.set(id, Number(row?.max ?? 0) + 1);
   }
 
-  const events = drafts.map((d) => {
-    const enrollmentId = d.enrollment?.id ?? null;
-    const sequence = enrollmentId ? next.get(enrollmentId)! : null;
-    if (enrollmentId) next.set(enrollmentId, sequence! + 1);
-    return {
-      id: newEventId(),
-      type: d.type,
-      occurredAt: d.occurredAt.toISOString(),
-      apiVersion: EVENTS_API_VERSION,
-      enrollmentId,
-      sequence,
-      data: { ...d.data, enrollment: d.enrollment ? snapshot(d.enrollment) : null },
-    } as ProviderEvent;
-  });
-  const bodies = events.map((e) => JSON.stringify(e));
+  const { events, bodies } = composeEvents(drafts, next);
   await tx.insert(providerEvents).values(
     events.map((e, i) => ({ id: e.id, providerId: drafts[i].providerId, type: e.type, enrollmentId: e.enrollmentId, enrollmentSequence: e.sequence, occurredAt: new Date(e.occurredAt), body: bodies[i] })),
   );

@@ -1,6 +1,6 @@
 import { AdapterError } from '../contract/adapter.js';
 import { findCourseTitle } from '../db/catalogue-store.js';
-import { acceptClaim, acceptedClaims, expireClaimLease, findClaim, recordRedemption, releaseClaim, takeClaim, takeOverClaim, type ClaimRow, type RedemptionPlan } from '../db/enrollment-store.js';
+import { acceptClaim, acceptedClaims, expireClaimLease, findClaim, releaseClaim, takeClaim, takeOverClaim, type ClaimRow, type RedemptionPlan } from '../db/enrollment-store.js';
 import { assertNever } from '../lib/assert.js';
 import { KeyedQueue } from '../lib/keyed-queue.js';
 import { checkNames } from '../domain/name-check.js';
@@ -9,6 +9,7 @@ import type { PlatformId } from '../domain/types.js';
 import { ProblemError, problems } from '../lib/problem.js';
 import type { AppDeps } from '../app/context.js';
 import type { Db } from '../db/database.js';
+import { recordRedemption } from '../db/record-redemption.js';
 import { enrollmentView, type EnrollmentView } from './enrollment-view.js';
 import { deliveryFor } from './enrollment-updates.js';
 import { platformProblem } from './platform-problems.js';

@@ -306,6 +306,49 @@ describe('endpoint management', () => {
   });
 });
 
+describe('a redemption’s events, written in the statement that writes the enrollment', () => {
+  it('go to each active endpoint of the provider that wants them, with the feed’s exact bodies, and to no other', async () => {
+    const all = await createEndpoint('/r-all');
+    const named = await createEndpoint('/r-named', { eventTypes: ['name_review.required'] });
+    const other = await createEndpoint('/r-other', { eventTypes: ['enrollment.completed'] });
+    const disabled = await createEndpoint('/r-disabled');
+    await w.post(`/v1/webhook-endpoints/${disabled.id}/disable`, {});
+    const otherProvider = await createEndpoint('/r-b', { providerId: B });
+
+    const card = '5201999900000077';
+    w.sandbox.prakerja.addParticipant({ cardNumber: card, name: 'Putri Ayu Lestari', status: 'active' });
+    w.sandbox.platforms.tokopedia.addVoucher(simVoucher({ code: 'TKPHOOK00077', cardNumber: card, buyerName: 'Putri Ayu' }));
+    const res = await w.post('/v1/redemptions', { voucherCode: 'TKPHOOK00077', cardNumber: card, participant: { name: 'Putri Ayu Lestari', email: 'putri@example.id' }, platform: 'tokopedia' });
+    expect(res.status).toBe(201);
+    const answer = await res.json();
+    expect(answer.nameCheck.decision).toBe('review');
+
+    const rows = await w.deps.database.db.select().from(outbox).where(and(eq(outbox.enrollmentId, answer.id), eq(outbox.kind, 'webhook.deliver')));
+    const to = (ep: { id: string }) => rows.filter((r) => r.destination === `webhook:${ep.id}`).map((r) => (r.payload as { type: string }).type).sort();
+    expect(to(all)).toEqual(['enrollment.redeemed', 'name_review.required']);
+    expect(to(named)).toEqual(['name_review.required']);
+    expect(to(other)).toEqual([]);
+    expect(to(disabled)).toEqual([]);
+    expect(to(otherProvider)).toEqual([]);
+
+    // What the endpoint receives is the feed's event, byte for byte, and its enrollment is the
+    // one the redemption answered and GET reads back (the row was built before it was written).
+    const events = (await w.deps.database.db.select().from(providerEvents).where(eq(providerEvents.enrollmentId, answer.id))).sort((a, b) => a.enrollmentSequence! - b.enrollmentSequence!);
+    expect(events.map((e) => [e.type, e.enrollmentSequence])).toEqual([['enrollment.redeemed', 1], ['name_review.required', 2]]);
+    for (const r of rows) expect((r.payload as { body: string }).body).toBe(events.find((e) => e.id === (r.payload as { eventId: string }).eventId)!.body);
+    const read = await (await w.get(`/v1/enrollments/${answer.id}`)).json();
+    const { deliveries: _d, timeline: _t, ...asRead } = read;
+    expect(JSON.parse(events[0].body).data.enrollment).toEqual(asRead);
+    expect({ ...answer, deliveries: undefined }).toEqual({ ...read, deliveries: undefined });
+    expect(read.deliveries.map((d: { destination: string }) => d.destination).sort()).toEqual(['prakerja', ...rows.map((r) => r.destination)].sort());
+
+    await settle(2);
+    expect(at('/r-all').map((r) => verify(all.secret, r).type).sort()).toEqual(['enrollment.redeemed', 'name_review.required']);
+    expect(at('/r-named').map((r) => verify(named.secret, r).type)).toEqual(['name_review.required']);
+    expect([...at('/r-other'), ...at('/r-disabled'), ...at('/r-b')]).toEqual([]);
+  });
+});
+
 describe('the other facts, as events in the feed', () => {
   type Ev = { id: string; type: string; sequence: number | null; enrollmentId: string | null; data: Record<string, unknown> };
   const ofEnrollment = async (id: string) => (await feed(A)).filter((e: Ev) => e.enrollmentId === id);

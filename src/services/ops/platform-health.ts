@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { AppDeps, BreakerSnapshot } from '../../app/context.js';
 import { DEFAULT_BREAKER, type BreakerSettings } from '../../outbox/breakers.js';
 import { DESTINATIONS } from '../../outbox/handlers.js';
-import { resultRows } from '../recon/compare.js';
+import { resultRows } from '../../db/result-rows.js';
 
 export type CircuitState = 'closed' | 'open' | 'half_open';
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { AppDeps } from '../../app/context.js';
-import { resultRows } from '../recon/compare.js';
+import { resultRows } from '../../db/result-rows.js';
 
 export interface HourBucket {
   /** Start of the hour (UTC instant). */

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
+import { resultRows } from '../../db/result-rows.js';
 import {
   NOT_REPORTED_AFTER_HOURS,
   platformAgreementTable,
@@ -229,9 +230,4 @@ export async function compare(tx: Tx, scope: CompareScope): Promise<Record<strin
   await tx.execute(CARRY_OVER_RESOLUTIONS(scope.runId));
   const rows = await tx.execute(sql`select kind, count(*)::int as n from discrepancies where run_id = ${scope.runId}::bigint group by kind order by kind`);
   return Object.fromEntries(resultRows<{ kind: string; n: number }>(rows).map((r) => [r.kind, Number(r.n)]));
-}
-
-/** drizzle's execute answers an array (postgres.js) or `{ rows }` (PGlite). */
-export function resultRows<T>(r: unknown): T[] {
-  return (Array.isArray(r) ? r : (r as { rows: T[] }).rows) as T[];
 }
