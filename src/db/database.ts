@@ -12,4 +12,10 @@ export interface Database {
   /** Cheap round-trip for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Bulk load by `COPY table (columns) FROM STDIN` in text format: each chunk is whole lines, the
+   * promise settles when the server has them all (or refused one, or the chunks threw). Only on
+   * postgres.js under Node; PGlite and Workers lack it, and their callers insert in batches.
+   */
+  copyRows?(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void>;
 }

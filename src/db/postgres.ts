@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
@@ -22,7 +24,28 @@ export function openPostgres(url: string, opts: { max?: number; fetchTypes?: boo
     kind: 'postgres',
     ping: async () => void (await db.execute(sql`select 1`)),
     close: () => client.end({ timeout: 5 }),
+    // The raw client: COPY is its own protocol exchange, not a statement drizzle can carry.
+    copyRows: (table, columns, chunks) => copyRows(client, table, columns, chunks),
   };
+}
+
+/**
+ * postgres.js (3.4.9) settles a COPY's writable when the server refuses a row while chunks are
+ * still being written, but not when the refusal comes after the last one (porsager/postgres#1173):
+ * the end would wait forever, and be released by the next statement's completion on that
+ * connection as if the COPY had succeeded. The refusal does reach the query's own reject, so it is
+ * handed on to the writable from there.
+ */
+async function copyRows(client: postgres.Sql, table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void> {
+  const query = client`copy ${client(table)} (${client([...columns])}) from stdin`;
+  const sink = await query.writable();
+  const reject: unknown = Reflect.get(query, 'reject');
+  if (typeof reject !== 'function') throw new Error('postgres.js changed: a COPY query has no reject to watch for refusals');
+  Reflect.set(query, 'reject', (err: unknown) => {
+    sink.destroy(err instanceof Error ? err : new Error(String(err)));
+    reject.call(query, err);
+  });
+  await pipeline(Readable.from(chunks, { objectMode: false }), sink);
 }
 
 /** Statement texts remembered for the second-sighting rule below; forgotten all at once when full. */

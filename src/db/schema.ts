@@ -342,10 +342,15 @@ export const reconRuns = pgTable('recon_runs', {
  * The platforms' listings for one run, streamed in page by page, so the comparison can be one
  * SQL join instead of a loop in JavaScript. Transient: dropped when the run ends (the findings
  * keep the views they are about).
+ *
+ * No unique key: a listing is loaded by COPY (src/services/recon/stage.ts), which cannot say
+ * ON CONFLICT, and a page-numbered listing may repeat a voucher in a later page. `seq` is the
+ * load order; staging keeps only the highest-seq row of a voucher once its listing is in.
  */
 export const reconStagedVouchers = pgTable(
   'recon_staged_vouchers',
   {
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     runId: bigint('run_id', { mode: 'number' }).notNull(),
     platform: text('platform').notNull(),
     code: text('code').notNull(),
@@ -359,13 +364,14 @@ export const reconStagedVouchers = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     redeemedAt: timestamp('redeemed_at', { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.platform, t.code] })],
+  (t) => [index('recon_staged_vouchers_run_code_idx').on(t.runId, t.platform, t.code)],
 );
 
-/** prakerja.go.id's view of the window's enrollments (what it was told), staged like the platforms'. */
+/** prakerja.go.id's view of the window's enrollments (what it was told), staged like the platforms' (no unique key either). */
 export const reconStagedPrakerja = pgTable(
   'recon_staged_prakerja',
   {
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     runId: bigint('run_id', { mode: 'number' }).notNull(),
     enrollmentId: text('enrollment_id').notNull(),
     providerId: text('provider_id').notNull(),
@@ -374,7 +380,7 @@ export const reconStagedPrakerja = pgTable(
     /** redeemed | completed | failed | reported: the furthest report prakerja.go.id holds. */
     state: text('state').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.enrollmentId] })],
+  (t) => [index('recon_staged_prakerja_run_enrollment_idx').on(t.runId, t.enrollmentId)],
 );
 
 /**

@@ -1,8 +1,10 @@
 /**
- * Staging writes one batch while the next is gathered. These tests hold it to what the one-at-a-
- * time version guaranteed: a voucher repeated in a later batch keeps its newest version, every
- * voucher is counted once, and a batch the database refuses fails the staging even when the
- * listing has moved on by the time the refusal comes back.
+ * Staging a listing: on PostgreSQL one COPY per listing, on PGlite one INSERT per batch, rows only
+ * appended and a repeated voucher's older rows deleted once the listing is in. These tests hold it
+ * to what the ON CONFLICT version guaranteed: a voucher repeated in a later batch keeps its newest
+ * version, a batch the database refuses fails the staging (also when the refusal comes after the
+ * last row was sent, which postgres.js alone would wait on forever), and values reach the table
+ * as listed whatever characters they hold.
  */
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,11 +41,11 @@ async function* listing(pages: CanonicalVoucher[][]): AsyncGenerator<CanonicalVo
 const staged = (runId: number) =>
   db.db.select({ code: reconStagedVouchers.code, state: reconStagedVouchers.state }).from(reconStagedVouchers).where(eq(reconStagedVouchers.runId, runId)).orderBy(asc(reconStagedVouchers.code));
 
-describe('staging a listing in batches, one write in flight', () => {
+describe('staging a listing', () => {
   it('keeps the newest version of a voucher repeated in a later batch, and counts each voucher once', async () => {
     // Batches of 2: the third page repeats voucher 1 with a later state, two batches after its first.
     const pages = [[voucher(1), voucher(2)], [voucher(3), voucher(4)], [voucher(1, 'redeemed'), voucher(5)], [voucher(6)]];
-    const total = await stageVouchers(db.db, 101, listing(pages), 2);
+    const total = await stageVouchers(db, 101, listing(pages), 2);
     expect(total).toBe(7);
     const rows = await staged(101);
     expect(rows.map((r) => r.code)).toEqual([1, 2, 3, 4, 5, 6].map((n) => voucher(n).code));
@@ -53,13 +55,40 @@ describe('staging a listing in batches, one write in flight', () => {
   it('fails when a batch is refused, though the listing went on meanwhile, and writes no later batch', async () => {
     // A state the column refuses (NOT NULL) in the first batch; the later pages are fine.
     const bad = (n: number) => ({ ...voucher(n), state: null }) as unknown as CanonicalVoucher;
-    await expect(stageVouchers(db.db, 102, listing([[bad(11), voucher(12)], [voucher(13), voucher(14)], [voucher(15), voucher(16)]]), 2)).rejects.toThrow();
+    await expect(stageVouchers(db, 102, listing([[bad(11), voucher(12)], [voucher(13), voucher(14)], [voucher(15), voucher(16)]]), 2)).rejects.toThrow();
     expect(await staged(102)).toEqual([]);
   });
 
   it('fails when the last batch is refused', async () => {
     const bad = { ...voucher(21), state: null } as unknown as CanonicalVoucher;
-    await expect(stageVouchers(db.db, 103, listing([[voucher(22), voucher(23)], [bad]]), 2)).rejects.toThrow();
-    expect((await staged(103)).map((r) => r.code)).toEqual([voucher(22).code, voucher(23).code]);
+    await expect(stageVouchers(db, 103, listing([[voucher(22), voucher(23)], [bad]]), 2)).rejects.toThrow(/null/);
+    // PGlite keeps the batches before it, PostgreSQL's COPY none; the refused row is in neither (the run drops its staging).
+    expect((await staged(103)).map((r) => r.code)).not.toContain(voucher(21).code);
+    // The database is fit for the next run: every pool connection takes a staging after the refusal.
+    const runs = Array.from({ length: 4 }, (_, k) => 1030 + k);
+    await Promise.all(runs.map((run) => stageVouchers(db, run, listing([[voucher(24)]]))));
+    for (const run of runs) expect((await staged(run)).map((r) => r.code)).toEqual([voucher(24).code]);
+  });
+
+  it('fails when the listing fails part-way, with the listing\'s error', async () => {
+    async function* failing(): AsyncGenerator<CanonicalVoucher[]> {
+      yield [voucher(31), voucher(32)];
+      yield [voucher(33), voucher(34)];
+      throw new Error('platform listing unavailable (503)');
+    }
+    await expect(stageVouchers(db, 104, failing(), 2)).rejects.toThrow('platform listing unavailable (503)');
+    expect(await stageVouchers(db, 105, listing([[voucher(35)]]))).toBe(1);
+  });
+
+  it('stages values as listed, whatever characters they hold', async () => {
+    const odd = ['tab\there', 'line\nbreak', 'carriage\rreturn', 'back\\slash \\N', 'Ñoño Şükrü 王芳 😀', '\\.', ''];
+    await stageVouchers(db, 106, listing([odd.map((buyerName, n) => ({ ...voucher(40 + n), buyerName, redeemedAt: n % 2 ? new Date('2026-02-03T04:05:06.789Z') : undefined }))]));
+    const rows = await db.db
+      .select({ buyerName: reconStagedVouchers.buyerName, redeemedAt: reconStagedVouchers.redeemedAt })
+      .from(reconStagedVouchers)
+      .where(eq(reconStagedVouchers.runId, 106))
+      .orderBy(asc(reconStagedVouchers.code));
+    expect(rows.map((r) => r.buyerName)).toEqual(odd);
+    expect(rows.map((r) => r.redeemedAt?.toISOString() ?? null)).toEqual(odd.map((_, n) => (n % 2 ? '2026-02-03T04:05:06.789Z' : null)));
   });
 });

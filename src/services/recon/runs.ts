@@ -94,7 +94,7 @@ async function executeTracked(deps: ReconDeps, run: RunRow, opts: { pageSize?: n
     const platforms = run.platform ? [run.platform as PlatformId] : (Object.keys(deps.platforms) as PlatformId[]);
     for (const p of platforms) {
       const adapter = deps.platforms[p];
-      counts.staged![p] = await stageVouchers(db, run.id, pages((cursor) => adapter.listVouchers({ ...window, cursor, limit })));
+      counts.staged![p] = await stageVouchers(deps.database, run.id, pages((cursor) => adapter.listVouchers({ ...window, cursor, limit })));
       log.info({ platform: p, staged: counts.staged![p], ms: lap() }, 'platform listing staged');
     }
     counts.prakerja = await stagePrakerja(deps, run, limit);
@@ -134,7 +134,7 @@ async function stagePrakerja(deps: ReconDeps, run: RunRow, pageSize: number): Pr
       continue;
     }
     const listing = pages((cursor) => deps.prakerja.listReports(creds, { from: run.windowFrom, to: run.windowTo, cursor, limit: pageSize }));
-    out.staged += await stagePrakerjaViews(deps.database.db, run.id, id, onlyPlatform(listing, run.platform));
+    out.staged += await stagePrakerjaViews(deps.database, run.id, id, onlyPlatform(listing, run.platform));
     out.providers.push(id);
   }
   return out;

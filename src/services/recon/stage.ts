@@ -1,13 +1,14 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PrakerjaReportView } from '../../contract/adapter.js';
-import type { Db } from '../../db/database.js';
+import type { Database, Db } from '../../db/database.js';
 import type { CanonicalVoucher } from '../../domain/types.js';
 
 /**
  * Staging of the partners' listings for one run. Pages are streamed: each is buffered only until
- * a batch is full and then written with one INSERT ... SELECT FROM json_to_recordset, so memory
- * stays flat however long the listing is (the benchmark runs it over a million vouchers), and
- * a batch costs one bound parameter whatever its size (no 65,535-parameter ceiling).
+ * a batch is full and then written, so memory stays flat however long the listing is (the
+ * benchmark runs it over a million vouchers). On PostgreSQL a listing is one COPY; elsewhere a
+ * batch is one INSERT ... SELECT FROM json_to_recordset, one bound parameter whatever its size
+ * (no 65,535-parameter ceiling).
  */
 
 export type Page<T> = { items: T[]; nextCursor?: string };
@@ -34,76 +35,136 @@ export async function* pages<T>(fetchPage: (cursor?: string) => Promise<Page<T>>
   }
 }
 
-/** Buffers rows by key (the last version of a row seen wins, as pages may repeat one) and flushes in batches. */
-async function streamInto<T>(source: AsyncIterable<T[]>, keyOf: (row: T) => string, flush: (rows: T[]) => Promise<void>, batchRows: number): Promise<number> {
+/** Where a listing is staged: the database, and its bulk load where the driver has one. */
+export type StagingDatabase = Pick<Database, 'db' | 'copyRows'>;
+
+/** Groups a listing into batches of distinct keys (the last version of a row seen in a batch wins). */
+async function* batches<T>(source: AsyncIterable<T[]>, keyOf: (row: T) => string, batchRows: number): AsyncGenerator<T[]> {
   let buffer = new Map<string, T>();
-  let total = 0;
   for await (const items of source) {
     for (const row of items) buffer.set(keyOf(row), row);
     if (buffer.size >= batchRows) {
-      total += buffer.size;
       const rows = [...buffer.values()];
       buffer = new Map();
-      await flush(rows);
+      yield rows;
     }
   }
-  if (buffer.size > 0) {
-    total += buffer.size;
-    await flush([...buffer.values()]);
+  if (buffer.size > 0) yield [...buffer.values()];
+}
+
+/**
+ * COPY's text format: tab-separated, \N for null, backslash escapes for the characters that would
+ * end a field or a line. Values are the listing's strings as received, so any may hold them.
+ */
+const field = (v: string | null | undefined): string => (v == null ? '\\N' : /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : v);
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const copyLines = <T>(rows: T[], columns: (row: T) => Array<string | null | undefined>): string => {
+  let out = '';
+  for (const row of rows) out += `${columns(row).map(field).join('\t')}\n`;
+  return out;
+};
+
+/**
+ * Loads a listing's batches: by one COPY for the whole listing where the driver has it (a COPY per
+ * batch would pay its own exchange each time), else one INSERT ... SELECT FROM json_to_recordset
+ * per batch. Either way rows are only appended, in listing order (`seq`); the caller then deletes
+ * the older rows of any key the listing repeated across batches. Returns the rows written.
+ */
+async function load<T>(
+  database: StagingDatabase,
+  source: AsyncIterable<T[]>,
+  keyOf: (row: T) => string,
+  batchRows: number,
+  target: { table: string; columns: readonly string[]; line: (row: T) => Array<string | null | undefined>; insert: (json: string) => SQL; json: (row: T) => object },
+): Promise<number> {
+  let total = 0;
+  const counted = async function* () {
+    for await (const rows of batches(source, keyOf, batchRows)) {
+      total += rows.length;
+      yield rows;
+    }
+  };
+  if (database.copyRows) {
+    await database.copyRows(target.table, target.columns, (async function* () {
+      for await (const rows of counted()) yield copyLines(rows, target.line);
+    })());
+  } else {
+    for await (const rows of counted()) await database.db.execute(target.insert(JSON.stringify(rows.map(target.json))));
   }
   return total;
 }
 
+const iso = (d: Date | undefined) => d?.toISOString() ?? null;
+
+const VOUCHER_COLUMNS = ['run_id', 'platform', 'code', 'state', 'platform_status', 'card_number', 'buyer_name', 'course_id', 'provider_id', 'purchased_at', 'expires_at', 'redeemed_at'] as const;
+
 /** Streams one platform's listing into recon_staged_vouchers; returns how many vouchers were staged. */
-export function stageVouchers(db: Db, runId: number, source: AsyncIterable<CanonicalVoucher[]>, batchRows = STAGE_BATCH_ROWS): Promise<number> {
-  return streamInto(
-    source,
-    (v) => `${v.platform}\u0000${v.code}`,
-    async (rows) => {
-      const json = JSON.stringify(
-        rows.map((v) => ({
-          platform: v.platform,
-          code: v.code,
-          state: v.state,
-          platform_status: v.platformStatus,
-          card_number: v.cardNumber,
-          buyer_name: v.buyerName,
-          course_id: v.courseId,
-          provider_id: v.providerId,
-          purchased_at: v.purchasedAt.toISOString(),
-          expires_at: v.expiresAt.toISOString(),
-          redeemed_at: v.redeemedAt?.toISOString() ?? null,
-        })),
-      );
-      // A voucher seen again in a later batch (page-numbered listings shift when vouchers change
-      // mid-listing) keeps its newest version.
-      await db.execute(sql`
-        insert into recon_staged_vouchers (run_id, platform, code, state, platform_status, card_number, buyer_name, course_id, provider_id, purchased_at, expires_at, redeemed_at)
-        select ${runId}::bigint, x.platform, x.code, x.state, x.platform_status, x.card_number, x.buyer_name, x.course_id, x.provider_id, x.purchased_at, x.expires_at, x.redeemed_at
-        from json_to_recordset(${json}::json) as x(platform text, code text, state text, platform_status text, card_number text, buyer_name text, course_id text, provider_id text, purchased_at timestamptz, expires_at timestamptz, redeemed_at timestamptz)
-        on conflict (run_id, platform, code) do update set
-          state = excluded.state, platform_status = excluded.platform_status, card_number = excluded.card_number, buyer_name = excluded.buyer_name,
-          course_id = excluded.course_id, provider_id = excluded.provider_id, purchased_at = excluded.purchased_at, expires_at = excluded.expires_at, redeemed_at = excluded.redeemed_at`);
-    },
-    batchRows,
-  );
+export async function stageVouchers(database: StagingDatabase, runId: number, source: AsyncIterable<CanonicalVoucher[]>, batchRows = STAGE_BATCH_ROWS): Promise<number> {
+  const platforms = new Set<string>();
+  const listed = async function* () {
+    for await (const items of source) {
+      for (const v of items) platforms.add(v.platform);
+      yield items;
+    }
+  };
+  const run = String(runId);
+  const total = await load(database, listed(), (v) => `${v.platform}\u0000${v.code}`, batchRows, {
+    table: 'recon_staged_vouchers',
+    columns: VOUCHER_COLUMNS,
+    line: (v) => [run, v.platform, v.code, v.state, v.platformStatus, v.cardNumber, v.buyerName, v.courseId, v.providerId, iso(v.purchasedAt), iso(v.expiresAt), iso(v.redeemedAt)],
+    json: (v) => ({
+      platform: v.platform,
+      code: v.code,
+      state: v.state,
+      platform_status: v.platformStatus,
+      card_number: v.cardNumber,
+      buyer_name: v.buyerName,
+      course_id: v.courseId,
+      provider_id: v.providerId,
+      purchased_at: iso(v.purchasedAt),
+      expires_at: iso(v.expiresAt),
+      redeemed_at: iso(v.redeemedAt),
+    }),
+    insert: (json) => sql`
+      insert into recon_staged_vouchers (run_id, platform, code, state, platform_status, card_number, buyer_name, course_id, provider_id, purchased_at, expires_at, redeemed_at)
+      select ${runId}::bigint, x.platform, x.code, x.state, x.platform_status, x.card_number, x.buyer_name, x.course_id, x.provider_id, x.purchased_at, x.expires_at, x.redeemed_at
+      from json_to_recordset(${json}::json) as x(platform text, code text, state text, platform_status text, card_number text, buyer_name text, course_id text, provider_id text, purchased_at timestamptz, expires_at timestamptz, redeemed_at timestamptz)`,
+  });
+  // A voucher seen again in a later batch (page-numbered listings shift when vouchers change
+  // mid-listing) keeps its newest version. Only keys written twice are touched: one hash
+  // aggregate over the listing's platforms' rows, not a lookup per row.
+  if (platforms.size > 0) {
+    await database.db.execute(sql`
+      delete from recon_staged_vouchers s
+      using (select platform, code, max(seq) as newest from recon_staged_vouchers
+             where run_id = ${runId}::bigint and platform in (select jsonb_array_elements_text(${JSON.stringify([...platforms])}::jsonb))
+             group by platform, code having count(*) > 1) d
+      where s.run_id = ${runId}::bigint and s.platform = d.platform and s.code = d.code and s.seq < d.newest`);
+  }
+  return total;
 }
 
+const PRAKERJA_COLUMNS = ['run_id', 'enrollment_id', 'provider_id', 'platform', 'voucher_code', 'state'] as const;
+
 /** Streams prakerja.go.id's report listing for one provider into recon_staged_prakerja. */
-export function stagePrakerjaViews(db: Db, runId: number, providerId: string, source: AsyncIterable<PrakerjaReportView[]>, batchRows = STAGE_BATCH_ROWS): Promise<number> {
-  return streamInto(
-    source,
-    (r) => r.enrollmentId,
-    async (rows) => {
-      const json = JSON.stringify(rows.map((r) => ({ enrollment_id: r.enrollmentId, platform: r.platform, voucher_code: r.voucherCode, state: r.state })));
-      await db.execute(sql`
-        insert into recon_staged_prakerja (run_id, enrollment_id, provider_id, platform, voucher_code, state)
-        select ${runId}::bigint, x.enrollment_id, ${providerId}::text, x.platform, x.voucher_code, x.state
-        from json_to_recordset(${json}::json) as x(enrollment_id text, platform text, voucher_code text, state text)
-        on conflict (run_id, enrollment_id) do update set platform = excluded.platform, voucher_code = excluded.voucher_code, state = excluded.state`);
-    },
-    batchRows,
-  );
+export async function stagePrakerjaViews(database: StagingDatabase, runId: number, providerId: string, source: AsyncIterable<PrakerjaReportView[]>, batchRows = STAGE_BATCH_ROWS): Promise<number> {
+  const run = String(runId);
+  const total = await load(database, source, (r) => r.enrollmentId, batchRows, {
+    table: 'recon_staged_prakerja',
+    columns: PRAKERJA_COLUMNS,
+    line: (r) => [run, r.enrollmentId, providerId, r.platform, r.voucherCode, r.state],
+    json: (r) => ({ enrollment_id: r.enrollmentId, platform: r.platform, voucher_code: r.voucherCode, state: r.state }),
+    insert: (json) => sql`
+      insert into recon_staged_prakerja (run_id, enrollment_id, provider_id, platform, voucher_code, state)
+      select ${runId}::bigint, x.enrollment_id, ${providerId}::text, x.platform, x.voucher_code, x.state
+      from json_to_recordset(${json}::json) as x(enrollment_id text, platform text, voucher_code text, state text)`,
+  });
+  await database.db.execute(sql`
+    delete from recon_staged_prakerja s
+    using (select enrollment_id, max(seq) as newest from recon_staged_prakerja
+           where run_id = ${runId}::bigint and provider_id = ${providerId}::text group by enrollment_id having count(*) > 1) d
+    where s.run_id = ${runId}::bigint and s.provider_id = ${providerId}::text and s.enrollment_id = d.enrollment_id and s.seq < d.newest`);
+  return total;
 }
 
 /** Staging is transient: the findings keep the views they are about. */
