@@ -8,8 +8,8 @@
  * canonical vouchers and prakerja.go.id views, rather than served by the sandbox simulators: a
  * simulator keeps every voucher in memory (a million would dwarf what is being measured) and
  * sorts its whole set for each page. What is measured is therefore the gateway's part: paging,
- * staging (json_to_recordset batches), the SQL comparison and the bookkeeping; the partners' wire
- * parsing is not in it.
+ * staging (one COPY per listing on Postgres), the SQL comparison and the bookkeeping; the
+ * partners' wire parsing is not in it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import pino from 'pino';

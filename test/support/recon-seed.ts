@@ -158,9 +158,10 @@ export async function seedGateway(db: Db, n: number, t: SeedTimes): Promise<void
       redeemed, redeemed
     from (
       select i, (i / ${K}) % 5 as p, ${base}::timestamptz + i * interval '1 second' as redeemed,
-        (${platforms}::text[])[i % ${K} + 1] as platform,
-        (${textArray(1, n, seedCode)}::text[])[i] as code
-      from generate_series(1, ${n}::int) as i
+        (${platforms}::text[])[i % ${K} + 1] as platform, code
+      -- unnest, not (codes)[i]: subscripting a text array walks it from its start, n²/2 steps in
+      -- all (a million enrollments took tens of minutes to seed instead of seconds).
+      from unnest(${textArray(1, n, seedCode)}::text[]) with ordinality as c(code, ord), lateral (select ord::int as i) as o
     ) x`);
   await db.execute(sql`
     insert into outbox (destination, kind, enrollment_id, provider_id, payload, idempotency_key, status, attempts, delivered_at, receipt, created_at, next_attempt_at)
