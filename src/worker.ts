@@ -6,6 +6,7 @@
  */
 import { collectOutboxRows } from './outbox/announce.js';
 import { createLogger } from './lib/logger.js';
+import { otelEnvOf } from './lib/otel-settings.js';
 import { finishAcceptedRedemptions } from './services/redemption.js';
 import { purgeIdempotencyKeys } from './services/housekeeping.js';
 import { purgeProviderEvents } from './services/webhook-endpoints.js';
@@ -13,6 +14,7 @@ import { CRON_HOUSEKEEPING, type ExecutionContextLike, type MessageBatch, type S
 import { buildIsolate, type Isolate } from './workers/isolate.js';
 import { runScheduledSteps } from './workers/scheduled-steps.js';
 import { consumeDeadLetters, consumeOutboxBatch, sendOutboxIds, sweepLostSends } from './workers/outbox-queue.js';
+import { workerTracing } from './workers/tracing.js';
 
 let isolate: Promise<Isolate> | undefined;
 const getIsolate = (bindings: WorkerBindings) =>
@@ -28,10 +30,30 @@ function announce(w: Isolate, bindings: WorkerBindings, ctx: ExecutionContextLik
   ctx.waitUntil(sendOutboxIds(queue, outboxIds).catch((err: unknown) => w.logger.error({ err, outboxIds }, 'outbox queue: send failed; the cron sweeper will send these rows')));
 }
 
+/**
+ * Runs a handler and, with tracing on (OTEL_* variables), exports the spans ended by then after
+ * it, through waitUntil: an isolate may never see another invocation, so no span waits for one.
+ */
+async function traced<T>(bindings: WorkerBindings, ctx: ExecutionContextLike, handle: () => Promise<T>): Promise<T> {
+  const tracing = workerTracing(otelEnvOf(bindings), (err) => createLogger({ level: 'info' }).error({ err }, 'tracing: not started, check the OTEL_* variables'));
+  if (!tracing) return handle();
+  try {
+    return await handle();
+  } finally {
+    ctx.waitUntil(
+      tracing.flush().then(async (err) => {
+        if (!err) return;
+        const logger = isolate ? await isolate.then((w) => w.logger, () => undefined) : undefined;
+        (logger ?? createLogger({ level: 'info' })).warn({ err }, 'tracing: spans not exported');
+      }),
+    );
+  }
+}
+
 /** When deliveries run out of the cron (no queue bound): rounds per run, well inside a Worker's time limit. */
 const CRON_DELIVERY_ROUNDS = 20;
 
-export default {
+const handlers = {
   async fetch(request: Request, bindings: WorkerBindings, ctx: ExecutionContextLike): Promise<Response> {
     const w = await getIsolate(bindings);
     const { result, outboxIds } = await collectOutboxRows(() => w.invocation(ctx, async () => w.app.fetch(request, bindings, ctx as never)));
@@ -85,4 +107,10 @@ export default {
     // Rows the deliveries wrote (a dead letter's delivery.dead_lettered webhook, say) go out at once too.
     announce(w, bindings, ctx, outboxIds);
   },
+};
+
+export default {
+  fetch: (request: Request, bindings: WorkerBindings, ctx: ExecutionContextLike) => traced(bindings, ctx, () => handlers.fetch(request, bindings, ctx)),
+  scheduled: (controller: ScheduledController, bindings: WorkerBindings, ctx: ExecutionContextLike) => traced(bindings, ctx, () => handlers.scheduled(controller, bindings, ctx)),
+  queue: (batch: MessageBatch, bindings: WorkerBindings, ctx: ExecutionContextLike) => traced(bindings, ctx, () => handlers.queue(batch, bindings, ctx)),
 };

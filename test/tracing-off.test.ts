@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppEnv } from '../src/app/context.js';
 import { inRequestSpan } from '../src/app/request-span.js';
 import { problemResponse } from '../src/lib/problem.js';
-import { tracesExporterFrom } from '../src/node/tracing.js';
+import { tracesExporterFrom } from '../src/lib/otel-settings.js';
 
 /** No SDK registered in this file: what `npm start` does without OTEL_* variables. */
 function app() {

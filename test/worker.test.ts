@@ -252,6 +252,13 @@ describe.skipIf(!DATABASE)('Cloudflare Worker under workerd against PostgreSQL',
     expect((await call('/v1/events', { token })).status).toBe(200);
   });
 
+  it('registers no tracing without OTEL_* variables: no span records, so a problem answered without traceparent names no trace', async () => {
+    // With an exporter configured the same answer carries its new trace's id (test/worker-tracing.test.ts).
+    const refused = await call('/v1/events', { token: 'not-a-token' });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).not.toHaveProperty('traceId');
+  });
+
   it('counts rate limits as on Node: past RATE_LIMIT_READS a provider gets 429 problem+json with Retry-After', async () => {
     const token = await tokens.issue({ kind: 'provider', providerId: 'prv-bahasa-nusantara' }, 3600);
     const statuses: number[] = [];

@@ -15,8 +15,9 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 /**
  * OpenTelemetry through the API only, so the same code runs on Node and on Workers. Until a
- * runtime registers an SDK (src/node/tracing.ts) every call here lands on the API's no-op
- * tracer: no span is recorded and nothing crosses an await, which is what keeps it free.
+ * runtime registers an SDK (src/node/tracing.ts, src/workers/tracing.ts) every call here lands
+ * on the API's no-op tracer: no span is recorded and nothing crosses an await, which is what
+ * keeps it free.
  */
 export const tracer = trace.getTracer('prakerja-gateway');
 

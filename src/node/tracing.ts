@@ -4,23 +4,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, ConsoleSpanExporter, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
-
-type OtelEnv = Record<string, string | undefined>;
-
-/**
- * Which exporter the standard variables ask for, or none. Off unless asked: OTEL_TRACES_EXPORTER
- * `otlp` or `console`, or an OTLP endpoint set (then otlp); OTEL_SDK_DISABLED=true or
- * OTEL_TRACES_EXPORTER=none turn it off whatever else is set. (The specification's default
- * exporter is otlp; ours is none, so a gateway without a collector never tries to send.)
- */
-export function tracesExporterFrom(env: OtelEnv): 'otlp' | 'console' | undefined {
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
-  const named = env.OTEL_TRACES_EXPORTER?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean) ?? [];
-  if (named.includes('none')) return undefined;
-  if (named.includes('otlp')) return 'otlp';
-  if (named.includes('console')) return 'console';
-  return env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : undefined;
-}
+import { DEFAULT_SERVICE_NAME, tracesExporterFrom, type OtelEnv } from '../lib/otel-settings.js';
 
 export interface Tracing {
   /** Sends what is still buffered and stops; call last at shutdown. */
@@ -38,7 +22,7 @@ export function startTracing(env: OtelEnv, opts: { processors?: SpanProcessor[] 
   // The OTLP exporter reads its endpoint, headers, protocol and timeout from the OTEL_EXPORTER_OTLP_* variables itself.
   const processors = opts.processors ?? [new BatchSpanProcessor({ exporter: exporter === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter() })];
   // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win over our default name.
-  const resource = resourceFromAttributes({ 'service.name': 'prakerja-gateway' }).merge(detectResources({ detectors: [envDetector] }));
+  const resource = resourceFromAttributes({ 'service.name': DEFAULT_SERVICE_NAME }).merge(detectResources({ detectors: [envDetector] }));
   const provider = new TracerProvider({ resource, spanProcessors: processors });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
