@@ -1,6 +1,7 @@
 import { getTableColumns, sql } from 'drizzle-orm';
 import { announceOutboxRows } from '../outbox/announce.js';
 import type { OutboxMessage } from '../outbox/messages.js';
+import type { OpenAnswer } from '../services/idempotency.js';
 import { composeEvents, redemptionEvents, WEBHOOK_KIND } from '../services/provider-events.js';
 import type { Db } from './database.js';
 import type { EnrollmentEventRow, EnrollmentRow, NewEvent, OutboxRowView, RedemptionPlan } from './enrollment-store.js';
@@ -12,6 +13,19 @@ export interface RecordedRedemption {
   enrollment: EnrollmentRow;
   events: EnrollmentEventRow[];
   deliveries: OutboxRowView[];
+}
+
+/** The rows as built before the statement, without the ids the database numbers. */
+export type RedemptionRows = { enrollment: EnrollmentRow; events: Array<Omit<EnrollmentEventRow, 'id'>>; deliveries: Array<Omit<OutboxRowView, 'id'>> };
+
+/**
+ * The request's answer, stored by the same statement when its idempotency key is open here (the
+ * answer is known before writing: it is a view of the rows built for it). The key is then done
+ * exactly when the enrollment exists: one round trip fewer than storing it after.
+ */
+export interface AnswerInline<A> {
+  slot: OpenAnswer;
+  body: (rows: RedemptionRows) => A;
 }
 
 /**
@@ -27,12 +41,13 @@ export interface RecordedRedemption {
  * The rows are built here, every column given, so the answer is exactly what was written without
  * reading it back; the statement only answers the ids the database numbers.
  */
-export async function recordRedemption(
+export async function recordRedemption<A = never>(
   db: Db,
   claim: { id: string; plan: RedemptionPlan },
   redeemed: { platformReference: string | null; redeemedAt: Date },
   outbound: (row: EnrollmentRow) => OutboxMessage[],
-): Promise<RecordedRedemption | undefined> {
+  inline?: AnswerInline<A>,
+): Promise<(RecordedRedemption & { answer?: A }) | undefined> {
   const now = new Date();
   const enrollment = newEnrollmentRow(claim, redeemed, now);
   const events: Array<Omit<EnrollmentEventRow, 'id'>> = [
@@ -43,8 +58,10 @@ export async function recordRedemption(
   // A new enrollment has no events yet: the provider's are numbered from 1.
   const told = composeEvents(redemptionEvents(enrollment), new Map([[claim.id, 1]]));
   const feed = told.events.map((e, i) => ({ id: e.id, type: e.type, enrollment_sequence: e.sequence, occurred_at: e.occurredAt, body: told.bodies[i] }));
+  const answer = inline?.body({ enrollment, events, deliveries });
+  const slot = inline?.slot;
 
-  const [answer] = resultRows<{ settled: boolean; event_ids: number[] | null; outbox: Array<[number, string]> | null }>(
+  const [written] = resultRows<{ settled: boolean; answered: boolean; event_ids: number[] | null; outbox: Array<[number, string]> | null }>(
     await tracedWrite(db, 'record_redemption', () => db.execute(sql`
       with settled as (
         update voucher_claims set status = 'redeemed', platform_reference = ${redeemed.platformReference}, redeemed_at = ${redeemed.redeemedAt.toISOString()}::timestamptz
@@ -84,18 +101,26 @@ export async function recordRedemption(
         where jsonb_array_length(ep.event_types) = 0 or ep.event_types ? f.type
         on conflict (idempotency_key) do nothing
         returning id, idempotency_key
+      ),
+      answered as (
+        update idempotency_keys set status = 'done', response_status = ${slot?.status ?? null}::integer, response_body = ${inline ? JSON.stringify(answer) : null}::text
+        where ${slot !== undefined}::boolean and scope = ${slot?.scope ?? ''} and route = ${slot?.route ?? ''} and key = ${slot?.key ?? ''} and status = 'in_progress'
+          and exists (select 1 from settled)
+        returning 1
       )
-      select exists (select 1 from settled) as settled,
+      select exists (select 1 from settled) as settled, exists (select 1 from answered) as answered,
         (select json_agg(id order by id) from events) as event_ids,
         (select json_agg(json_build_array(id, idempotency_key) order by id) from deliveries) as outbox`)),
   );
-  if (!answer?.settled) return undefined;
+  if (!written?.settled) return undefined;
+  if (slot && written.answered) slot.recorded = true;
 
-  const outboxIds = (answer.outbox ?? []).map(([id, key]) => [Number(id), key] as const);
+  const outboxIds = (written.outbox ?? []).map(([id, key]) => [Number(id), key] as const);
   announceOutboxRows(outboxIds.map(([id]) => id));
   const idOf = new Map(outboxIds.map(([id, key]) => [key, id]));
-  const eventIds = (answer.event_ids ?? []).map(Number);
+  const eventIds = (written.event_ids ?? []).map(Number);
   return {
+    answer: written.answered ? answer : undefined,
     enrollment,
     events: events.map((e, i) => ({ ...e, id: eventIds[i] })),
     // A report already queued under its key (none for a new enrollment) was not written again.

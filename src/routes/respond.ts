@@ -21,7 +21,7 @@ export async function idempotently<T extends object, S extends ContentfulStatusC
   const deps = c.var.deps;
   const answer = await once(
     deps.database.db,
-    { scope: opts.scope ?? providerId(c), route: opts.route ?? `${c.req.method} ${c.req.path}`, key: c.req.header('idempotency-key')!, body, waitMs: opts.waitMs ?? deps.config.idempotencyWaitMs },
+    { scope: opts.scope ?? providerId(c), route: opts.route ?? `${c.req.method} ${c.req.path}`, key: c.req.header('idempotency-key')!, body, waitMs: opts.waitMs ?? deps.config.idempotencyWaitMs, ...(opts.keep ? {} : { status }) },
     async () => {
       const result = await work();
       return { status, body: result, keep: opts.keep?.(result) };

@@ -5,7 +5,7 @@ import type { EnrollmentState, PlatformId } from '../domain/types.js';
 import { maskCardNumber } from '../lib/mask.js';
 
 /** The canonical enrollment as providers see it; the card number is always masked. */
-export function enrollmentView(e: EnrollmentRow, events: EnrollmentEventRow[], deliveries: OutboxRowView[] = []) {
+export function enrollmentView(e: EnrollmentRow, events: Array<Omit<EnrollmentEventRow, 'id'>>, deliveries: Array<Omit<OutboxRowView, 'id'>> = []) {
   return {
     id: e.id,
     // The columns are plain text in SQL; only the gateway writes them, always canonical values.

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { sha256Hex } from '../contract/crypto.js';
 import type { Db } from '../db/database.js';
@@ -55,6 +56,25 @@ function queries(db: Db): ReturnType<typeof buildQueries> {
   return q;
 }
 
+/**
+ * A first request's key while its work runs, when the caller knows the answer's status up front.
+ * A write that is atomic by itself (the redemption's one statement) may store the answer in that
+ * same statement, with the fact it reports, and mark it `recorded`: `once` then skips the round
+ * trip of storing it afterwards.
+ */
+export interface OpenAnswer {
+  scope: string;
+  route: string;
+  key: string;
+  status: number;
+  recorded: boolean;
+}
+
+const openAnswers = new AsyncLocalStorage<OpenAnswer>();
+
+/** The key of the request whose work is running here, if its answer may be stored by that work. */
+export const openAnswer = (): OpenAnswer | undefined => openAnswers.getStore();
+
 /** Deeper than any body the edge lets through (app/request-guard.ts): reaching it is a bug, not a stack overflow. */
 const MAX_FINGERPRINT_DEPTH = 64;
 
@@ -80,7 +100,7 @@ export function canonicalJson(v: unknown, depth = 0): string {
  */
 export async function once(
   db: Db,
-  ident: { scope: string; route: string; key: string; body: unknown; waitMs: number },
+  ident: { scope: string; route: string; key: string; body: unknown; waitMs: number; status?: number },
   work: () => Promise<{ status: number; body: unknown; keep?: boolean }>,
 ): Promise<StoredAnswer> {
   const requestHash = await sha256Hex(canonicalJson(ident.body));
@@ -110,14 +130,17 @@ export async function once(
   }
 
   let answer: { status: number; body: unknown; keep?: boolean };
+  const open = ident.status === undefined ? undefined : { ...id, status: ident.status, recorded: false };
   try {
-    answer = await work();
+    answer = open ? await openAnswers.run(open, work) : await work();
   } catch (e) {
     // Only what was done is remembered: a refusal wrote nothing, so the key is given back with it
     // (a retry with the same key is asked again, and answered the same unless things changed).
-    await q.release.execute(id);
+    // An answer the work already stored stands: the fact it reports was written with it.
+    if (!open?.recorded) await q.release.execute(id);
     throw e;
   }
+  if (open?.recorded) return { status: answer.status, body: answer.body, replayed: false };
   // An answer that did nothing (keep: false) is not remembered either, like a refusal.
   if (answer.keep === false) await q.release.execute(id);
   else await q.finish.execute({ ...id, responseStatus: answer.status, responseBody: JSON.stringify(answer.body) });

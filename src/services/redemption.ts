@@ -3,13 +3,14 @@ import { findCourseTitle } from '../db/catalogue-store.js';
 import { acceptClaim, acceptedClaims, expireClaimLease, findClaim, releaseClaim, takeClaim, takeOverClaim, type ClaimRow, type RedemptionPlan } from '../db/enrollment-store.js';
 import { assertNever } from '../lib/assert.js';
 import { KeyedQueue } from '../lib/keyed-queue.js';
+import { openAnswer } from './idempotency.js';
 import { checkNames } from '../domain/name-check.js';
 import { checkRedeemable, resolvePlatform, type RedemptionRefusal } from '../domain/redemption.js';
 import type { PlatformId } from '../domain/types.js';
 import { ProblemError, problems } from '../lib/problem.js';
 import type { AppDeps } from '../app/context.js';
 import type { Db } from '../db/database.js';
-import { recordRedemption } from '../db/record-redemption.js';
+import { recordRedemption, type RedemptionRows } from '../db/record-redemption.js';
 import { enrollmentView, type EnrollmentView } from './enrollment-view.js';
 import { deliveryFor } from './enrollment-updates.js';
 import { platformProblem } from './platform-problems.js';
@@ -163,8 +164,9 @@ async function finish(deps: AppDeps, claim: ClaimRow, redeemed: { platformRefere
   const db = deps.database.db;
   const plan = claim.plan as unknown as RedemptionPlan;
   let saved;
+  const slot = openAnswer();
   try {
-    saved = await recordRedemption(db, { id: claim.id, plan }, redeemed, (row) => [deliveryFor('prakerja.redemption', row)]);
+    saved = await recordRedemption(db, { id: claim.id, plan }, redeemed, (row) => [deliveryFor('prakerja.redemption', row)], slot && { slot, body: viewOf });
   } catch (e) {
     deps.logger.error({ err: e, claimId: claim.id, platform: claim.platform }, 'redemption accepted by the platform but not recorded');
     if (redeemed.platformReference !== null) await acceptClaim(db, claim.id, { platformReference: redeemed.platformReference, redeemedAt: redeemed.redeemedAt }).catch(() => {});
@@ -176,8 +178,11 @@ async function finish(deps: AppDeps, claim: ClaimRow, redeemed: { platformRefere
   }
   // Someone else finished it first: theirs is the enrollment.
   if (!saved) throw alreadyRedeemed(claim.id);
-  return enrollmentView(saved.enrollment, saved.events, saved.deliveries);
+  // The answer stored with the enrollment, when it was, is the one to give: the very same bytes.
+  return saved.answer ?? viewOf(saved);
 }
+
+const viewOf = (r: RedemptionRows): EnrollmentView => enrollmentView(r.enrollment, r.events, r.deliveries);
 
 /**
  * The sweeper's half of the durability rule: enrollments of claims the platform accepted whose

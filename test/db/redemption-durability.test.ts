@@ -142,6 +142,23 @@ describe('a consumed voucher always ends in one enrollment', () => {
     expect(await voucherState(code)).toMatchObject({ enrollments: 1, claim: 'redeemed', appliedRedeems: 1 });
   });
 
+  it('the answer is stored by the statement that writes the enrollment: if storing it fails, nothing was written and the same key finishes it', async () => {
+    const { code, body } = freshVoucher();
+    await arm('idempotency_keys', 'UPDATE', 1);
+    const first = await w.post('/v1/redemptions', body, { key: `dur-${code}-answer` });
+    expect(first.status).toBe(503);
+    expect(await voucherState(code)).toMatchObject({ enrollments: 0, claim: 'accepted', appliedRedeems: 1 });
+    const again = await w.post('/v1/redemptions', body, { key: `dur-${code}-answer` });
+    expect(again.status).toBe(201);
+    const enrollment = await again.json();
+    // Stored with the enrollment, and replayed byte for byte.
+    const replay = await w.post('/v1/redemptions', body, { key: `dur-${code}-answer` });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await replay.json()).toEqual(enrollment);
+    expect(await voucherState(code)).toEqual({ enrollments: 1, claim: 'redeemed', reports: 1, appliedRedeems: 1, platformState: 'redeemed' });
+  });
+
   it('an accepted claim is finished by the sweeper without the provider coming back, and reconciliation reports it until then', async () => {
     const { code, body } = freshVoucher();
     await arm('enrollments', 'INSERT', 1);
