@@ -3,7 +3,7 @@ import { createPrakerjaAdapter } from '../adapters/prakerja/index.js';
 import { createPlatformAdapters } from '../adapters/registry.js';
 import type { PlatformDefinition } from './contract/platform.js';
 import type { PartnerSettings } from './partner-settings.js';
-import type { Fetch, PrakerjaCredentials } from './contract/adapter.js';
+import type { Fetch, PrakerjaCredentials, Transport } from './contract/adapter.js';
 import type { AppDeps } from './app/context.js';
 import { TokenKeys } from './auth/tokens.js';
 import type { Database } from './db/database.js';
@@ -27,6 +27,8 @@ export interface DepsInput {
    */
   secretsKey?: string;
   fetch: Fetch;
+  /** Node's partner transport (src/node/outbound.ts); without it partner calls go through `fetch`. */
+  transport?: Transport;
   logger: Logger;
   outboundTimeoutMs?: number;
   /** Per-partner caps on outbound calls (OUTBOUND_*); unset, calls are not capped. */
@@ -56,7 +58,7 @@ const tracedAdapters = <K extends string, A extends object>(adapters: Record<K, 
 /** Wires the runtime-agnostic parts together; Node and Workers differ only in what they pass in. */
 export function buildDeps(i: DepsInput): AppDeps {
   const now = i.now ?? (() => new Date());
-  const ctx = { fetch: i.fetch, timeoutMs: i.outboundTimeoutMs ?? 5000, now, gate: i.outboundCaps ? outboundGate(i.outboundCaps) : undefined };
+  const ctx = { fetch: i.fetch, transport: i.transport, timeoutMs: i.outboundTimeoutMs ?? 5000, now, gate: i.outboundCaps ? outboundGate(i.outboundCaps) : undefined };
   const secrets = new SecretBox(i.secretsKey ?? SANDBOX_SECRETS_KEY);
   const providerRows = new Map<string, ProviderEntry>();
   // Provider rows change rarely; a short cache keeps a DB round-trip off every request. A miss is

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { send } from '../adapters/shared/http.js';
+import { send, wireRequest } from '../adapters/shared/http.js';
 import { AdapterError, type AdapterContext } from '../src/contract/adapter.js';
 import { outboundGate } from '../src/lib/outbound-gate.js';
 import { platformProblem } from '../src/services/platform-problems.js';
@@ -32,7 +32,7 @@ describe('outbound caps per partner', () => {
       waiting.push(() => (inFlight--, res.end('{}')));
     };
     const c = ctx(outboundGate({ concurrency: 2, perSecond: 1000, maxWaitMs: 10_000 }));
-    const calls = Array.from({ length: 6 }, () => send(c, 'tokopedia', new Request(`${base}/v`)));
+    const calls = Array.from({ length: 6 }, () => send(c, 'tokopedia', wireRequest(`${base}/v`)));
     // Release whatever has arrived until all six are answered.
     let answered = 0;
     const all = Promise.all(calls.map((p) => p.then(() => answered++)));
@@ -51,9 +51,9 @@ describe('outbound caps per partner', () => {
       res.writeHead(429, { 'retry-after': '30' }).end('{}');
     };
     const c = ctx(outboundGate({ concurrency: 4, perSecond: 1000, maxWaitMs: 50 }));
-    const first = await send(c, 'bukalapak', new Request(`${base}/v`));
+    const first = await send(c, 'bukalapak', wireRequest(`${base}/v`));
     expect(first.status).toBe(429);
-    const err = await send(c, 'bukalapak', new Request(`${base}/v`)).catch((e: unknown) => e);
+    const err = await send(c, 'bukalapak', wireRequest(`${base}/v`)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdapterError);
     expect(err).toMatchObject({ kind: 'rate_limited', platform: 'bukalapak', retryable: true, detail: { platformCode: 'gateway_cap' } });
     expect(platformProblem(err).problem).toMatchObject({ status: 503, code: 'partner_unavailable', platform: 'bukalapak', reason: 'saturated' });
@@ -61,13 +61,13 @@ describe('outbound caps per partner', () => {
     expect(seen).toBe(1);
     // Another partner is not held by it.
     handler = (_req, res) => (seen++, res.end('{}'));
-    expect((await send(c, 'kemnaker', new Request(`${base}/v`))).status).toBe(200);
+    expect((await send(c, 'kemnaker', wireRequest(`${base}/v`))).status).toBe(200);
   });
 
   it('a call that started is the adapter’s: the wait bound never cuts it', async () => {
     handler = (_req, res) => setTimeout(() => res.end('{"ok":true}'), 150);
     const c = ctx(outboundGate({ concurrency: 1, perSecond: 1000, maxWaitMs: 20 }));
-    const res = await send(c, 'kariermu', new Request(`${base}/v`));
+    const res = await send(c, 'kariermu', wireRequest(`${base}/v`));
     expect(res.json).toEqual({ ok: true });
   });
 });

@@ -1,3 +1,5 @@
+import type { WireRequest } from '../types.js';
+import { wireRequest } from '../shared/http.js';
 import { hmacHex } from '../shared/crypto.js';
 
 /** Bukalapak's HTTP side: base paths, OAuth2 client credentials, the cached bearer token and the webhook signature. */
@@ -55,8 +57,8 @@ export function bukalapakBasicAuth(clientId: string, clientSecret: string): stri
   return `Basic ${btoa(`${formEncode(clientId)}:${formEncode(clientSecret)}`)}`;
 }
 
-export function bukalapakTokenRequest(cfg: BukalapakConfig): Request {
-  return new Request(url(cfg, BUKALAPAK_PATHS.token), {
+export function bukalapakTokenRequest(cfg: BukalapakConfig): WireRequest {
+  return wireRequest(url(cfg, BUKALAPAK_PATHS.token), {
     method: 'POST',
     headers: {
       accept: 'application/json',
@@ -73,12 +75,12 @@ export function bukalapakRequest(
   method: 'GET' | 'POST',
   path: string,
   opts: { body?: unknown; idempotencyKey?: string } = {},
-): Request {
+): WireRequest {
   const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${accessToken}` };
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   if (body) headers['content-type'] = 'application/json';
   if (opts.idempotencyKey) headers['x-idempotency-key'] = opts.idempotencyKey;
-  return new Request(url(cfg, path), { method, headers, body });
+  return wireRequest(url(cfg, path), { method, headers, body });
 }
 
 /**

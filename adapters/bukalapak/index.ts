@@ -1,5 +1,5 @@
 import { parseWire, send, tableFailure, type WireResponse } from '../shared/http.js';
-import { AdapterError, type AdapterContext, type CompletionReport, type DeliveryReceipt, type PlatformAdapter, type RedeemRequest, type RedeemResult } from '../types.js';
+import { AdapterError, type AdapterContext, type CompletionReport, type WireRequest, type DeliveryReceipt, type PlatformAdapter, type RedeemRequest, type RedeemResult } from '../types.js';
 import { verifyBukalapakCallback } from './callbacks.js';
 import { BUKALAPAK_ERRORS, BUKALAPAK_OAUTH_ERRORS } from './errors.js';
 import { BUKALAPAK_MAX_PER_PAGE, BUKALAPAK_PATHS, BukalapakTokenCache, bukalapakRequest, bukalapakTokenRequest, type BukalapakConfig } from './http.js';
@@ -66,7 +66,7 @@ export function createBukalapakAdapter(cfg: BukalapakConfig, ctx: AdapterContext
    * refused and is returned as is. Repeating a redemption is safe: a 401 was never applied, and
    * the idempotency key covers the rest.
    */
-  async function authorised(build: (token: string) => Request): Promise<WireResponse> {
+  async function authorised(build: (token: string) => WireRequest): Promise<WireResponse> {
     const token = await tokens.get();
     const res = await send(ctx, PLATFORM, build(token));
     if (res.status !== 401) return res;

@@ -1,6 +1,6 @@
 import { base64url, createLocalJWKSet, decodeProtectedHeader, errors, flattenedVerify, FlattenedSign, importPKCS8, SignJWT, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
-import { parseWire, send, transportError } from '../shared/http.js';
-import { AdapterError, CallbackRejected, type AdapterContext } from '../types.js';
+import { parseWire, send, transportError, wireRequest } from '../shared/http.js';
+import { AdapterError, CallbackRejected, type AdapterContext, type WireRequest } from '../types.js';
 import { KariermuJwks } from './wire.js';
 
 /** Karier.mu's HTTP side: base path and the bearer token the gateway mints per request. */
@@ -72,12 +72,12 @@ export function kariermuRequest(
   method: 'GET' | 'POST',
   path: string,
   opts: { body?: unknown; idempotencyKey?: string } = {},
-): Request {
+): WireRequest {
   const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   if (body) headers['content-type'] = 'application/json';
   if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
-  return new Request(baseUrl.replace(/\/$/, '') + path, { method, headers, body });
+  return wireRequest(baseUrl.replace(/\/$/, '') + path, { method, headers, body });
 }
 
 /** Signs a callback body as Karier.mu does: RFC 7515 appendix F detached content, RS256, `iat` in the protected header. */
@@ -98,7 +98,7 @@ export function kariermuKeyStore(ctx: AdapterContext, jwksUrl: string, now: () =
 
   async function load(): Promise<void> {
     lastAttempt = now().getTime();
-    const res = await send(ctx, 'kariermu', new Request(jwksUrl, { headers: { accept: 'application/json' } }));
+    const res = await send(ctx, 'kariermu', wireRequest(jwksUrl, { headers: { accept: 'application/json' } }));
     if (res.status !== 200) {
       throw transportError('kariermu', res) ?? new AdapterError('unexpected_response', 'kariermu', `kariermu JWKS answered HTTP ${res.status}`, { httpStatus: res.status, retryable: false });
     }

@@ -1,3 +1,5 @@
+import type { WireRequest } from '../types.js';
+import { wireRequest } from '../shared/http.js';
 import { hmacBase64, sha256Hex } from '../shared/crypto.js';
 import { formatSnapTimestamp } from './transformers.js';
 
@@ -89,13 +91,13 @@ async function derivedExternalId(operation: 'redeem' | 'grade', idempotencyKey: 
 export const redeemExternalId = (idempotencyKey: string): Promise<string> => derivedExternalId('redeem', idempotencyKey);
 export const gradeExternalId = (idempotencyKey: string): Promise<string> => derivedExternalId('grade', idempotencyKey);
 
-export async function kemnakerRequest(cfg: KemnakerConfig, path: string, body: unknown, opts: { externalId: string; now: Date }): Promise<Request> {
+export async function kemnakerRequest(cfg: KemnakerConfig, path: string, body: unknown, opts: { externalId: string; now: Date }): Promise<WireRequest> {
   const url = new URL(cfg.baseUrl.replace(/\/$/, '') + path);
   const text = JSON.stringify(body);
   const timestamp = formatSnapTimestamp(opts.now);
   // Signed over the path the server sees, so a base URL with its own path prefix still verifies.
   const signature = await kemnakerSignature(cfg.clientSecret, 'POST', url.pathname + url.search, text, timestamp);
-  return new Request(url, {
+  return wireRequest(url, {
     method: 'POST',
     headers: {
       accept: 'application/json',

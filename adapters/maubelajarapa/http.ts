@@ -1,3 +1,5 @@
+import type { WireRequest } from '../types.js';
+import { wireRequest } from '../shared/http.js';
 import { hmacBase64, sha256Hex } from '../shared/crypto.js';
 
 export interface MbaConfig {
@@ -33,7 +35,7 @@ export function parseMbaAuthorization(h: string): { key?: string; timestamp?: st
   return { key: parts.Key, timestamp: parts.Timestamp, signature: parts.Signature };
 }
 
-export async function mbaRequest(cfg: MbaConfig, method: 'GET' | 'POST', pathWithQuery: string, opts: { body?: unknown; idempotencyKey?: string; now: Date }): Promise<Request> {
+export async function mbaRequest(cfg: MbaConfig, method: 'GET' | 'POST', pathWithQuery: string, opts: { body?: unknown; idempotencyKey?: string; now: Date }): Promise<WireRequest> {
   const body = opts.body === undefined ? '' : JSON.stringify(opts.body);
   const ts = String(Math.floor(opts.now.getTime() / 1000));
   const url = new URL(`${cfg.baseUrl.replace(/\/$/, '')}${pathWithQuery}`);
@@ -41,5 +43,5 @@ export async function mbaRequest(cfg: MbaConfig, method: 'GET' | 'POST', pathWit
   const headers: Record<string, string> = { authorization: `MBA-HMAC-SHA512 Key=${cfg.keyId}, Timestamp=${ts}, Signature=${sig}`, accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
-  return new Request(url, { method, headers, body: opts.body === undefined ? undefined : body });
+  return wireRequest(url, { method, headers, body: opts.body === undefined ? undefined : body });
 }

@@ -1,3 +1,5 @@
+import type { WireRequest } from '../types.js';
+import { wireRequest } from '../shared/http.js';
 import { hmacHex } from '../shared/crypto.js';
 
 export interface PijarConfig {
@@ -31,7 +33,7 @@ export function parseSignatureHeader(h: string): { t?: string; v1: string[] } {
   return { t: parts.find(([k]) => k === 't')?.[1], v1: parts.filter(([k]) => k === 'v1').map(([, v]) => v ?? '') };
 }
 
-export async function pijarRequest(cfg: PijarConfig, method: 'GET' | 'POST', pathWithQuery: string, opts: { body?: unknown; idempotencyKey?: string; now: Date }): Promise<Request> {
+export async function pijarRequest(cfg: PijarConfig, method: 'GET' | 'POST', pathWithQuery: string, opts: { body?: unknown; idempotencyKey?: string; now: Date }): Promise<WireRequest> {
   const body = opts.body === undefined ? '' : JSON.stringify(opts.body);
   const t = String(Math.floor(opts.now.getTime() / 1000));
   const url = `${cfg.baseUrl.replace(/\/$/, '')}${pathWithQuery}`;
@@ -43,5 +45,5 @@ export async function pijarRequest(cfg: PijarConfig, method: 'GET' | 'POST', pat
   };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
-  return new Request(url, { method, headers, body: opts.body === undefined ? undefined : body });
+  return wireRequest(url, { method, headers, body: opts.body === undefined ? undefined : body });
 }

@@ -1,3 +1,5 @@
+import type { WireRequest } from '../types.js';
+import { wireRequest } from '../shared/http.js';
 import { hmacBase64, timingSafeEqual } from '../shared/crypto.js';
 
 export interface PintariaConfig {
@@ -56,11 +58,11 @@ export async function checkPintariaSignature(
   return Number.isNaN(at) || Math.abs(m.now.getTime() - at) > m.toleranceMs ? 'stale' : 'ok';
 }
 
-export async function pintariaRequest(cfg: PintariaConfig, method: 'GET' | 'POST', pathWithQuery: string, opts: { body?: unknown; idempotencyKey?: string; now: Date }): Promise<Request> {
+export async function pintariaRequest(cfg: PintariaConfig, method: 'GET' | 'POST', pathWithQuery: string, opts: { body?: unknown; idempotencyKey?: string; now: Date }): Promise<WireRequest> {
   const body = opts.body === undefined ? '' : JSON.stringify(opts.body);
   const url = new URL(`${cfg.baseUrl.replace(/\/$/, '')}${pathWithQuery}`);
   const headers: Record<string, string> = { ...(await pintariaSignatureHeaders(cfg, method, url.pathname + url.search, body, opts.now)), accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
-  return new Request(url, { method, headers, body: opts.body === undefined ? undefined : body });
+  return wireRequest(url, { method, headers, body: opts.body === undefined ? undefined : body });
 }

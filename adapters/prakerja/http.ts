@@ -1,5 +1,6 @@
+import { wireRequest } from '../shared/http.js';
 import { hmacHex } from '../shared/crypto.js';
-import type { PrakerjaCredentials } from '../types.js';
+import type { PrakerjaCredentials, WireRequest } from '../types.js';
 
 /** prakerja.go.id's HTTP side: every call is a signed JSON POST. */
 export const PRAKERJA_PATHS = {
@@ -48,11 +49,11 @@ export function prakerjaSignature(signKey: string, clientCode: string, timestamp
  * and sent, and the signed path is taken from the final URL, so a base URL with a path prefix
  * still signs what the server sees.
  */
-export async function prakerjaRequest(baseUrl: string, creds: PrakerjaCredentials, path: string, payload: unknown, now: Date): Promise<Request> {
+export async function prakerjaRequest(baseUrl: string, creds: PrakerjaCredentials, path: string, payload: unknown, now: Date): Promise<WireRequest> {
   const url = new URL(baseUrl.replace(/\/$/, '') + path);
   const body = JSON.stringify(payload);
   const timestamp = String(Math.floor(now.getTime() / 1000));
-  return new Request(url, {
+  return wireRequest(url, {
     method: 'POST',
     headers: {
       accept: 'application/json',

@@ -1,3 +1,5 @@
+import type { WireRequest } from '../types.js';
+import { wireRequest } from '../shared/http.js';
 import { jwtVerify, SignJWT } from 'jose';
 import { hmacHex } from '../shared/crypto.js';
 
@@ -49,9 +51,9 @@ export function sekolahmuCallbackSignature(secret: string, timestamp: string, bo
   return hmacHex('SHA-256', secret, `${timestamp}.${body}`);
 }
 
-export async function sekolahmuRequest(cfg: SekolahmuConfig, method: 'GET' | 'POST', pathWithQuery: string, opts: { body?: unknown; idempotencyKey?: string; now: Date }): Promise<Request> {
+export async function sekolahmuRequest(cfg: SekolahmuConfig, method: 'GET' | 'POST', pathWithQuery: string, opts: { body?: unknown; idempotencyKey?: string; now: Date }): Promise<WireRequest> {
   const headers: Record<string, string> = { authorization: `Bearer ${await sekolahmuToken(cfg, opts.now)}`, accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
-  return new Request(`${cfg.baseUrl.replace(/\/$/, '')}${pathWithQuery}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  return wireRequest(`${cfg.baseUrl.replace(/\/$/, '')}${pathWithQuery}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
 }

@@ -1,10 +1,15 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { injectTraceContext, inSpan, partnerAttempt, partnerOperation } from '../../src/lib/tracing.js';
-import { AdapterError, type AdapterContext, type AdapterErrorKind } from '../types.js';
+import { AdapterError, type AdapterContext, type AdapterErrorKind, type HeaderReader, type TransportResponse, type WireRequest } from '../types.js';
+
+/** A request as the adapters build it: lower-case header names, the body as the exact string signed. */
+export function wireRequest(url: string | URL, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): WireRequest {
+  return { url: String(url), method: init.method ?? 'GET', headers: init.headers ?? {}, ...(init.body === undefined ? {} : { body: init.body }) };
+}
 
 export interface WireResponse {
   status: number;
-  headers: Headers;
+  headers: HeaderReader;
   text: string;
   /** Parsed JSON body, or undefined when the body is not JSON. */
   json: unknown;
@@ -15,7 +20,7 @@ export interface WireResponse {
  * adapter errors here so that every adapter treats them alike; HTTP error statuses are left to
  * the adapter, which alone knows its platform's error bodies.
  */
-export async function send(ctx: AdapterContext, platform: string, req: Request): Promise<WireResponse> {
+export async function send(ctx: AdapterContext, platform: string, req: WireRequest): Promise<WireResponse> {
   const operation = partnerOperation();
   // One client span per HTTP call, its wait for the outbound cap included; the partner gets its
   // traceparent (added after signing: no partner's scheme signs it, and the simulators ignore it).
@@ -34,17 +39,17 @@ export async function send(ctx: AdapterContext, platform: string, req: Request):
   }, SpanKind.CLIENT);
 }
 
-async function gated(ctx: AdapterContext, gate: NonNullable<AdapterContext['gate']>, platform: string, req: Request): Promise<WireResponse> {
+async function gated(ctx: AdapterContext, gate: NonNullable<AdapterContext['gate']>, platform: string, req: WireRequest): Promise<WireResponse> {
   const res = await gate.run(platform, () => sendNow(ctx, platform, req));
   // The partner's own limit: hold every call to it until it said to come back.
   if (res.status === 429) gate.pause(platform, retryAfterMs(res.headers) ?? 1000);
   return res;
 }
 
-async function sendNow(ctx: AdapterContext, platform: string, req: Request): Promise<WireResponse> {
-  let res: Response;
+async function sendNow(ctx: AdapterContext, platform: string, req: WireRequest): Promise<WireResponse> {
+  let res: TransportResponse;
   try {
-    res = await ctx.fetch(req, { signal: AbortSignal.timeout(ctx.timeoutMs) });
+    res = ctx.transport ? await ctx.transport(req, ctx.timeoutMs) : await viaFetch(ctx, req);
   } catch (e) {
     const err = e as Error;
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
@@ -52,20 +57,30 @@ async function sendNow(ctx: AdapterContext, platform: string, req: Request): Pro
     }
     throw new AdapterError('platform_unavailable', platform, `${platform} unreachable: ${err.message}`, { retryable: true });
   }
-  const text = await res.text();
   let json: unknown;
-  if (text) {
+  if (res.text) {
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(res.text);
     } catch {
       json = undefined;
     }
   }
-  return { status: res.status, headers: res.headers, text, json };
+  return { status: res.status, headers: res.headers, text: res.text, json };
+}
+
+/** The web Request of a wire request, for fetch. */
+export function toRequest(req: WireRequest): Request {
+  return new Request(req.url, { method: req.method, headers: req.headers, body: req.body });
+}
+
+/** Where the runtime has no transport of its own (Workers, tests through msw): a web Request through fetch. */
+async function viaFetch(ctx: AdapterContext, req: WireRequest): Promise<TransportResponse> {
+  const res = await ctx.fetch(toRequest(req), { signal: AbortSignal.timeout(ctx.timeoutMs) });
+  return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
 /** Retry-After in ms (seconds or HTTP date), if the partner sent one. */
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+export function retryAfterMs(headers: HeaderReader, now = Date.now()): number | undefined {
   const v = headers.get('retry-after');
   if (!v) return undefined;
   const secs = Number(v);

@@ -1,3 +1,5 @@
+import type { WireRequest } from '../types.js';
+import { wireRequest } from '../shared/http.js';
 import { hmacBase64, hmacHex } from '../shared/crypto.js';
 
 /** Tokopedia's HTTP side: base path, the request signature and the webhook signature. */
@@ -33,7 +35,7 @@ export async function tokopediaRequest(
   method: 'GET' | 'POST',
   path: string,
   opts: { body?: unknown; idempotencyKey?: string; now: Date },
-): Promise<Request> {
+): Promise<WireRequest> {
   const body = opts.body === undefined ? '' : JSON.stringify(opts.body);
   const timestamp = opts.now.toISOString();
   const headers: Record<string, string> = {
@@ -44,7 +46,7 @@ export async function tokopediaRequest(
   };
   if (body) headers['content-type'] = 'application/json';
   if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
-  return new Request(cfg.baseUrl.replace(/\/$/, '') + path, { method, headers, body: body || undefined });
+  return wireRequest(cfg.baseUrl.replace(/\/$/, '') + path, { method, headers, body: body || undefined });
 }
 
 /* ------------------------------------------------------------------- webhooks ------------ */

@@ -4,6 +4,37 @@ import type { CanonicalVoucher, Participant, PlatformId } from './canonical.js';
 export type Fetch = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
 /**
+ * An outbound request as an adapter builds and signs it: plain data, so the Node transport sends
+ * it without web `Request`/`Response` objects and their streams (measured on the redemption path,
+ * bench/README.md); where only fetch exists (Workers, tests through msw) it becomes a `Request`.
+ */
+export interface WireRequest {
+  method: string;
+  url: string;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** Reads a response header by name, case-insensitively (`Headers` is one). */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+/** The answer of a transport, read whole. */
+export interface TransportResponse {
+  status: number;
+  headers: HeaderReader;
+  text: string;
+}
+
+/**
+ * Sends a WireRequest and reads the whole answer, giving up after `timeoutMs` with an error named
+ * `TimeoutError` (as an aborted fetch's is). Node's is undici's `request` with its own timeouts.
+ */
+export type Transport = (req: WireRequest, timeoutMs: number) => Promise<TransportResponse>;
+
+/**
  * Canonical adapter errors. Each adapter maps its platform's error bodies to one of these in a
  * single data table (`errors.ts`), with the decision whether a retry can help.
  */
@@ -161,6 +192,8 @@ export const CALLBACK_TOLERANCE_MS = 5 * 60 * 1000;
 
 export interface AdapterContext {
   fetch: Fetch;
+  /** A faster way to send than `fetch`, where the runtime has one (Node); partner calls use it when set. */
+  transport?: Transport;
   /** Outbound request timeout. */
   timeoutMs: number;
   now?: () => Date;

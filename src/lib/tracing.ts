@@ -25,7 +25,7 @@ export const tracer = trace.getTracer('prakerja-gateway');
 // provider's traceparent is read even with tracing off, so its trace id reaches logs and problems.
 const w3c = new W3CTraceContextPropagator();
 const headerGetter: TextMapGetter<Headers> = { get: (h, k) => h.get(k) ?? undefined, keys: (h) => [...h.keys()] };
-const headerSetter: TextMapSetter<Headers> = { set: (h, k, v) => h.set(k, v) };
+const recordSetter: TextMapSetter<Record<string, string>> = { set: (h, k, v) => void (h[k] = v) };
 
 /** The caller's trace context (`traceparent`), or none. */
 export function incomingContext(headers: Headers): Context {
@@ -33,8 +33,8 @@ export function incomingContext(headers: Headers): Context {
 }
 
 /** Writes the current span's `traceparent` into an outgoing request's headers (nothing when there is none). */
-export function injectTraceContext(headers: Headers): void {
-  w3c.inject(context.active(), headers, headerSetter);
+export function injectTraceContext(headers: Record<string, string>): void {
+  w3c.inject(context.active(), headers, recordSetter);
 }
 
 /** A span's trace id, when it belongs to a trace (tracing on, or a traceparent came in). */

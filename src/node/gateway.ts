@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { TokenKeys } from '../auth/tokens.js';
 import type { Logger } from 'pino';
-import type { Fetch } from '../contract/adapter.js';
+import type { Fetch, Transport } from '../contract/adapter.js';
 import { createApp } from '../app/create-app.js';
 import type { Database } from '../db/database.js';
 import type { Env } from '../env.js';
@@ -37,7 +37,7 @@ function metricsAccess(mode: Env['METRICS_AUTH'], tokens: TokenKeys): Middleware
  * (unless SANDBOX_URL points elsewhere) the simulators mounted beside it under /sandbox, reached
  * by the adapters over real HTTP and calling the gateway back over real HTTP.
  */
-export async function assembleGateway(opts: { env: Env; database: Database; logger: Logger; fetch: Fetch; publicBase: string }) {
+export async function assembleGateway(opts: { env: Env; database: Database; logger: Logger; fetch: Fetch; transport?: Transport; publicBase: string }) {
   const { env } = opts;
   const { deps, sandboxKeys } = await nodeRuntime(opts);
   let sandbox: Sandbox | undefined;

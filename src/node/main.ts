@@ -9,7 +9,7 @@ import { lockDataDir } from './data-lock.js';
 import { openDatabase } from './database.js';
 import { assembleGateway } from './gateway.js';
 import { listenHttp } from './http-server.js';
-import { createOutboundFetch } from './outbound.js';
+import { createOutbound } from './outbound.js';
 import { runMain, type Stop } from './process.js';
 import { stopDispatcher } from './shutdown.js';
 import { publicBaseOf } from './runtime.js';
@@ -47,7 +47,7 @@ async function main(): Promise<Stop> {
 
   const port = http.port;
   const publicBase = publicBaseOf({ ...env, PORT: port });
-  const { app, deps, dispatcher, workerId } = await assembleGateway({ env, database, logger, fetch: createOutboundFetch(), publicBase });
+  const { app, deps, dispatcher, workerId } = await assembleGateway({ env, database, logger, ...createOutbound(), publicBase });
   handler = (req) => app.fetch(req);
 
   const base = `http://${env.HOST}:${port}`;

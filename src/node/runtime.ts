@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Fetch } from '../contract/adapter.js';
+import type { Fetch, Transport } from '../contract/adapter.js';
 import type { AppDeps } from '../app/context.js';
 import type { Database } from '../db/database.js';
 import { buildDeps } from '../deps.js';
@@ -24,7 +24,7 @@ export interface NodeRuntime {
  * dispatcher (`npm run worker`): real partners from the environment, or the sandbox simulators at
  * SANDBOX_URL (by default the gateway's own /sandbox).
  */
-export async function nodeRuntime(opts: { env: Env; database: Database; logger: Logger; fetch: Fetch; publicBase: string }): Promise<NodeRuntime> {
+export async function nodeRuntime(opts: { env: Env; database: Database; logger: Logger; fetch: Fetch; transport?: Transport; publicBase: string }): Promise<NodeRuntime> {
   const { env } = opts;
   useSyncDigests(nodeDigests);
   let keys: SandboxKeys | undefined;
@@ -44,6 +44,7 @@ export async function nodeRuntime(opts: { env: Env; database: Database; logger: 
     authSecret: env.AUTH_SECRET ?? SANDBOX_SECRETS.auth,
     secretsKey: env.SECRETS_KEY ?? SANDBOX_SECRETS_KEY,
     fetch: opts.fetch,
+    transport: opts.transport,
     logger: opts.logger,
     outboundTimeoutMs: env.OUTBOUND_TIMEOUT_MS,
     // A call may wait its turn as long as it may take itself.

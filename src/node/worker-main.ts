@@ -4,7 +4,7 @@ import { stopDispatcher } from './shutdown.js';
 import { createLogger } from '../lib/logger.js';
 import { Dispatcher } from '../outbox/dispatcher.js';
 import { openDatabase } from './database.js';
-import { createOutboundFetch } from './outbound.js';
+import { createOutbound } from './outbound.js';
 import { nodeRuntime, publicBaseOf } from './runtime.js';
 import { startTracing } from './tracing.js';
 
@@ -21,7 +21,7 @@ async function main(): Promise<Stop> {
   const tracing = startTracing(process.env);
   const logger = createLogger({ level: env.LOG_LEVEL });
   const database = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
-  const { deps } = await nodeRuntime({ env, database, logger, fetch: createOutboundFetch(), publicBase: publicBaseOf(env) });
+  const { deps } = await nodeRuntime({ env, database, logger, ...createOutbound(), publicBase: publicBaseOf(env) });
   const workerId = `worker-${process.pid}`;
   const dispatcher = new Dispatcher(deps, { workerId, leaseMs: env.DISPATCH_LEASE_MS, batchSize: env.DISPATCH_BATCH });
   dispatcher.start();

@@ -9,6 +9,7 @@ import { createPrakerjaAdapter } from '../../adapters/prakerja/index.js';
 import { createPrakerjaSimulator, type PrakerjaSimCallbackEvent, type PrakerjaSimulatorOptions, type SimRedeemCode } from '../../adapters/prakerja/simulator.js';
 import { PRAKERJA_TASK_STATES } from '../../adapters/prakerja/status.js';
 import { formatWib, parseWib } from '../../adapters/prakerja/time.js';
+import { toRequest } from '../../adapters/shared/http.js';
 import type { SignedCallback } from '../../adapters/shared/simulator-kit.js';
 import {
   AdapterError,
@@ -92,26 +93,26 @@ describe('prakerja signature', () => {
 
   it('signs exactly the bytes and path it sends, with Unix-seconds timestamp', async () => {
     const req = await prakerjaRequest(`${BASE}/prefix/`, LPK, PRAKERJA_PATHS.redeemCodeCommit, { redeem_code: 'X', sequence: 2 }, NOW);
-    const body = await req.clone().text();
+    const body = req.body!;
     expect(req.method).toBe('POST');
     expect(new URL(req.url).pathname).toBe('/prefix/api/v1/integration/payment/redeem-code/commit');
-    expect(req.headers.get('client_code')).toBe(LPK.clientCode);
-    expect(req.headers.get('timestamp')).toBe('1795489445'); // date -u -d @1795489445 → 2026-11-24 03:04:05 UTC
+    expect(req.headers.client_code).toBe(LPK.clientCode);
+    expect(req.headers.timestamp).toBe('1795489445'); // date -u -d @1795489445 → 2026-11-24 03:04:05 UTC
     const expected = createHmac('sha1', LPK.signKey)
-      .update(`${LPK.clientCode}${req.headers.get('timestamp')}POST/prefix/api/v1/integration/payment/redeem-code/commit${body}`)
+      .update(`${LPK.clientCode}${req.headers.timestamp}POST/prefix/api/v1/integration/payment/redeem-code/commit${body}`)
       .digest('hex');
-    expect(req.headers.get('signature')).toBe(expected);
+    expect(req.headers.signature).toBe(expected);
   });
 
   it('is refused by the platform when one byte of the body is changed after signing', async () => {
     const signed = await prakerjaRequest(BASE, LPK, PRAKERJA_PATHS.redeemCodeStatus, { redeem_code: 'RDM-VALID-01', sequence: 1 }, NOW);
-    const tampered = new Request(signed.url, { method: 'POST', headers: signed.headers, body: (await signed.text()).replace('"sequence":1', '"sequence":2') });
+    const tampered = new Request(signed.url, { method: 'POST', headers: signed.headers, body: signed.body!.replace('"sequence":1', '"sequence":2') });
     const res = await sim.app.fetch(tampered);
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ success: false, message: 'Signature tidak valid' });
 
     const untouched = await prakerjaRequest(BASE, LPK, PRAKERJA_PATHS.redeemCodeStatus, { redeem_code: 'RDM-VALID-01', sequence: 1 }, NOW);
-    expect((await sim.app.fetch(untouched)).status).toBe(200);
+    expect((await sim.app.fetch(toRequest(untouched))).status).toBe(200);
   });
 
   it('surfaces a wrong sign key as auth_failed', async () => {

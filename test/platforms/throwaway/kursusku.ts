@@ -11,7 +11,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { callbackPipeline, type CallbackScheme } from '../../../adapters/shared/callbacks.js';
 import { eventTable } from '../../../adapters/shared/events.js';
-import { parseWire, send, tableFailure } from '../../../adapters/shared/http.js';
+import { parseWire, send, tableFailure, wireRequest } from '../../../adapters/shared/http.js';
 import { invertStatusMap, SimulatorState, UnsupportedSimEvent, type CallbackSigner, type SimVoucher } from '../../../adapters/shared/simulator-kit.js';
 import { CallbackRejected, type AdapterContext, type AdapterErrorKind, type PlatformAdapter } from '../../../src/contract/adapter.js';
 import type { EnrollmentState, PlatformId } from '../../../src/contract/canonical.js';
@@ -101,7 +101,7 @@ function createKursuskuAdapter(cfg: Config, ctx: AdapterContext): PlatformAdapte
     const url = new URL(path, cfg.baseUrl.replace(/\/?$/, '/'));
     const headers: Record<string, string> = { 'x-kk-timestamp': ts, 'x-kk-signature': await sign(cfg.secret, method, url.pathname, ts, text), 'content-type': 'application/json' };
     if (key) headers['idempotency-key'] = key;
-    return send(ctx, ID, new Request(url, { method, headers, body: body === undefined ? undefined : text }));
+    return send(ctx, ID, wireRequest(url, { method, headers, body: body === undefined ? undefined : text }));
   };
   const canonical = (v: z.output<typeof Voucher>) => ({
     platform: ID,
