@@ -8,7 +8,7 @@ import { decodeIdCursor, idCursor } from '../../lib/cursor.js';
 import { maskDigitRuns } from '../../lib/mask.js';
 import { problems } from '../../lib/problem.js';
 import { compare } from './compare.js';
-import { dropStaging, pages, stagePrakerjaViews, stageVouchers } from './stage.js';
+import { analyzeStaging, dropStaging, pages, stagePrakerjaViews, stageVouchers } from './stage.js';
 
 /** What a run needs from the gateway: the database, the partners' listings, and a clock. */
 export type ReconDeps = Pick<AppDeps, 'database' | 'platforms' | 'prakerja' | 'prakerjaCredentials' | 'logger' | 'now'>;
@@ -99,6 +99,8 @@ async function executeTracked(deps: ReconDeps, run: RunRow, opts: { pageSize?: n
     }
     counts.prakerja = await stagePrakerja(deps, run, limit);
     log.info({ staged: counts.prakerja.staged, ms: lap() }, 'prakerja.go.id listing staged');
+    // Counted in the comparison's time: it is done for the comparison's plans.
+    await analyzeStaging(db);
 
     const settings = { ...DEFAULT_RECON_SETTINGS, ...(run.settings as Partial<ReconSettings>) };
     counts.discrepancies = await db.transaction((tx) =>

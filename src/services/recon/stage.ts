@@ -132,13 +132,18 @@ export async function stageVouchers(database: StagingDatabase, runId: number, so
   });
   // A voucher seen again in a later batch (page-numbered listings shift when vouchers change
   // mid-listing) keeps its newest version. Only keys written twice are touched: one hash
-  // aggregate over the listing's platforms' rows, not a lookup per row.
+  // aggregate over the listing's platforms' rows, not a lookup per row. The repeated keys are
+  // materialised: the staging tables' statistics describe an earlier run (analyzeStaging, or
+  // autovacuum), which estimate this run's rows at one, and the planner then re-ran the
+  // aggregate for every staged row (a nested loop: minutes for 12,500 vouchers). Materialised,
+  // the worst plan re-reads the repeated keys only, usually none.
   if (platforms.size > 0) {
     await database.db.execute(sql`
-      delete from recon_staged_vouchers s
-      using (select platform, code, max(seq) as newest from recon_staged_vouchers
-             where run_id = ${runId}::bigint and platform in (select jsonb_array_elements_text(${JSON.stringify([...platforms])}::jsonb))
-             group by platform, code having count(*) > 1) d
+      with d as materialized (
+        select platform, code, max(seq) as newest from recon_staged_vouchers
+        where run_id = ${runId}::bigint and platform in (select jsonb_array_elements_text(${JSON.stringify([...platforms])}::jsonb))
+        group by platform, code having count(*) > 1)
+      delete from recon_staged_vouchers s using d
       where s.run_id = ${runId}::bigint and s.platform = d.platform and s.code = d.code and s.seq < d.newest`);
   }
   return total;
@@ -159,12 +164,26 @@ export async function stagePrakerjaViews(database: StagingDatabase, runId: numbe
       select ${runId}::bigint, x.enrollment_id, ${providerId}::text, x.platform, x.voucher_code, x.state
       from json_to_recordset(${json}::json) as x(enrollment_id text, platform text, voucher_code text, state text)`,
   });
+  // Materialised for the reason given in stageVouchers.
   await database.db.execute(sql`
-    delete from recon_staged_prakerja s
-    using (select enrollment_id, max(seq) as newest from recon_staged_prakerja
-           where run_id = ${runId}::bigint and provider_id = ${providerId}::text group by enrollment_id having count(*) > 1) d
+    with d as materialized (
+      select enrollment_id, max(seq) as newest from recon_staged_prakerja
+      where run_id = ${runId}::bigint and provider_id = ${providerId}::text group by enrollment_id having count(*) > 1)
+    delete from recon_staged_prakerja s using d
     where s.run_id = ${runId}::bigint and s.provider_id = ${providerId}::text and s.enrollment_id = d.enrollment_id and s.seq < d.newest`);
   return total;
+}
+
+/**
+ * Gives the planner the staged listings' statistics before the comparison reads them. Freshly
+ * loaded tables have none (autovacuum analyses a minute later at best), and the guess it makes
+ * instead cost most at scale: over 1,000,000 enrollments it sorted the million staged
+ * prakerja.go.id views on disk for a merge join that returned no row (bench/README.md,
+ * "2026-11-30: the reconciliation comparison at 1,000,000"). Not inside the comparison's
+ * transaction: ANALYZE's lock conflicts with itself and would serialise two runs' comparisons.
+ */
+export async function analyzeStaging(db: Db): Promise<void> {
+  await db.execute(sql`analyze recon_staged_vouchers, recon_staged_prakerja`);
 }
 
 /** Staging is transient: the findings keep the views they are about. */
