@@ -6,6 +6,7 @@ import { DEFAULT_RECON_SETTINGS, type ReconSettings } from '../../domain/reconci
 import type { PlatformId } from '../../domain/types.js';
 import { decodeIdCursor, idCursor } from '../../lib/cursor.js';
 import { maskDigitRuns } from '../../lib/mask.js';
+import { eachBounded } from '../../lib/bounded.js';
 import { problems } from '../../lib/problem.js';
 import { compare } from './compare.js';
 import { analyzeStaging, dropStaging, pages, stagePrakerjaViews, stageVouchers } from './stage.js';
@@ -27,6 +28,9 @@ type RunRow = typeof reconRuns.$inferSelect;
 
 /** Page size asked of the partners' listings; each clamps it to its own maximum. */
 const DEFAULT_PAGE_SIZE = 1000;
+
+/** Platform listings staged at once (bench/README.md, "2026-11-30: the reconciliation comparison at 1,000,000"). */
+const STAGING_CONCURRENCY = 2;
 
 export interface RunCounts {
   staged?: Record<string, number>;
@@ -92,11 +96,15 @@ async function executeTracked(deps: ReconDeps, run: RunRow, opts: { pageSize?: n
   try {
     // Every platform the gateway serves (the registry's, plus any a test hands it).
     const platforms = run.platform ? [run.platform as PlatformId] : (Object.keys(deps.platforms) as PlatformId[]);
-    for (const p of platforms) {
+    // A few listings at once: staging is bound by the database's work on one COPY, and another
+    // connection's COPY overlaps it. Bounded, so a run holds at most that many pool connections.
+    await eachBounded(platforms, STAGING_CONCURRENCY, async (p) => {
       const adapter = deps.platforms[p];
+      const started = performance.now();
       counts.staged![p] = await stageVouchers(deps.database, run.id, pages((cursor) => adapter.listVouchers({ ...window, cursor, limit })));
-      log.info({ platform: p, staged: counts.staged![p], ms: lap() }, 'platform listing staged');
-    }
+      log.info({ platform: p, staged: counts.staged![p], ms: Math.round(performance.now() - started) }, 'platform listing staged');
+    });
+    lap();
     counts.prakerja = await stagePrakerja(deps, run, limit);
     log.info({ staged: counts.prakerja.staged, ms: lap() }, 'prakerja.go.id listing staged');
     // Counted in the comparison's time: it is done for the comparison's plans.
