@@ -31,7 +31,7 @@ export interface World {
  * seeded with the demo world behind msw (so adapters do real HTTP, signing and parsing), and
  * the app called in-process.
  */
-export function useWorld(target: DbTarget = DB_TARGET, opts: { platforms?: readonly PlatformDefinition[] } = {}): World {
+export function useWorld(target: DbTarget = DB_TARGET, opts: { platforms?: readonly PlatformDefinition[]; outboundTimeoutMs?: number } = {}): World {
   const world = {} as World;
   let drop: () => Promise<void>;
   beforeAll(async () => {
@@ -52,7 +52,7 @@ export function useWorld(target: DbTarget = DB_TARGET, opts: { platforms?: reado
       authSecret: SANDBOX_SECRETS.auth,
       fetch: (i, init) => fetch(i, init),
       logger: createLogger({ level: 'silent' }),
-      outboundTimeoutMs: 1000,
+      outboundTimeoutMs: opts.outboundTimeoutMs ?? 1000,
       taskPollMs: 1,
     });
     app = createApp(deps);
