@@ -7,6 +7,7 @@ import { DEMO_PROVIDERS } from '../../src/sandbox/demo-data.js';
 import { allPages, opsClient } from '../support/ops.js';
 import { seedGateway, seedIndex, seedPartners, seedRow } from '../support/recon-seed.js';
 import { simVoucher } from '../support/sim-data.js';
+import { redeemOnTokopedia } from '../support/redeem.js';
 import { SANDBOX_BASE, useWorld } from '../support/world.js';
 
 const w = useWorld();
@@ -257,9 +258,7 @@ describe('actions, each audited', () => {
 
   it('accept-name releases the reports the held name blocked, and they are delivered', async () => {
     const card = '5201999900000001';
-    w.sandbox.prakerja.addParticipant({ cardNumber: card, name: 'Putri Ayu Lestari', status: 'active' });
-    w.sandbox.platforms.tokopedia.addVoucher(simVoucher({ code: 'TKPNAME00001', cardNumber: card, buyerName: 'Putri Ayu' }));
-    const redeemed = await w.post('/v1/redemptions', { voucherCode: 'TKPNAME00001', cardNumber: card, participant: { name: 'Putri Ayu Lestari', email: 'putri@example.id' }, platform: 'tokopedia' });
+    const redeemed = await redeemOnTokopedia(w, { code: 'TKPNAME00001', card, registered: 'Putri Ayu Lestari', onPlatform: 'Putri Ayu', email: 'putri@example.id' });
     expect(redeemed.status).toBe(201);
     const e = await redeemed.json();
     expect(e.nameCheck.decision).toBe('review');

@@ -75,7 +75,7 @@ async function load<T>(
   source: AsyncIterable<T[]>,
   keyOf: (row: T) => string,
   batchRows: number,
-  target: { table: string; columns: readonly string[]; line: (row: T) => Array<string | null | undefined>; insert: (json: string) => SQL; json: (row: T) => object },
+  target: { table: string; columns: readonly string[]; line: (row: T) => Array<string | null | undefined>; insert: (json: string) => SQL },
 ): Promise<number> {
   let total = 0;
   const counted = async function* () {
@@ -89,7 +89,12 @@ async function load<T>(
       for await (const rows of counted()) yield copyLines(rows, target.line);
     })());
   } else {
-    for await (const rows of counted()) await database.db.execute(target.insert(JSON.stringify(rows.map(target.json))));
+    // The same values as COPY's lines, named by column for json_to_recordset (which reads the names it lists).
+    const named = (row: T) => {
+      const values = target.line(row);
+      return Object.fromEntries(target.columns.map((c, i) => [c, values[i] ?? null]));
+    };
+    for await (const rows of counted()) await database.db.execute(target.insert(JSON.stringify(rows.map(named))));
   }
   return total;
 }
@@ -112,19 +117,6 @@ export async function stageVouchers(database: StagingDatabase, runId: number, so
     table: 'recon_staged_vouchers',
     columns: VOUCHER_COLUMNS,
     line: (v) => [run, v.platform, v.code, v.state, v.platformStatus, v.cardNumber, v.buyerName, v.courseId, v.providerId, iso(v.purchasedAt), iso(v.expiresAt), iso(v.redeemedAt)],
-    json: (v) => ({
-      platform: v.platform,
-      code: v.code,
-      state: v.state,
-      platform_status: v.platformStatus,
-      card_number: v.cardNumber,
-      buyer_name: v.buyerName,
-      course_id: v.courseId,
-      provider_id: v.providerId,
-      purchased_at: iso(v.purchasedAt),
-      expires_at: iso(v.expiresAt),
-      redeemed_at: iso(v.redeemedAt),
-    }),
     insert: (json) => sql`
       insert into recon_staged_vouchers (run_id, platform, code, state, platform_status, card_number, buyer_name, course_id, provider_id, purchased_at, expires_at, redeemed_at)
       select ${runId}::bigint, x.platform, x.code, x.state, x.platform_status, x.card_number, x.buyer_name, x.course_id, x.provider_id, x.purchased_at, x.expires_at, x.redeemed_at
@@ -158,7 +150,6 @@ export async function stagePrakerjaViews(database: StagingDatabase, runId: numbe
     table: 'recon_staged_prakerja',
     columns: PRAKERJA_COLUMNS,
     line: (r) => [run, r.enrollmentId, providerId, r.platform, r.voucherCode, r.state],
-    json: (r) => ({ enrollment_id: r.enrollmentId, platform: r.platform, voucher_code: r.voucherCode, state: r.state }),
     insert: (json) => sql`
       insert into recon_staged_prakerja (run_id, enrollment_id, provider_id, platform, voucher_code, state)
       select ${runId}::bigint, x.enrollment_id, ${providerId}::text, x.platform, x.voucher_code, x.state
