@@ -7,7 +7,7 @@ import { DEMO_PROVIDERS } from '../../src/sandbox/demo-data.js';
 import { allPages, opsClient } from '../support/ops.js';
 import { seedGateway, seedIndex, seedPartners, seedRow } from '../support/recon-seed.js';
 import { simVoucher } from '../support/sim-data.js';
-import { redeemOnTokopedia } from '../support/redeem.js';
+import { redeemAs } from '../support/redeem.js';
 import { SANDBOX_BASE, useWorld } from '../support/world.js';
 
 const w = useWorld();
@@ -258,7 +258,7 @@ describe('actions, each audited', () => {
 
   it('accept-name releases the reports the held name blocked, and they are delivered', async () => {
     const card = '5201999900000001';
-    const redeemed = await redeemOnTokopedia(w, { code: 'TKPNAME00001', card, registered: 'Putri Ayu Lestari', onPlatform: 'Putri Ayu', email: 'putri@example.id' });
+    const redeemed = await redeemAs(w, 'tokopedia', { code: 'TKPNAME00001', card, registered: 'Putri Ayu Lestari', onPlatform: 'Putri Ayu', email: 'putri@example.id' });
     expect(redeemed.status).toBe(201);
     const e = await redeemed.json();
     expect(e.nameCheck.decision).toBe('review');

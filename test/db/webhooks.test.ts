@@ -6,7 +6,7 @@ import { auditLog, idempotencyKeys, incentiveEvents, outbox, providerEvents, web
 import { purgeProviderEvents } from '../../src/services/webhook-endpoints.js';
 import { DEMO_PROVIDERS } from '../../src/sandbox/demo-data.js';
 import { opsClient } from '../support/ops.js';
-import { redeemOnTokopedia } from '../support/redeem.js';
+import { redeemAs } from '../support/redeem.js';
 import { simVoucher } from '../support/sim-data.js';
 import { startReceiver, type Received } from '../support/webhook-receiver.js';
 import { SANDBOX_BASE, useWorld } from '../support/world.js';
@@ -316,7 +316,7 @@ describe('a redemption’s events, written in the statement that writes the enro
     await w.post(`/v1/webhook-endpoints/${disabled.id}/disable`, {});
     const otherProvider = await createEndpoint('/r-b', { providerId: B });
 
-    const res = await redeemOnTokopedia(w, { code: 'TKPHOOK00077', card: '5201999900000077', registered: 'Putri Ayu Lestari', onPlatform: 'Putri Ayu', email: 'putri@example.id' });
+    const res = await redeemAs(w, 'tokopedia', { code: 'TKPHOOK00077', card: '5201999900000077', registered: 'Putri Ayu Lestari', onPlatform: 'Putri Ayu', email: 'putri@example.id' });
     expect(res.status).toBe(201);
     const answer = await res.json();
     expect(answer.nameCheck.decision).toBe('review');
