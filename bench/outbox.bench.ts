@@ -5,9 +5,18 @@
  * `npm run worker` process (`node --import tsx src/node/worker-main.ts`) on one Postgres, sharing
  * the rows through SKIP LOCKED leases. The rate is taken from the rows' own delivered_at stamps
  * (first to last delivery), so the workers' idle polling before the first claim does not count.
+ *
+ * The sandbox is one Node process that verifies the signature of, and answers, every report the
+ * workers send: it can be the ceiling rather than the dispatchers. So the same reports are also
+ * delivered, by workers started anew, to a bare receiver in this process (node:http answering
+ * prakerja.go.id's receipt envelope without reading anything), and every round notes the CPU each
+ * party used over it (sandbox, workers, this process's receivers, the scratch database's
+ * PostgreSQL backends), as a share of one core.
  */
-import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { SANDBOX_SECRETS_KEY, SecretBox } from '../src/lib/secrets.js';
 import { webhookSecretContext } from '../src/services/webhook-endpoints.js';
@@ -32,37 +41,65 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   const children: Child[] = [];
   const sql = postgres(db.url, { max: 2, onnotice: () => {} });
   // The provider's receiver: drains the body and acknowledges, as a well-behaved backend does.
-  const receiver = createServer((req, res) => {
+  const receiver = await listen((req, res) => {
     req.resume();
     req.on('end', () => res.writeHead(204).end());
   });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  // prakerja.go.id at its barest: any path, the body drained unread, a receipt the adapter accepts.
+  let receipts = 0;
+  const bare = await listen((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const body = `{"success":true,"message":"Sukses","data":{"reference":"PRJ-${(++receipts).toString(16).padStart(8, '0')}"}}`;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+    });
+  });
   const endpointId = `ep_${'b'.repeat(32)}`;
   try {
     const sandbox = await startSandbox(scratch.dataDir);
     children.push(sandbox.child);
 
-    const startWorker = async (n: number) => {
+    const startWorker = async (n: number, partners: { url: string; label: string }, workers: Child[]) => {
+      // With --profile, the first worker of each set is profiled over all its rounds.
+      const profile = opts.profileDir && n === 1 ? ['--cpu-prof', '--cpu-prof-dir', join(opts.profileDir, `outbox-worker-${partners.label}`)] : [];
       const child = await startNode({
-        name: `worker-${n}`,
+        name: `worker-${partners.label}-${n}`,
         script: 'src/node/worker-main.ts',
-        env: { DATABASE_URL: db.url, DATA_DIR: scratch.dataDir, SANDBOX: 'true', SANDBOX_URL: sandbox.url, LOG_LEVEL: 'info' },
+        nodeArgs: profile,
+        env: { DATABASE_URL: db.url, DATA_DIR: scratch.dataDir, SANDBOX: 'true', SANDBOX_URL: partners.url, LOG_LEVEL: 'info' },
         ready: (output) => output.includes('outbox dispatcher running'),
       });
       children.push(child);
+      workers.push(child);
     };
+    const toSandbox = { url: sandbox.url, label: 'sandbox' };
+    const toBare = { url: `http://127.0.0.1:${port(bare)}`, label: 'bare' };
+    const meters = (workers: Child[]): Meter[] => [
+      { name: 'sandbox', cpuMs: () => sandbox.child.cpuMs() ?? Number.NaN },
+      { name: `${workers.length} worker${workers.length > 1 ? 's' : ''}`, cpuMs: () => workers.reduce((a, w) => a + (w.cpuMs() ?? Number.NaN), 0) },
+      { name: 'bench receivers', cpuMs: () => ownCpuMs() },
+      { name: 'postgres', cpuMs: backendsCpu(sql, db.name) },
+    ];
 
     // The first worker migrates the scratch database; the others start on a migrated one.
-    await startWorker(1);
+    const sandboxWorkers: Child[] = [];
+    await startWorker(1, toSandbox, sandboxWorkers);
     await sql`insert into providers (id, name, prakerja_client_code) values (${PROVIDER.id}, ${PROVIDER.name}, ${PROVIDER.prakerjaClientCode}) on conflict do nothing`;
     // Workers in the sandbox open secrets with the sandbox's SECRETS_KEY.
     const sealed = await new SecretBox(SANDBOX_SECRETS_KEY).seal(newWebhookSecret(), webhookSecretContext(endpointId));
-    await sql`insert into webhook_endpoints (id, provider_id, url, secret) values (${endpointId}, ${PROVIDER.id}, ${`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`}, ${sealed})`;
-    const one = await deliverRound(sql, 'r1', perRound, insertRedemptionReports);
-    const hooksOne = await deliverRound(sql, 'w1', perRound, insertWebhooks(endpointId));
-    for (let n = 2; n <= 4; n++) await startWorker(n);
-    const four = await deliverRound(sql, 'r4', perRound, insertRedemptionReports);
-    const hooksFour = await deliverRound(sql, 'w4', perRound, insertWebhooks(endpointId));
+    await sql`insert into webhook_endpoints (id, provider_id, url, secret) values (${endpointId}, ${PROVIDER.id}, ${`http://127.0.0.1:${port(receiver)}/hooks`}, ${sealed})`;
+    const one = await deliverRound(sql, 'r1', perRound, insertRedemptionReports, meters(sandboxWorkers));
+    const hooksOne = await deliverRound(sql, 'w1', perRound, insertWebhooks(endpointId), meters(sandboxWorkers));
+    for (let n = 2; n <= 4; n++) await startWorker(n, toSandbox, sandboxWorkers);
+    const four = await deliverRound(sql, 'r4', perRound, insertRedemptionReports, meters(sandboxWorkers));
+    const hooksFour = await deliverRound(sql, 'w4', perRound, insertWebhooks(endpointId), meters(sandboxWorkers));
+    for (const w of sandboxWorkers) await w.stop();
+
+    const bareWorkers: Child[] = [];
+    await startWorker(1, toBare, bareWorkers);
+    const bareOne = await deliverRound(sql, 'b1', perRound, insertRedemptionReports, meters(bareWorkers));
+    for (let n = 2; n <= 4; n++) await startWorker(n, toBare, bareWorkers);
+    const bareFour = await deliverRound(sql, 'b4', perRound, insertRedemptionReports, meters(bareWorkers));
 
     const row = (dispatchers: number, r: Round, base?: Round, what = 'deliveries'): BenchRow => ({
       group: GROUP,
@@ -70,17 +107,66 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
       value: round(r.rate, 1),
       unit: 'deliveries/s',
       ...(base ? { baseline: { name: '1 dispatcher', value: round(base.rate, 1) }, ratio: round(r.rate / base.rate, 2) } : {}),
-      notes: `${r.delivered}/${r.total} delivered, ${r.dead} dead, ${r.retried} retried; first-to-last ${round(r.spanMs, 0)} ms, insert-to-last ${round(r.wallMs, 0)} ms`,
+      notes: `${r.delivered}/${r.total} delivered, ${r.dead} dead, ${r.retried} retried; first-to-last ${round(r.spanMs, 0)} ms, insert-to-last ${round(r.wallMs, 0)} ms; CPU in cores over insert-to-last: ${r.cpu}`,
     });
-    return [row(1, one), row(4, four, one), row(1, hooksOne, undefined, 'webhook deliveries'), row(4, hooksFour, hooksOne, 'webhook deliveries')];
+    return [
+      row(1, one),
+      row(4, four, one),
+      row(1, hooksOne, undefined, 'webhook deliveries'),
+      row(4, hooksFour, hooksOne, 'webhook deliveries'),
+      row(1, bareOne, undefined, 'deliveries to a bare receiver'),
+      row(4, bareFour, bareOne, 'deliveries to a bare receiver'),
+    ];
   } finally {
     for (const c of children.reverse()) await c.stop();
-    receiver.closeAllConnections();
-    await new Promise((r) => receiver.close(r));
+    for (const s of [receiver, bare]) {
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
+    }
     await sql.end({ timeout: 2 });
     await db.drop();
     scratch.remove();
   }
+}
+
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<Server> {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return server;
+}
+
+const port = (s: Server) => (s.address() as AddressInfo).port;
+
+/** A party whose CPU time a round reads before and after. */
+interface Meter {
+  name: string;
+  cpuMs: () => number | Promise<number>;
+}
+
+function ownCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * CPU time of the backends serving the scratch database (other sessions share the server): a
+ * backend that connects or leaves mid-round is counted for the part of the round it was seen in.
+ */
+function backendsCpu(sql: postgres.Sql, dbName: string): () => Promise<number> {
+  return async () => {
+    const rows = await sql<Array<{ pid: number }>>`select pid from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid()`;
+    let ms = 0;
+    for (const { pid } of rows) {
+      try {
+        const rest = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!.split(' ');
+        // utime + stime in clock ticks (USER_HZ, 100 on Linux).
+        ms += (Number(rest[11]) + Number(rest[12])) * 10;
+      } catch {
+        // Gone between the query and the read.
+      }
+    }
+    return ms;
+  };
 }
 
 interface Round {
@@ -91,6 +177,8 @@ interface Round {
   rate: number;
   spanMs: number;
   wallMs: number;
+  /** "sandbox 0.93 · 4 workers 0.61 · …": each party's CPU over the round, in cores. */
+  cpu: string;
 }
 
 type Insert = (sql: postgres.Sql, n: number) => Promise<unknown>;
@@ -117,7 +205,8 @@ const insertWebhooks =
     from (select 'evt_' || replace(gen_random_uuid()::text, '-', '') as id, i from generate_series(1, ${n}::int) as i) as g`;
 
 /** Enqueues `n` deliveries at once and waits until every one is delivered (or dead). */
-async function deliverRound(sql: postgres.Sql, label: string, n: number, insert: Insert): Promise<Round> {
+async function deliverRound(sql: postgres.Sql, label: string, n: number, insert: Insert, meters: Meter[]): Promise<Round> {
+  const cpu0 = await Promise.all(meters.map((m) => m.cpuMs()));
   const t0 = performance.now();
   await insert(sql, n);
   const created = await sql<[{ at: Date }]>`select max(created_at) as at from outbox`;
@@ -129,6 +218,8 @@ async function deliverRound(sql: postgres.Sql, label: string, n: number, insert:
     await sleep(50);
   }
   const wallMs = performance.now() - t0;
+  const cpu1 = await Promise.all(meters.map((m) => m.cpuMs()));
+  const cpu = meters.map((m, i) => `${m.name} ${round((cpu1[i] - cpu0[i]) / wallMs, 2)}`).join(' · ');
   const [r] = await sql<[{ delivered: number; dead: number; retried: number; first: Date; last: Date }]>`
     select count(*) filter (where status = 'delivered')::int as delivered, count(*) filter (where status = 'dead')::int as dead,
       count(*) filter (where attempts > 1)::int as retried, min(delivered_at) as first, max(delivered_at) as last
@@ -136,5 +227,6 @@ async function deliverRound(sql: postgres.Sql, label: string, n: number, insert:
   // Rows of earlier rounds were created before this one's insert: only this round's are counted.
   const spanMs = r.last && r.first ? r.last.getTime() - r.first.getTime() : Number.NaN;
   if (r.delivered + r.dead !== n) throw new Error(`${label}: expected ${n} rows, found ${r.delivered + r.dead}`);
-  return { total: n, delivered: r.delivered, dead: r.dead, retried: r.retried, rate: (r.delivered - 1) / (spanMs / 1000), spanMs, wallMs };
+  process.stderr.write(`  outbox ${label}: ${round((r.delivered - 1) / (spanMs / 1000), 1)}/s; CPU ${cpu}\n`);
+  return { total: n, delivered: r.delivered, dead: r.dead, retried: r.retried, rate: (r.delivered - 1) / (spanMs / 1000), spanMs, wallMs, cpu };
 }
