@@ -3,6 +3,8 @@ import pRetry, { AbortError } from 'p-retry';
 import { inSpan, withAttempt } from '../lib/tracing.js';
 import { AdapterError } from '../contract/adapter.js';
 import type { AppDeps } from '../app/context.js';
+import type { Tx } from '../db/database.js';
+import { resultRows } from '../db/result-rows.js';
 import { enrollments, outbox } from '../db/schema.js';
 import { maskDigitRuns } from '../lib/mask.js';
 import { emitProviderEvents, WEBHOOK_KIND } from '../services/provider-events.js';
@@ -46,6 +48,13 @@ const MAX_POLLS = 720;
 
 class BreakerOpen extends Error {}
 
+/** A delivered row waiting for its batch's mark, with its record step when that step is shared by key. */
+interface BatchMark {
+  row: OutboxRow;
+  receipt: string;
+  shared?: { key: string; record: (tx: Tx) => Promise<void> };
+}
+
 /**
  * What became of one row handed to deliverOne (a queue message): settled (delivered, dead, or
  * not pending any more, or never committed), a failed attempt recorded with the time of the
@@ -83,44 +92,62 @@ export class Dispatcher {
   }
 
   /**
-   * Sends a claimed batch concurrently. A plain delivered row (no `record`) is marked with the
-   * batch's other ones in one statement once all are sent, not in a transaction of its own: most
-   * of a delivery's database cost was that BEGIN/UPDATE/COMMIT. A crash between the sends and
-   * the mark leaves leased rows that are delivered again under the same idempotency key, as a
-   * crash mid-send always did.
+   * Sends a claimed batch concurrently. A delivered row whose bookkeeping is only its own mark
+   * (no `record`), or whose `record` is shared by key (a webhook endpoint's health), is marked
+   * with the batch's other ones once all are sent, not in a transaction of its own: most of a
+   * delivery's database cost was that BEGIN/UPDATE/COMMIT, and rows recording the same endpoint
+   * queued on its row. A crash between the sends and the mark leaves leased rows that are
+   * delivered again under the same idempotency key, as a crash mid-send always did.
    */
   private async deliverBatch(rows: OutboxRow[]): Promise<void> {
-    const plain: Array<{ row: OutboxRow; receipt: string }> = [];
+    const marks: BatchMark[] = [];
     // Settled, not all: one row's bookkeeping failing must not cost the others their marks.
     const results = await Promise.allSettled(
       rows.map((row) =>
         this.traced(row, async () => {
           const sent = await this.send(row);
           if (!sent.ok) return this.recordFailure(row, sent.err);
-          if (sent.outcome.kind === 'delivered' && !sent.outcome.record) {
-            plain.push({ row, receipt: sent.outcome.receipt });
+          const o = sent.outcome;
+          if (o.kind === 'delivered' && (!o.record || o.sharedBy !== undefined)) {
+            marks.push({ row, receipt: o.receipt, shared: o.record && o.sharedBy !== undefined ? { key: o.sharedBy, record: o.record } : undefined });
             return { kind: 'settled' } as const;
           }
-          return this.recordSuccess(row, sent.outcome);
+          return this.recordSuccess(row, o);
         }),
       ),
     );
-    await this.markDelivered(plain);
+    await this.markDelivered(marks);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
 
-  /** One UPDATE for many delivered rows, each still only if this dispatcher holds its lease and it is pending. */
-  private async markDelivered(marks: Array<{ row: OutboxRow; receipt: string }>): Promise<void> {
+  /**
+   * One UPDATE for many delivered rows, each still only if this dispatcher holds its lease and it
+   * is pending. Shared record steps run once per key in the same transaction, and only for a key
+   * with at least one row marked: a row lost to another dispatcher records nothing here, as in
+   * recordSuccess.
+   */
+  private async markDelivered(marks: BatchMark[]): Promise<void> {
     if (marks.length === 0) return;
     const values = sql.join(
       marks.map(({ row, receipt }) => sql`(${row.id}::bigint, ${receipt}::text, ${row.attempts + 1}::int)`),
       sql`, `,
     );
-    await this.deps.database.db.execute(sql`
+    const update = sql`
       update ${outbox} set status = 'delivered', receipt = v.receipt, delivered_at = now(), lease_until = null, attempts = v.attempts, last_error = null
       from (values ${values}) as v(id, receipt, attempts)
-      where ${outbox.id} = v.id and ${outbox.leasedBy} = ${this.opts.workerId} and ${outbox.status} = 'pending'`);
+      where ${outbox.id} = v.id and ${outbox.leasedBy} = ${this.opts.workerId} and ${outbox.status} = 'pending'
+      returning ${outbox.id}`;
+    if (!marks.some((m) => m.shared)) {
+      await this.deps.database.db.execute(update);
+      return;
+    }
+    await this.deps.database.db.transaction(async (tx) => {
+      const marked = new Set(resultRows<{ id: number | string }>(await tx.execute(update)).map((r) => Number(r.id)));
+      const once = new Map<string, (tx: Tx) => Promise<void>>();
+      for (const m of marks) if (m.shared && marked.has(m.row.id) && !once.has(m.shared.key)) once.set(m.shared.key, m.shared.record);
+      for (const record of once.values()) await record(tx);
+    });
   }
 
   /** Runs until every due row is handled (tests, the demo); pending rows scheduled later are left. */

@@ -13,9 +13,14 @@ import { isOutboxKind, OUTBOX_PAYLOADS, type OutboxKind, type OutboxPayload } fr
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
-/** What a delivery achieved: a receipt (and what to record about it), or "ask again later" for polls. */
+/**
+ * What a delivery achieved: a receipt (and what to record about it), or "ask again later" for
+ * polls. A `record` step that is the same for every delivery with the same `sharedBy` key (an
+ * endpoint's health, not the row's) lets a dispatcher write a batch's delivered rows together
+ * and run that step once for all of them, in the same transaction as their marks.
+ */
 export type DeliveryOutcome =
-  | { kind: 'delivered'; receipt: string; record?: (tx: Tx) => Promise<void> }
+  | { kind: 'delivered'; receipt: string; record?: (tx: Tx) => Promise<void>; sharedBy?: string }
   | { kind: 'poll_again'; afterMs: number; record?: (tx: Tx) => Promise<void> };
 
 /** A kind's handler gets its payload parsed by the kind's schema (messages.ts): dates are Dates. */

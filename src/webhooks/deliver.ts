@@ -73,9 +73,11 @@ export async function deliverWebhook(deps: AppDeps, row: OutboxRow, p: WebhookPa
     return {
       kind: 'delivered',
       receipt: `HTTP ${res.status}${excerpt ? ` ${excerpt}` : ''}`,
+      // The endpoint's failure run ends with a success, whichever row it was: a dispatcher writes it once per batch.
       record: async (tx) => {
         await tx.update(webhookEndpoints).set({ failingSince: null, lastSuccessAt: sql`now()` }).where(eq(webhookEndpoints.id, ep.id));
       },
+      sharedBy: `webhook-endpoint:${ep.id}`,
     };
   }
   if (res.status === 410) {
