@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { maskDigitRuns } from '../lib/mask.js';
@@ -27,6 +26,7 @@ import { consoleRoutes } from '../console/routes.js';
 import type { AppDeps, AppEnv } from './context.js';
 import { onError, validationHook } from './errors.js';
 import { notFoundHandler } from './not-found.js';
+import { limitBody } from './body-limit.js';
 import { requestGuard } from './request-guard.js';
 import { limitCallbacks } from './rate-limit.js';
 import { inRequestSpan } from './request-span.js';
@@ -90,11 +90,15 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined }));
   // Before anything reads the body: a flood from one address costs one counter statement each.
   app.use('/v1/callbacks/*', limitCallbacks);
-  app.use('/v1/*', (c, next) => {
-    // The batch route has its own, larger limit; every body is bounded before anything reads it.
-    const maxSize = c.req.path === BATCH_PATH ? BATCH_MAX_BYTES : c.var.deps.config.maxBodyBytes;
-    return bodyLimit({ maxSize, onError: (cc) => problemResponse({ ...problems.payloadTooLarge(maxSize).problem, instance: cc.req.path }) })(c, next);
-  });
+  // One limiter per size, built on first use (the configured size comes with the deps).
+  const limiters = new Map<number, ReturnType<typeof limitBody>>();
+  const limiter = (maxSize: number) => {
+    let l = limiters.get(maxSize);
+    if (!l) limiters.set(maxSize, (l = limitBody(maxSize, (cc) => problemResponse({ ...problems.payloadTooLarge(maxSize).problem, instance: cc.req.path }))));
+    return l;
+  };
+  // The batch route has its own, larger limit; every body is bounded before anything reads it.
+  app.use('/v1/*', (c, next) => limiter(c.req.path === BATCH_PATH ? BATCH_MAX_BYTES : c.var.deps.config.maxBodyBytes)(c, next));
   app.use('/v1/*', requestGuard);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { providerId } from '../app/auth.js';
 import type { AppEnv } from '../app/context.js';
-import { once } from '../services/idempotency.js';
+import { once, type OpenAnswer } from '../services/idempotency.js';
 
 /**
  * Runs a mutation once per Idempotency-Key (scoped to the provider and the route as called,
@@ -15,15 +15,16 @@ export async function idempotently<T extends object, S extends ContentfulStatusC
   c: Context<AppEnv>,
   body: unknown,
   status: S,
-  work: () => Promise<T>,
+  /** `open`: the request's key, when its answer may be stored by the work's own write (see OpenAnswer). */
+  work: (open: OpenAnswer | undefined) => Promise<T>,
   opts: { waitMs?: number; keep?: (result: T) => boolean; scope?: string; route?: string } = {},
 ) {
   const deps = c.var.deps;
   const answer = await once(
     deps.database.db,
     { scope: opts.scope ?? providerId(c), route: opts.route ?? `${c.req.method} ${c.req.path}`, key: c.req.header('idempotency-key')!, body, waitMs: opts.waitMs ?? deps.config.idempotencyWaitMs, ...(opts.keep ? {} : { status }) },
-    async () => {
-      const result = await work();
+    async (open) => {
+      const result = await work(open);
       return { status, body: result, keep: opts.keep?.(result) };
     },
   );

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { sha256Hex } from '../contract/crypto.js';
 import type { Db } from '../db/database.js';
@@ -70,11 +69,6 @@ export interface OpenAnswer {
   recorded: boolean;
 }
 
-const openAnswers = new AsyncLocalStorage<OpenAnswer>();
-
-/** The key of the request whose work is running here, if its answer may be stored by that work. */
-export const openAnswer = (): OpenAnswer | undefined => openAnswers.getStore();
-
 /** Deeper than any body the edge lets through (app/request-guard.ts): reaching it is a bug, not a stack overflow. */
 const MAX_FINGERPRINT_DEPTH = 64;
 
@@ -101,7 +95,7 @@ export function canonicalJson(v: unknown, depth = 0): string {
 export async function once(
   db: Db,
   ident: { scope: string; route: string; key: string; body: unknown; waitMs: number; status?: number },
-  work: () => Promise<{ status: number; body: unknown; keep?: boolean }>,
+  work: (open: OpenAnswer | undefined) => Promise<{ status: number; body: unknown; keep?: boolean }>,
 ): Promise<StoredAnswer> {
   const requestHash = await sha256Hex(canonicalJson(ident.body));
   const q = queries(db);
@@ -132,7 +126,9 @@ export async function once(
   let answer: { status: number; body: unknown; keep?: boolean };
   const open = ident.status === undefined ? undefined : { ...id, status: ident.status, recorded: false };
   try {
-    answer = open ? await openAnswers.run(open, work) : await work();
+    // Handed down, not kept in an AsyncLocalStorage: on Node 20 one ALS run turns on promise hooks
+    // for every promise of the process (bench/README.md, "per-request plumbing").
+    answer = await work(open);
   } catch (e) {
     // Only what was done is remembered: a refusal wrote nothing, so the key is given back with it
     // (a retry with the same key is asked again, and answered the same unless things changed).

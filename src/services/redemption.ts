@@ -3,7 +3,7 @@ import { findCourseTitle } from '../db/catalogue-store.js';
 import { acceptClaim, acceptedClaims, expireClaimLease, findClaim, releaseClaim, takeClaim, takeOverClaim, type ClaimRow, type RedemptionPlan } from '../db/enrollment-store.js';
 import { assertNever } from '../lib/assert.js';
 import { KeyedQueue } from '../lib/keyed-queue.js';
-import { openAnswer } from './idempotency.js';
+import type { OpenAnswer } from './idempotency.js';
 import { checkNames } from '../domain/name-check.js';
 import { checkRedeemable, resolvePlatform, type RedemptionRefusal } from '../domain/redemption.js';
 import type { PlatformId } from '../domain/types.js';
@@ -30,24 +30,24 @@ export interface RedemptionInput {
  * the whole plan, and the provider's next attempt (any Idempotency-Key) finishes what this one
  * could not (see `resume`).
  */
-export async function redeemVoucher(deps: AppDeps, providerId: string, input: RedemptionInput): Promise<EnrollmentView> {
+export async function redeemVoucher(deps: AppDeps, providerId: string, input: RedemptionInput, answer?: OpenAnswer): Promise<EnrollmentView> {
   const platform = pickPlatform(deps, input);
   // Racers for one voucher in this process go one after the other: the first pays for the
   // partner calls, the others then find its claim (the database's unique claim still decides
   // between processes).
-  return perVoucher.run(`${platform}:${input.voucherCode}`, () => redeemOnce(deps, providerId, platform, input));
+  return perVoucher.run(`${platform}:${input.voucherCode}`, () => redeemOnce(deps, providerId, platform, input, answer));
 }
 
 const perVoucher = new KeyedQueue();
 
-async function redeemOnce(deps: AppDeps, providerId: string, platform: PlatformId, input: RedemptionInput): Promise<EnrollmentView> {
+async function redeemOnce(deps: AppDeps, providerId: string, platform: PlatformId, input: RedemptionInput, answer: OpenAnswer | undefined): Promise<EnrollmentView> {
   const db = deps.database.db;
   const adapter = deps.platforms[platform];
 
   // Only the provider's own claim says anything: another provider's is as if it did not exist,
   // and the platform's answer below decides (it refuses a voucher for another provider's course).
   const earlier = await findClaim(db, platform, input.voucherCode);
-  if (earlier?.providerId === providerId) return resume(deps, earlier);
+  if (earlier?.providerId === providerId) return resume(deps, earlier, answer);
 
   // The two partner reads are independent: ask both at once. The voucher's verdict still comes
   // first, so a provider learns of a wrong voucher before a problem with the card.
@@ -58,7 +58,7 @@ async function redeemOnce(deps: AppDeps, providerId: string, platform: PlatformI
   if (refusal) {
     // A racer of the same provider may have redeemed it through us since our first look.
     const claim = refusal.code === 'voucher_already_redeemed' ? await findClaim(db, platform, input.voucherCode) : undefined;
-    if (claim?.providerId === providerId) return resume(deps, claim);
+    if (claim?.providerId === providerId) return resume(deps, claim, answer);
     throw refusalProblem(refusal, platform);
   }
 
@@ -105,9 +105,9 @@ async function redeemOnce(deps: AppDeps, providerId: string, platform: PlatformI
     ],
   };
   const claim = await takeClaim(db, { id: crypto.randomUUID(), platform, voucherCode: input.voucherCode, providerId, plan, leaseUntil: leaseFrom(deps) });
-  if (claim) return redeemAtPlatform(deps, claim);
+  if (claim) return redeemAtPlatform(deps, claim, answer);
   const holder = await findClaim(db, platform, input.voucherCode);
-  if (holder?.providerId === providerId) return resume(deps, holder);
+  if (holder?.providerId === providerId) return resume(deps, holder, answer);
   throw inProgress(deps, holder);
 }
 
@@ -118,23 +118,23 @@ async function redeemOnce(deps: AppDeps, providerId: string, platform: PlatformI
  * is taken over and the platform asked again under the same idempotency key, which replays
  * its first answer if it had redeemed.
  */
-async function resume(deps: AppDeps, claim: ClaimRow): Promise<EnrollmentView> {
+async function resume(deps: AppDeps, claim: ClaimRow, answer: OpenAnswer | undefined): Promise<EnrollmentView> {
   switch (claim.status) {
     case 'redeemed':
       throw alreadyRedeemed(claim.id);
     case 'accepted':
-      return finish(deps, claim, { platformReference: claim.platformReference, redeemedAt: claim.redeemedAt ?? deps.now() });
+      return finish(deps, claim, { platformReference: claim.platformReference, redeemedAt: claim.redeemedAt ?? deps.now() }, answer);
     case 'claimed': {
       const mine = await takeOverClaim(deps.database.db, claim.id, deps.now(), leaseFrom(deps));
       if (!mine) throw inProgress(deps, claim);
-      return redeemAtPlatform(deps, mine);
+      return redeemAtPlatform(deps, mine, answer);
     }
     default:
       return assertNever(claim.status);
   }
 }
 
-async function redeemAtPlatform(deps: AppDeps, claim: ClaimRow): Promise<EnrollmentView> {
+async function redeemAtPlatform(deps: AppDeps, claim: ClaimRow, answer: OpenAnswer | undefined): Promise<EnrollmentView> {
   const db = deps.database.db;
   const plan = claim.plan as unknown as RedemptionPlan;
   let redeemed;
@@ -156,15 +156,14 @@ async function redeemAtPlatform(deps: AppDeps, claim: ClaimRow): Promise<Enrollm
     else await expireClaimLease(db, claim.id, deps.now()).catch(() => {});
     throw platformProblem(e);
   }
-  return finish(deps, claim, redeemed);
+  return finish(deps, claim, redeemed, answer);
 }
 
 /** Writes the enrollment of a claim the platform redeemed; if that fails, the acceptance is kept on the claim for the next attempt. */
-async function finish(deps: AppDeps, claim: ClaimRow, redeemed: { platformReference: string | null; redeemedAt: Date }): Promise<EnrollmentView> {
+async function finish(deps: AppDeps, claim: ClaimRow, redeemed: { platformReference: string | null; redeemedAt: Date }, slot: OpenAnswer | undefined): Promise<EnrollmentView> {
   const db = deps.database.db;
   const plan = claim.plan as unknown as RedemptionPlan;
   let saved;
-  const slot = openAnswer();
   try {
     saved = await recordRedemption(db, { id: claim.id, plan }, redeemed, (row) => [deliveryFor('prakerja.redemption', row)], slot && { slot, body: viewOf });
   } catch (e) {
