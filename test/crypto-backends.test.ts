@@ -1,6 +1,8 @@
+import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hmacBase64, hmacHex, sha256Hex, useSyncDigests } from '../src/contract/crypto.js';
 import { nodeDigests } from '../src/node/sync-digests.js';
+import { newWebhookSecret, webhookHeaders } from '../src/webhooks/signing.js';
 
 /** RFC 4231 test case 2 and RFC 2202 test case 2 (key "Jefe"), and SHA-256 of "abc" (FIPS 180-2). */
 const VECTORS = {
@@ -20,6 +22,15 @@ describe.each([
     for (const [hash, hex] of Object.entries(VECTORS)) expect(await hmacHex(hash as keyof typeof VECTORS, 'Jefe', 'what do ya want for nothing?')).toBe(hex);
     expect(await hmacBase64('SHA-256', 'Jefe', 'what do ya want for nothing?')).toBe(Buffer.from(VECTORS['SHA-256'], 'hex').toString('base64'));
     expect(await sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('signs a webhook that the standardwebhooks package verifies, under a secret of raw bytes', async () => {
+    useSyncDigests(digests);
+    const secret = newWebhookSecret();
+    const body = JSON.stringify({ id: 'evt_1', type: 'ping', message: 'Nur’aini' });
+    const headers = await webhookHeaders([secret], 'evt_1', body, new Date());
+    expect(new Webhook(secret).verify(body, headers)).toMatchObject({ id: 'evt_1' });
+    expect(() => new Webhook(newWebhookSecret()).verify(body, headers)).toThrow();
   });
 
   it('hashes text as its UTF-8 bytes (names with non-ASCII letters)', async () => {

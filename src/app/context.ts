@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PlatformAdapter, PrakerjaAdapter, PrakerjaCredentials } from '../contract/adapter.js';
+import type { PlatformAdapter, PrakerjaAdapter, PrakerjaCredentials, Transport } from '../contract/adapter.js';
 import type { Caller, TokenKeys } from '../auth/tokens.js';
 import type { Database } from '../db/database.js';
 import type { SecretBox } from '../lib/secrets.js';
@@ -47,9 +47,11 @@ export interface AppDeps {
   breakers?: () => BreakerSnapshot[];
   /**
    * Provider webhooks: plain http to loopback accepted (sandbox only), the answer timeout, the fetch
-   * that sends them (tests), and how old a feed event must be before GET /v1/events shows it.
+   * that sends them (tests), Node's wire transport that sends them instead (no web
+   * Request/Response/AbortSignal per delivery), and how old a feed event must be before GET
+   * /v1/events shows it.
    */
-  webhooks?: { allowLoopbackHttp?: boolean; timeoutMs?: number; fetch?: typeof fetch; feedSettleMs?: number };
+  webhooks?: { allowLoopbackHttp?: boolean; timeoutMs?: number; fetch?: typeof fetch; transport?: Transport; feedSettleMs?: number };
   /**
    * Inbound rate limits (src/app/rate-limit.ts), counted in the database; unset, nothing is
    * limited. `sourceAddress` keys the callback door: the runtime knows where a request came from.
@@ -63,6 +65,12 @@ export interface BreakerSnapshot {
   failures: number;
   successes: number;
 }
+
+/**
+ * What reads a request's variables: `c.get(name)`. Not `c.var.name`: hono's `var` getter copies
+ * every variable into a new object on each read, a dozen times per request on the hot path.
+ */
+export type RequestVars = Pick<Context<AppEnv>, 'get'>;
 
 export type AppEnv = {
   Variables: {

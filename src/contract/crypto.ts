@@ -22,7 +22,8 @@ function hmacKey(secret: string, hash: HmacAlgorithm): Promise<CryptoKey> {
  * in bench/README.md). Workers keep Web Crypto.
  */
 export interface SyncDigests {
-  hmac(hash: HmacAlgorithm, secret: string, message: string): Uint8Array;
+  /** A text secret is its UTF-8 bytes. */
+  hmac(hash: HmacAlgorithm, secret: string | Uint8Array, message: string): Uint8Array;
   sha256(message: string): Uint8Array;
 }
 
@@ -44,6 +45,12 @@ export async function hmacHex(hash: HmacAlgorithm, secret: string, message: stri
 
 export async function hmacBase64(hash: HmacAlgorithm, secret: string, message: string): Promise<string> {
   return btoa(String.fromCharCode(...(await hmacBytes(hash, secret, message))));
+}
+
+/** HMAC under a key given as raw bytes (a Standard Webhooks secret), as base64. */
+export async function hmacBase64OfKey(hash: HmacAlgorithm, key: Uint8Array<ArrayBuffer>, message: string): Promise<string> {
+  const mac = sync ? sync.hmac(hash, key, message) : new Uint8Array(await crypto.subtle.sign('HMAC', await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash }, false, ['sign']), enc.encode(message)));
+  return btoa(String.fromCharCode(...mac));
 }
 
 export async function sha256Hex(message: string): Promise<string> {

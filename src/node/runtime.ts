@@ -54,6 +54,8 @@ export async function nodeRuntime(opts: { env: Env; database: Database; logger: 
   });
   // A developer's receiver on this machine may be plain http in the sandbox; in production only https.
   if (env.SANDBOX) deps.webhooks = { ...deps.webhooks, allowLoopbackHttp: true };
+  // Webhooks go over the partners' keep-alive pool as plain requests: a web fetch per delivery was a quarter of a worker's CPU.
+  if (opts.transport) deps.webhooks = { ...deps.webhooks, transport: opts.transport };
   deps.rateLimits = rateLimitsFromEnv(env);
   return { deps, sandboxKeys: keys };
 }

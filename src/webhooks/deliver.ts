@@ -37,6 +37,29 @@ async function noteFailure(deps: AppDeps, ep: WebhookEndpointRow): Promise<void>
   });
 }
 
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  text: string;
+}
+
+/**
+ * POSTs one delivery, giving up after the webhook timeout with an error named TimeoutError (or
+ * AbortError). Redirects are never followed: a redirect is the receiver's misconfiguration, and
+ * following it would send the event somewhere unchecked. Node sends through its wire transport;
+ * Workers and tests through fetch.
+ */
+async function post(deps: AppDeps, url: string, headers: Record<string, string>, body: string): Promise<Answer> {
+  const timeoutMs = deps.webhooks?.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+  const transport = deps.webhooks?.transport;
+  if (transport) {
+    const res = await transport({ method: 'POST', url, headers, body }, timeoutMs);
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), text: res.text };
+  }
+  const res = await (deps.webhooks?.fetch ?? fetch)(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), text: await res.text().catch(() => '') };
+}
+
 /**
  * The outbox handler of `webhook.deliver`: POSTs the event's stored bytes to the endpoint, signed
  * per Standard Webhooks with the same webhook-id on every attempt. 2xx is delivered; 408, 429 and
@@ -51,24 +74,16 @@ export async function deliverWebhook(deps: AppDeps, row: OutboxRow, p: WebhookPa
 
   const now = deps.now();
   const headers = await webhookHeaders(await signingSecrets(deps, ep, now), p.eventId, p.body, now);
-  const send = deps.webhooks?.fetch ?? fetch;
-  let res: Response;
+  let res: Answer;
   try {
-    res = await send(ep.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'PrakerjaPartnerGateway-Webhooks/1', ...headers },
-      body: p.body,
-      // A redirect is the receiver's misconfiguration; following it would send the event somewhere unchecked.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(deps.webhooks?.timeoutMs ?? WEBHOOK_TIMEOUT_MS),
-    });
+    res = await post(deps, ep.url, { 'content-type': 'application/json', 'user-agent': 'PrakerjaPartnerGateway-Webhooks/1', ...headers }, p.body);
   } catch (e) {
     await noteFailure(deps, ep);
     const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
     throw new AdapterError(timedOut ? 'timeout' : 'platform_unavailable', row.destination, timedOut ? 'no answer in time' : `could not connect: ${e instanceof Error ? e.message : String(e)}`, { retryable: true });
   }
   // An excerpt of the answer for the deliveries view; a card number echoed back is masked like in every error kept.
-  const excerpt = maskDigitRuns((await res.text().catch(() => '')).slice(0, EXCERPT));
+  const excerpt = maskDigitRuns(res.text.slice(0, EXCERPT));
   if (res.status >= 200 && res.status < 300) {
     return {
       kind: 'delivered',
@@ -89,6 +104,6 @@ export async function deliverWebhook(deps: AppDeps, row: OutboxRow, p: WebhookPa
   throw new AdapterError(res.status === 429 ? 'rate_limited' : retryable ? 'platform_unavailable' : 'invalid_request', row.destination, `HTTP ${res.status}${excerpt ? `: ${excerpt}` : ''}`, {
     httpStatus: res.status,
     retryable,
-    retryAfterMs: retryAfterMs(res.headers.get('retry-after'), Date.now()),
+    retryAfterMs: retryAfterMs(res.retryAfter, Date.now()),
   });
 }

@@ -1,10 +1,10 @@
 /**
  * Standard Webhooks signing (https://www.standardwebhooks.com): the signature is the base64
- * HMAC-SHA256 of `id.timestamp.body` under the secret's bytes (`whsec_<base64>`). Web Crypto only,
- * so the same code signs on Node and on Workers.
+ * HMAC-SHA256 of `id.timestamp.body` under the secret's bytes (`whsec_<base64>`): Web Crypto on
+ * Workers, Node's own HMAC on Node (src/contract/crypto.ts).
  */
+import { hmacBase64OfKey } from '../contract/crypto.js';
 
-const enc = new TextEncoder();
 const PREFIX = 'whsec_';
 
 function toBase64(bytes: Uint8Array): string {
@@ -26,9 +26,8 @@ export function newWebhookSecret(): string {
 }
 
 export async function signWebhook(secret: string, id: string, timestampSeconds: number, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', fromBase64(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const mac = await crypto.subtle.sign('HMAC', key, enc.encode(`${id}.${timestampSeconds}.${body}`));
-  return `v1,${toBase64(new Uint8Array(mac))}`;
+  const key = fromBase64(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret);
+  return `v1,${await hmacBase64OfKey('SHA-256', key, `${id}.${timestampSeconds}.${body}`)}`;
 }
 
 /**

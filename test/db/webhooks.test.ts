@@ -3,6 +3,7 @@ import { http, HttpResponse, passthrough } from 'msw';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, idempotencyKeys, incentiveEvents, outbox, providerEvents, webhookEndpoints } from '../../src/db/schema.js';
+import { createOutbound } from '../../src/node/outbound.js';
 import { purgeProviderEvents } from '../../src/services/webhook-endpoints.js';
 import { DEMO_PROVIDERS } from '../../src/sandbox/demo-data.js';
 import { opsClient } from '../support/ops.js';
@@ -222,6 +223,32 @@ describe('delivery behaviour', () => {
     expect(r).toMatchObject({ status: 'delivered', attempts: 2 });
     expect(r.errors[0].error).toBe('no answer in time');
     expect(at('/slow').map((h) => h.headers['webhook-id'])).toEqual([eventId, eventId]);
+  });
+
+  it('through Node’s wire transport (as npm run worker sends them): verified, a 503 and a timeout retried with the same webhook-id, 410 disables', async () => {
+    const saved = w.deps.webhooks;
+    w.deps.webhooks = { ...saved, transport: createOutbound().transport, timeoutMs: 300 };
+    try {
+      rx.on('/wire', (n) => (n === 0 ? { status: 503, body: 'busy' } : n === 1 ? { status: 200, delayMs: 1_500 } : { status: 200, body: 'ok' }));
+      const ep = await createEndpoint('/wire');
+      const { eventId, deliveryId } = await ping(ep.id);
+      await settle(3);
+      const hits = at('/wire');
+      expect(hits.map((h) => verify(ep.secret, h).id)).toEqual([eventId, eventId, eventId]);
+      expect(hits.map((h) => h.headers['webhook-id'])).toEqual([eventId, eventId, eventId]);
+      const r = await row(deliveryId);
+      expect(r).toMatchObject({ status: 'delivered', attempts: 3, receipt: 'HTTP 200 ok' });
+      expect(r.errors.map((e: { error: string }) => e.error)).toEqual(['HTTP 503: busy', 'no answer in time']);
+
+      rx.on('/wire-gone', () => ({ status: 410 }));
+      const gone = await createEndpoint('/wire-gone');
+      const dead = await ping(gone.id);
+      await settle(1);
+      expect(await row(dead.deliveryId)).toMatchObject({ status: 'dead', attempts: 1 });
+      expect(await (await w.get(`/v1/webhook-endpoints/${gone.id}`)).json()).toMatchObject({ status: 'disabled', disabledReason: 'the endpoint answered 410 Gone' });
+    } finally {
+      w.deps.webhooks = saved;
+    }
   });
 
   it('secret rotation: either secret verifies during the overlap, only the new one after', async () => {
