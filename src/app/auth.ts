@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { problems } from '../lib/problem.js';
-import type { AppEnv } from './context.js';
+import type { AppEnv, RequestVars } from './context.js';
 import { limitCaller } from './rate-limit.js';
 
 const REFUSED = {
@@ -15,24 +15,24 @@ export function requireCaller(kind: 'provider' | 'ops') {
     const header = c.req.header('authorization');
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!token) throw problems.unauthorized('Send `Authorization: Bearer <token>`.');
-    const caller = await c.var.deps.tokens.verify(token).catch((e: Error) => {
+    const caller = await c.get('deps').tokens.verify(token).catch((e: Error) => {
       throw problems.unauthorized(e.message);
     });
     if (caller.kind !== kind) throw problems.forbidden(`This route needs a ${kind} token.`);
     // A valid signature is not enough: the provider must exist and be active now (a deactivated
     // provider's unexpired tokens stop working at once).
     if (caller.kind === 'provider') {
-      const status = await c.var.deps.providerStatus(caller.providerId, caller.credentialId);
+      const status = await c.get('deps').providerStatus(caller.providerId, caller.credentialId);
       if (status !== 'active') throw problems.unauthorized(REFUSED[status]);
     }
     c.set('caller', caller);
-    c.set('log', c.var.log.child(caller.kind === 'provider' ? { providerId: caller.providerId } : { operator: caller.operator }));
+    c.set('log', c.get('log').child(caller.kind === 'provider' ? { providerId: caller.providerId } : { operator: caller.operator }));
     return limitCaller(c, caller, next);
   });
 }
 
-export function providerId(c: { var: AppEnv['Variables'] }): string {
-  const caller = c.var.caller;
+export function providerId(c: RequestVars): string {
+  const caller = c.get('caller');
   if (caller.kind !== 'provider') throw problems.forbidden('This route needs a provider token.');
   return caller.providerId;
 }

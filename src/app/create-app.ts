@@ -79,12 +79,12 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
     inRequestSpan(c, async (traceId) => {
       const d = resolve();
       c.set('deps', d);
-      c.set('log', d.logger.child(traceId ? { reqId: c.var.requestId, traceId } : { reqId: c.var.requestId }));
+      c.set('log', d.logger.child(traceId ? { reqId: c.get('requestId'), traceId } : { reqId: c.get('requestId') }));
       const started = performance.now();
       await next();
       // Answers built as plain Responses (problems, idempotent replays, CSV) carry it too.
-      if (!c.res.headers.has('x-request-id')) c.header('x-request-id', c.var.requestId);
-      c.var.log.info({ method: c.req.method, path: maskDigitRuns(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+      if (!c.res.headers.has('x-request-id')) c.header('x-request-id', c.get('requestId'));
+      c.get('log').info({ method: c.req.method, path: maskDigitRuns(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
     }),
   );
   app.use('*', secureHeaders({ crossOriginResourcePolicy: false, contentSecurityPolicy: undefined }));
@@ -98,7 +98,7 @@ export function createApp(deps: AppDeps | (() => AppDeps), opts: AppOptions = {}
     return l;
   };
   // The batch route has its own, larger limit; every body is bounded before anything reads it.
-  app.use('/v1/*', (c, next) => limiter(c.req.path === BATCH_PATH ? BATCH_MAX_BYTES : c.var.deps.config.maxBodyBytes)(c, next));
+  app.use('/v1/*', (c, next) => limiter(c.req.path === BATCH_PATH ? BATCH_MAX_BYTES : c.get('deps').config.maxBodyBytes)(c, next));
   app.use('/v1/*', requestGuard);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -33,7 +33,7 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ProblemError) return problemResponse({ ...err.problem, instance });
   if (err instanceof HTTPException) {
     if (err.status === 415) return problemResponse({ ...problems.unsupportedMediaType().problem, instance });
-    if (err.status === 413) return problemResponse({ ...problems.payloadTooLarge(c.var.deps?.config.maxBodyBytes ?? 0).problem, instance });
+    if (err.status === 413) return problemResponse({ ...problems.payloadTooLarge(c.get('deps')?.config.maxBodyBytes ?? 0).problem, instance });
     if (err.status === 400) {
       return problemResponse({
         ...problems.validation([{ field: 'body', rule: 'json', message: 'the body is not valid JSON' }], 'The body could not be parsed as JSON.').problem,
@@ -43,9 +43,9 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
     return problemResponse({ type: '/problems/http', title: err.message || 'HTTP error', status: err.status, code: 'http_error', instance });
   }
   if (isDatabaseUnavailable(err)) {
-    (c.var.log ?? console).warn({ err }, 'database unavailable');
-    return problemResponse({ ...problems.databaseUnavailable().problem, instance, requestId: c.var.requestId });
+    (c.get('log') ?? console).warn({ err }, 'database unavailable');
+    return problemResponse({ ...problems.databaseUnavailable().problem, instance, requestId: c.get('requestId') });
   }
-  (c.var.log ?? console).error({ err }, 'unhandled error');
-  return problemResponse({ ...problems.internal().problem, instance, requestId: c.var.requestId });
+  (c.get('log') ?? console).error({ err }, 'unhandled error');
+  return problemResponse({ ...problems.internal().problem, instance, requestId: c.get('requestId') });
 }

@@ -13,11 +13,11 @@ import type { AppEnv } from './context.js';
  * counted.
  */
 async function enforce(c: Context<AppEnv>, cls: RateLimitClass, subject: string): Promise<Record<string, string> | Response> {
-  const limits = c.var.deps.rateLimits;
+  const limits = c.get('deps').rateLimits;
   if (!limits) return {};
   const policy = limits.policies[cls];
-  const now = c.var.deps.now().getTime();
-  const hits = await countHit(c.var.deps.database.db, `${cls}:${subject}`, windowStart(now, policy.windowSeconds));
+  const now = c.get('deps').now().getTime();
+  const hits = await countHit(c.get('deps').database.db, `${cls}:${subject}`, windowStart(now, policy.windowSeconds));
   const v = verdict(hits, policy, now);
   const headers = rateLimitHeaders(cls, v);
   if (v.allowed) return headers;
@@ -28,8 +28,8 @@ async function enforce(c: Context<AppEnv>, cls: RateLimitClass, subject: string)
     retryAfterSeconds: v.resetSeconds,
     errors: [{ field: limitedField(cls), rule: `rate_limit:${cls}`, message }],
   }).problem;
-  c.var.log.warn({ limitClass: cls, hits, limit: v.limit }, 'rate limited');
-  return problemResponse({ ...p, instance: c.req.path, requestId: c.var.requestId }, headers);
+  c.get('log').warn({ limitClass: cls, hits, limit: v.limit }, 'rate limited');
+  return problemResponse({ ...p, instance: c.req.path, requestId: c.get('requestId') }, headers);
 }
 
 function setHeaders(c: Context, headers: Record<string, string>): void {
@@ -47,7 +47,7 @@ export async function limitCaller(c: Context<AppEnv>, caller: Caller, next: () =
 
 /** The platforms' callback door carries no token: limited per source address, before the body is read. */
 export const limitCallbacks = createMiddleware<AppEnv>(async (c, next) => {
-  const limits = c.var.deps.rateLimits;
+  const limits = c.get('deps').rateLimits;
   if (!limits) return next();
   const verdictOrRefusal = await enforce(c, 'callbacks', limits.sourceAddress(c) ?? 'unknown');
   if (verdictOrRefusal instanceof Response) return verdictOrRefusal;

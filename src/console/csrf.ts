@@ -17,7 +17,7 @@ const enc = new TextEncoder();
 type Ctx = Context<AppEnv>;
 
 async function mac(c: Ctx, purpose: string, value: string): Promise<string> {
-  const raw = await c.var.deps.tokens.keyFor('console:csrf');
+  const raw = await c.get('deps').tokens.keyFor('console:csrf');
   const k = await crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const sig = new Uint8Array(await crypto.subtle.sign('HMAC', k, enc.encode(`${purpose}:${value}`)));
   return btoa(String.fromCharCode(...sig)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');

@@ -56,7 +56,7 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 
 async function viewOf(c: Ctx): Promise<View> {
   const lang = languageOf(c);
-  const session = c.var.session;
+  const session = c.get('session');
   const ok = c.req.query('ok');
   const query = new URL(c.req.url).searchParams;
   query.delete('ok');
@@ -74,7 +74,7 @@ async function viewOf(c: Ctx): Promise<View> {
 }
 
 const session = (c: Ctx): ConsoleSession => {
-  const s = c.var.session;
+  const s = c.get('session');
   if (!s) throw problems.unauthorized('Sign in to the console first.');
   return s;
 };
@@ -98,7 +98,7 @@ consoleRoutes.use('*', async (c, next) => {
 });
 consoleRoutes.use('*', (c, next) =>
   c.req.method === 'POST'
-    ? bodyLimit({ maxSize: c.var.deps.config.maxBodyBytes, onError: () => { throw problems.payloadTooLarge(c.var.deps.config.maxBodyBytes); } })(c, next)
+    ? bodyLimit({ maxSize: c.get('deps').config.maxBodyBytes, onError: () => { throw problems.payloadTooLarge(c.get('deps').config.maxBodyBytes); } })(c, next)
     : next(),
 );
 
@@ -114,7 +114,7 @@ consoleRoutes.post('/sign-in', sameOrigin(), async (c) => {
   const form = await formOf(c);
   await checkPreSignInToken(c, form._csrf);
   const { token, next } = parseOrRefuse(SignInForm, form);
-  const caller = await c.var.deps.tokens.verify(token).catch((e: Error) => {
+  const caller = await c.get('deps').tokens.verify(token).catch((e: Error) => {
     throw new ProblemError(401, 'unauthorized', 'Authentication required', { detail: e.message, errors: [{ field: 'token', rule: 'valid_token', message: 'must be a valid ops token' }] });
   });
   if (caller.kind !== 'ops') {
@@ -124,7 +124,7 @@ consoleRoutes.post('/sign-in', sameOrigin(), async (c) => {
     });
   }
   await startSession(c, caller.operator);
-  c.var.log.info({ operator: caller.operator }, 'console sign-in');
+  c.get('log').info({ operator: caller.operator }, 'console sign-in');
   return c.redirect(safeNext(next), 303);
 });
 
@@ -136,7 +136,7 @@ consoleRoutes.use('*', async (c, next) => {
     throw problems.unauthorized('Sign in to the console first; the session may have expired.');
   }
   c.set('session', s);
-  c.set('log', c.var.log.child({ operator: s.operator }));
+  c.set('log', c.get('log').child({ operator: s.operator }));
   await next();
 });
 consoleRoutes.post('*', sameOrigin(), async (c, next) => {
@@ -155,7 +155,7 @@ consoleRoutes.get('/participants', async (c) => {
   const v = await viewOf(c);
   const { enrollment } = parseOrRefuse(EnrollmentQuery, c.req.query(), 'query:');
   if (!enrollment) return c.html(<ParticipantPage v={v} />);
-  return c.html(<ParticipantPage v={v} found={await participantTimeline(c.var.deps, { enrollmentId: enrollment })} />);
+  return c.html(<ParticipantPage v={v} found={await participantTimeline(c.get('deps'), { enrollmentId: enrollment })} />);
 });
 
 // A POST keeps the card number out of addresses, history and logs; the result shows it masked.
@@ -163,7 +163,7 @@ consoleRoutes.post('/participants', async (c) => {
   const v = await viewOf(c);
   const { card } = parseOrRefuse(SearchForm, await formOf(c));
   try {
-    return c.html(<ParticipantPage v={v} card={card} found={await participantTimeline(c.var.deps, { cardNumber: card })} />);
+    return c.html(<ParticipantPage v={v} card={card} found={await participantTimeline(c.get('deps'), { cardNumber: card })} />);
   } catch (e) {
     if (e instanceof ProblemError && e.status === 404) return c.html(<ParticipantPage v={v} card={card} notFound />, 404);
     throw e;
@@ -176,38 +176,38 @@ const numericId = (c: Ctx) => parseOrRefuse(SelectionForm.shape.ids.element, c.r
 consoleRoutes.post('/enrollments/:id/accept-name', async (c) => {
   const id = enrollmentId(c);
   const form = parseOrRefuse(AcceptForm, await formOf(c));
-  await acceptName(c.var.deps, id, session(c).operator, form.reason);
+  await acceptName(c.get('deps'), id, session(c).operator, form.reason);
   return form.from === 'names' ? done(c, '/console/names', 'okAccepted') : done(c, `/console/participants?enrollment=${id}`, 'okAccepted');
 });
 
 consoleRoutes.post('/enrollments/:id/refuse-name', async (c) => {
   const id = enrollmentId(c);
   const form = parseOrRefuse(ReasonForm, await formOf(c));
-  await refuseName(c.var.deps, id, session(c).operator, form.reason);
+  await refuseName(c.get('deps'), id, session(c).operator, form.reason);
   return done(c, '/console/names', 'okRefused');
 });
 
 consoleRoutes.post('/deliveries/:id/redrive', async (c) => {
   const id = numericId(c);
   const form = parseOrRefuse(ReasonForm, await formOf(c));
-  const d = await redriveDelivery(c.var.deps, id, session(c).operator, form.reason);
+  const d = await redriveDelivery(c.get('deps'), id, session(c).operator, form.reason);
   return done(c, d.enrollmentId ? `/console/participants?enrollment=${d.enrollmentId}` : '/console/dead-letters', 'okRedriven');
 });
 
 consoleRoutes.get('/names', async (c) => {
   const { offset } = parseOrRefuse(OffsetQuery, c.req.query(), 'query:');
-  return c.html(<NamesPage v={await viewOf(c)} held={await listHeldNames(c.var.deps, { limit: 20, offset })} />);
+  return c.html(<NamesPage v={await viewOf(c)} held={await listHeldNames(c.get('deps'), { limit: 20, offset })} />);
 });
 
 const discrepancyFilter = (c: Ctx) => {
   const q = parseOrRefuse(DiscrepancyQuery, c.req.query(), 'query:');
-  const createdBefore = q.olderThanDays ? new Date(c.var.deps.now().getTime() - q.olderThanDays * 86_400_000) : undefined;
+  const createdBefore = q.olderThanDays ? new Date(c.get('deps').now().getTime() - q.olderThanDays * 86_400_000) : undefined;
   return { filter: { kind: q.kind, platform: q.platform, providerId: q.provider, status: q.status, runId: q.runId, olderThanDays: q.olderThanDays }, query: { createdBefore }, cursor: q.cursor };
 };
 
 consoleRoutes.get('/discrepancies', async (c) => {
   const { filter, query, cursor } = discrepancyFilter(c);
-  const [page, providers] = await Promise.all([listDiscrepancies(c.var.deps, { ...filter, ...query }, { cursor, limit: 50 }), listProviders(c.var.deps)]);
+  const [page, providers] = await Promise.all([listDiscrepancies(c.get('deps'), { ...filter, ...query }, { cursor, limit: 50 }), listProviders(c.get('deps'))]);
   return c.html(
     <DiscrepanciesPage
       v={await viewOf(c)}
@@ -224,7 +224,7 @@ consoleRoutes.get('/discrepancies', async (c) => {
 
 consoleRoutes.get('/discrepancies.csv', (c) => {
   const { filter, query } = discrepancyFilter(c);
-  return new Response(discrepanciesCsv(c.var.deps, { ...filter, ...query }, {}), {
+  return new Response(discrepanciesCsv(c.get('deps'), { ...filter, ...query }, {}), {
     status: 200,
     headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="discrepancies.csv"' },
   });
@@ -236,7 +236,7 @@ consoleRoutes.post('/discrepancies/resolve', async (c) => {
   // One reason for the selection; each finding is resolved and audited as the API does it. One
   // resolved meanwhile (another operator, a second click) is left as it is.
   for (const id of new Set(form.ids)) {
-    await resolveDiscrepancy(c.var.deps, id, session(c).operator, form.reason).catch((e: unknown) => {
+    await resolveDiscrepancy(c.get('deps'), id, session(c).operator, form.reason).catch((e: unknown) => {
       if (!(e instanceof ProblemError && e.problem.code === 'already_resolved')) throw e;
     });
   }
@@ -245,45 +245,45 @@ consoleRoutes.post('/discrepancies/resolve', async (c) => {
 
 consoleRoutes.get('/dead-letters', async (c) => {
   const { cursor } = parseOrRefuse(CursorQuery, c.req.query(), 'query:');
-  const page = await listDeadLetters(c.var.deps, { cursor, limit: 200 });
+  const page = await listDeadLetters(c.get('deps'), { cursor, limit: 200 });
   return c.html(<DeadLettersPage v={await viewOf(c)} groups={groupDeadLetters(page.items)} nextCursor={page.nextCursor} />);
 });
 
 consoleRoutes.post('/dead-letters/replay', async (c) => {
   const form = parseOrRefuse(SelectionForm, await formOf(c));
-  await replayDeadLetters(c.var.deps, { ids: form.ids, reason: form.reason }, session(c).operator);
+  await replayDeadLetters(c.get('deps'), { ids: form.ids, reason: form.reason }, session(c).operator);
   return done(c, '/console/dead-letters', 'okReplayed');
 });
 
 consoleRoutes.get('/audit', async (c) => {
   const { cursor, ...filter } = parseOrRefuse(AuditQuery, c.req.query(), 'query:');
-  return c.html(<AuditPage v={await viewOf(c)} filter={filter} page={await listAudit(c.var.deps, { ...filter, cursor, limit: 50 })} paged={cursor !== undefined} />);
+  return c.html(<AuditPage v={await viewOf(c)} filter={filter} page={await listAudit(c.get('deps'), { ...filter, cursor, limit: 50 })} paged={cursor !== undefined} />);
 });
 
 consoleRoutes.get('/platforms', async (c) => {
-  const [health, history] = await Promise.all([platformHealth(c.var.deps), platformHistory(c.var.deps, DESTINATIONS)]);
+  const [health, history] = await Promise.all([platformHealth(c.get('deps')), platformHistory(c.get('deps'), DESTINATIONS)]);
   return c.html(<PlatformsPage v={await viewOf(c)} health={health} history={history} />);
 });
 
 consoleRoutes.get('/runs', async (c) => {
   const { cursor } = parseOrRefuse(CursorQuery, c.req.query(), 'query:');
-  const page = await listRuns(c.var.deps, { cursor, limit: 20 });
-  return c.html(<RunsPage v={await viewOf(c)} runs={page.items} platforms={PLATFORM_IDS} now={c.var.deps.now()} nextCursor={page.nextCursor} />);
+  const page = await listRuns(c.get('deps'), { cursor, limit: 20 });
+  return c.html(<RunsPage v={await viewOf(c)} runs={page.items} platforms={PLATFORM_IDS} now={c.get('deps').now()} nextCursor={page.nextCursor} />);
 });
 
 consoleRoutes.get('/runs/:id', async (c) => {
   const id = numericId(c);
-  return c.html(<RunPage v={await viewOf(c)} run={await getRun(c.var.deps, id)} />);
+  return c.html(<RunPage v={await viewOf(c)} run={await getRun(c.get('deps'), id)} />);
 });
 
 consoleRoutes.post('/runs', async (c) => {
   const form = parseOrRefuse(RunForm, await formOf(c));
-  const now = c.var.deps.now();
+  const now = c.get('deps').now();
   const from = parseWibInput(form.from);
   const to = form.to ? parseWibInput(form.to) : now;
   if (!from) throw problems.validation([{ field: 'from', rule: 'datetime', message: 'must be a date and time' }]);
   if (!to || from >= to) throw problems.validation([{ field: form.to ? 'to' : 'from', rule: 'window', message: form.to ? 'must be after from' : 'must be in the past (to defaults to now)' }]);
-  const run = await startAuditedRun(c.var.deps, { platform: form.platform || undefined, from, to, reason: form.reason || undefined }, session(c).operator);
+  const run = await startAuditedRun(c.get('deps'), { platform: form.platform || undefined, from, to, reason: form.reason || undefined }, session(c).operator);
   return done(c, `/console/runs/${runView(run).id}`, 'okRun');
 });
 
@@ -297,5 +297,5 @@ consoleRoutes.onError(async (err, c) => {
   if (!wantsHtml(c)) return problemResponse(problem);
   const v = await viewOf(c).catch(() => undefined);
   if (!v) return problemResponse(problem);
-  return c.html(<RefusalPage v={v} problem={problem} back={c.var.session ? '/console' : '/console/sign-in'} />, problem.status as 400);
+  return c.html(<RefusalPage v={v} problem={problem} back={c.get('session') ? '/console' : '/console/sign-in'} />, problem.status as 400);
 });

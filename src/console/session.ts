@@ -22,7 +22,7 @@ export interface ConsoleSession {
 
 type Ctx = Context<AppEnv>;
 
-const key = (c: Ctx) => c.var.deps.tokens.keyFor(KEY_SUBJECT);
+const key = (c: Ctx) => c.get('deps').tokens.keyFor(KEY_SUBJECT);
 
 /** Secure everywhere except plain http to this machine (the sandbox), where a browser would drop it. */
 export function cookieIsSecure(url: string): boolean {

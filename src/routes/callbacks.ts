@@ -36,11 +36,11 @@ export const callbackRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
   // lone surrogates, hostile nesting) is refused before, even from a correctly signed sender.
   const parsed = parseIfJson(rawBody);
   if (parsed.ok) checkJson(parsed.value);
-  const answer = await receiveCallback(c.var.deps, c.req.valid('param').source, {
+  const answer = await receiveCallback(c.get('deps'), c.req.valid('param').source, {
     path: c.req.path,
     headers: c.req.raw.headers,
     rawBody,
-    receivedAt: c.var.deps.now(),
+    receivedAt: c.get('deps').now(),
   });
   return c.json(answer, 200);
 });

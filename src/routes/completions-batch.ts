@@ -69,7 +69,7 @@ export const completionBatchRoutes = new OpenAPIHono<AppEnv>({ defaultHook: vali
   }
   // A 10,000-row batch may take a while; a duplicate waits for it rather than running it twice.
   // A batch of which nothing applied wrote nothing: like a refusal, it is not kept under its key.
-  return idempotently(c, body, 200, () => applyCompletionBatch(c.var.deps, providerId(c), parsed), {
+  return idempotently(c, body, 200, () => applyCompletionBatch(c.get('deps'), providerId(c), parsed), {
     waitMs: 60_000,
     keep: (r) => r.summary.applied + r.summary.unchanged > 0,
   });

@@ -94,20 +94,20 @@ async function viewOwned(deps: AppDeps, provider: string, id: string) {
 }
 
 export const enrollmentRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-  .openapi(getEnrollment, async (c) => c.json(await viewOwned(c.var.deps, providerId(c), c.req.valid('param').id), 200))
+  .openapi(getEnrollment, async (c) => c.json(await viewOwned(c.get('deps'), providerId(c), c.req.valid('param').id), 200))
   .openapi(postCompletion, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     return idempotently(c, body, 200, async () => {
-      await reportCompletion(c.var.deps, providerId(c), id, body);
-      return viewOwned(c.var.deps, providerId(c), id);
+      await reportCompletion(c.get('deps'), providerId(c), id, body);
+      return viewOwned(c.get('deps'), providerId(c), id);
     });
   })
   .openapi(postProgress, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     return idempotently(c, body, 200, async () => {
-      await reportProgress(c.var.deps, providerId(c), id, body);
-      return viewOwned(c.var.deps, providerId(c), id);
+      await reportProgress(c.get('deps'), providerId(c), id, body);
+      return viewOwned(c.get('deps'), providerId(c), id);
     });
   });

@@ -29,7 +29,7 @@ const readyz = createRoute({
 export const healthRoutes = new OpenAPIHono<AppEnv>()
   .openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200))
   .openapi(readyz, async (c) => {
-    const db = c.var.deps.database;
+    const db = c.get('deps').database;
     try {
       await db.ping();
       return c.json({ status: 'ok' as const, database: db.kind }, 200);

@@ -115,15 +115,15 @@ export const opsActionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validation
   .openapi(acceptNameRoute, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    return opsOnce(c, `POST /v1/ops/enrollments/${id}/accept-name`, body, 200, (operator) => acceptName(c.var.deps, id, operator, body.reason));
+    return opsOnce(c, `POST /v1/ops/enrollments/${id}/accept-name`, body, 200, (operator) => acceptName(c.get('deps'), id, operator, body.reason));
   })
   .openapi(redriveRoute, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    return opsOnce(c, `POST /v1/ops/deliveries/${id}/redrive`, body, 200, (operator) => redriveDelivery(c.var.deps, id, operator, body.reason));
+    return opsOnce(c, `POST /v1/ops/deliveries/${id}/redrive`, body, 200, (operator) => redriveDelivery(c.get('deps'), id, operator, body.reason));
   })
-  .openapi(deadLettersRoute, async (c) => c.json(await listDeadLetters(c.var.deps, c.req.valid('query')), 200))
+  .openapi(deadLettersRoute, async (c) => c.json(await listDeadLetters(c.get('deps'), c.req.valid('query')), 200))
   .openapi(replayRoute, async (c) => {
     const body = c.req.valid('json');
-    return opsOnce(c, 'POST /v1/ops/dead-letters/replay', body, 200, (operator) => replayDeadLetters(c.var.deps, body, operator));
+    return opsOnce(c, 'POST /v1/ops/dead-letters/replay', body, 200, (operator) => replayDeadLetters(c.get('deps'), body, operator));
   });

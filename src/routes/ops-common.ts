@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { requireCaller } from '../app/auth.js';
-import type { AppEnv } from '../app/context.js';
+import type { AppEnv, RequestVars } from '../app/context.js';
 import { problems } from '../lib/problem.js';
 import { idempotently } from './respond.js';
 import { authProblems, bearerSecurity, IdempotencyHeaders, IntParam, problemContent, safeText, Text } from './schemas.js';
@@ -11,8 +11,8 @@ import { authProblems, bearerSecurity, IdempotencyHeaders, IntParam, problemCont
 const opsOnly = requireCaller('ops');
 export const opsRoute = { tags: ['Operations'], security: bearerSecurity, middleware: [opsOnly] as [typeof opsOnly] };
 
-export function operatorOf(c: { var: AppEnv['Variables'] }): string {
-  const caller = c.var.caller;
+export function operatorOf(c: RequestVars): string {
+  const caller = c.get('caller');
   if (caller.kind !== 'ops') throw problems.forbidden('This route needs an ops token.');
   return caller.operator;
 }

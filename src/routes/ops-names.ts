@@ -75,7 +75,7 @@ const refuseRoute = createRoute({
 
 export const opsNameRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(decisionsRoute, async (c) => {
-    const rows = await listNameDecisions(c.var.deps);
+    const rows = await listNameDecisions(c.get('deps'));
     if (c.req.valid('query').format === 'csv') {
       return c.body(nameDecisionsCsv(rows), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="name-decisions.csv"' });
     }
@@ -84,5 +84,5 @@ export const opsNameRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
   .openapi(refuseRoute, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    return opsOnce(c, `POST /v1/ops/enrollments/${id}/refuse-name`, body, 200, (operator) => refuseName(c.var.deps, id, operator, body.reason));
+    return opsOnce(c, `POST /v1/ops/enrollments/${id}/refuse-name`, body, 200, (operator) => refuseName(c.get('deps'), id, operator, body.reason));
   });

@@ -61,5 +61,5 @@ const auditRoute = createRoute({
 });
 
 export const opsPlatformRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-  .openapi(platformsRoute, async (c) => c.json(await platformHealth(c.var.deps), 200))
-  .openapi(auditRoute, async (c) => c.json(await listAudit(c.var.deps, c.req.valid('query')), 200));
+  .openapi(platformsRoute, async (c) => c.json(await platformHealth(c.get('deps')), 200))
+  .openapi(auditRoute, async (c) => c.json(await listAudit(c.get('deps'), c.req.valid('query')), 200));

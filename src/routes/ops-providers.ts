@@ -173,22 +173,22 @@ const revokeRoute = createRoute({
 });
 
 export const opsProviderRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-  .openapi(listRoute, async (c) => c.json(await listProviders(c.var.deps), 200))
-  .openapi(getRoute, async (c) => c.json(await getProvider(c.var.deps, c.req.valid('param').id), 200))
+  .openapi(listRoute, async (c) => c.json(await listProviders(c.get('deps')), 200))
+  .openapi(getRoute, async (c) => c.json(await getProvider(c.get('deps'), c.req.valid('param').id), 200))
   .openapi(createProviderRoute, async (c) => {
     const body = c.req.valid('json');
-    return opsOnce(c, 'POST /v1/ops/providers', body, 201, (operator) => createProvider(c.var.deps, operator, body));
+    return opsOnce(c, 'POST /v1/ops/providers', body, 201, (operator) => createProvider(c.get('deps'), operator, body));
   })
   .openapi(updateRoute, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    return opsOnce(c, `PATCH /v1/ops/providers/${id}`, body, 200, (operator) => updateProvider(c.var.deps, operator, id, body));
+    return opsOnce(c, `PATCH /v1/ops/providers/${id}`, body, 200, (operator) => updateProvider(c.get('deps'), operator, id, body));
   })
   .openapi(issueRoute, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     const operator = operatorOf(c);
-    const deps = c.var.deps;
+    const deps = c.get('deps');
     // The idempotency row keeps the answer without the token, so no secret lands in the database;
     // only the request that issued it gets the token.
     let issued: IssuedCredential | undefined;
@@ -207,5 +207,5 @@ export const opsProviderRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validati
   .openapi(revokeRoute, async (c) => {
     const { id, credentialId } = c.req.valid('param');
     const body = c.req.valid('json');
-    return opsOnce(c, `POST /v1/ops/providers/${id}/credentials/${credentialId}/revoke`, body, 200, (operator) => revokeCredential(c.var.deps, operator, id, credentialId, body.reason));
+    return opsOnce(c, `POST /v1/ops/providers/${id}/credentials/${credentialId}/revoke`, body, 200, (operator) => revokeCredential(c.get('deps'), operator, id, credentialId, body.reason));
   });

@@ -148,7 +148,7 @@ const wantsCsv = (format: string | undefined, accept: string | undefined) => for
 export const opsReconciliationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(postRun, async (c) => {
     const body = c.req.valid('json');
-    const deps = c.var.deps;
+    const deps = c.get('deps');
     const now = deps.now();
     const from = new Date(body.from);
     const to = body.to ? new Date(body.to) : now;
@@ -158,17 +158,17 @@ export const opsReconciliationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: va
       return runView(await startAuditedRun(deps, { platform: body.platform, from, to, settings, reason: body.reason }, operator));
     });
   })
-  .openapi(listRunsRoute, async (c) => c.json(await listRuns(c.var.deps, c.req.valid('query')), 200))
-  .openapi(getRunRoute, async (c) => c.json(await getRun(c.var.deps, c.req.valid('param').id), 200))
+  .openapi(listRunsRoute, async (c) => c.json(await listRuns(c.get('deps'), c.req.valid('query')), 200))
+  .openapi(getRunRoute, async (c) => c.json(await getRun(c.get('deps'), c.req.valid('param').id), 200))
   .openapi(listDiscrepanciesRoute, async (c) => {
     const { cursor, limit, format, ...filter } = c.req.valid('query');
     if (wantsCsv(format, c.req.header('accept'))) {
-      return c.body(discrepanciesCsv(c.var.deps, filter, { cursor }), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="discrepancies.csv"' });
+      return c.body(discrepanciesCsv(c.get('deps'), filter, { cursor }), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="discrepancies.csv"' });
     }
-    return c.json(await listDiscrepancies(c.var.deps, filter, { cursor, limit }), 200);
+    return c.json(await listDiscrepancies(c.get('deps'), filter, { cursor, limit }), 200);
   })
   .openapi(resolveRoute, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    return opsOnce(c, `POST /v1/ops/discrepancies/${id}/resolve`, body, 200, (operator) => resolveDiscrepancy(c.var.deps, id, operator, body.reason));
+    return opsOnce(c, `POST /v1/ops/discrepancies/${id}/resolve`, body, 200, (operator) => resolveDiscrepancy(c.get('deps'), id, operator, body.reason));
   });

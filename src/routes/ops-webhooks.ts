@@ -44,4 +44,4 @@ const healthRoute = createRoute({
   },
 });
 
-export const opsWebhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(healthRoute, async (c) => c.json(await endpointHealth(c.var.deps), 200));
+export const opsWebhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(healthRoute, async (c) => c.json(await endpointHealth(c.get('deps')), 200));

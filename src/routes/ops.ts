@@ -78,5 +78,5 @@ const incentiveRoute = createRoute({
 });
 
 export const opsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(incentiveRoute, async (c) =>
-  c.json(await participantIncentive(c.var.deps, c.req.valid('param').cardNumber, c.req.valid('query').programYear), 200),
+  c.json(await participantIncentive(c.get('deps'), c.req.valid('param').cardNumber, c.req.valid('query').programYear), 200),
 );

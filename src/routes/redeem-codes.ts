@@ -103,7 +103,7 @@ const returnRoute = createRoute({
 export const redeemCodeRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(useRoute, async (c) => {
     const body = c.req.valid('json');
-    return idempotently(c, body, 201, () => useRedeemCode(c.var.deps, providerId(c), body));
+    return idempotently(c, body, 201, () => useRedeemCode(c.get('deps'), providerId(c), body));
   })
-  .openapi(urlRoute, async (c) => c.json(await createVerificationUrl(c.var.deps, providerId(c), c.req.valid('json')), 200))
-  .openapi(returnRoute, async (c) => c.json(await recordVerificationReturn(c.var.deps, providerId(c), c.req.valid('json').state), 200));
+  .openapi(urlRoute, async (c) => c.json(await createVerificationUrl(c.get('deps'), providerId(c), c.req.valid('json')), 200))
+  .openapi(returnRoute, async (c) => c.json(await recordVerificationReturn(c.get('deps'), providerId(c), c.req.valid('json').state), 200));

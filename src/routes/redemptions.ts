@@ -49,5 +49,5 @@ const redeemRoute = createRoute({
 
 export const redemptionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(redeemRoute, async (c) => {
   const body = c.req.valid('json');
-  return idempotently(c, body, 201, (open) => redeemVoucher(c.var.deps, providerId(c), body, open));
+  return idempotently(c, body, 201, (open) => redeemVoucher(c.get('deps'), providerId(c), body, open));
 });

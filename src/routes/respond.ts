@@ -19,7 +19,7 @@ export async function idempotently<T extends object, S extends ContentfulStatusC
   work: (open: OpenAnswer | undefined) => Promise<T>,
   opts: { waitMs?: number; keep?: (result: T) => boolean; scope?: string; route?: string } = {},
 ) {
-  const deps = c.var.deps;
+  const deps = c.get('deps');
   const answer = await once(
     deps.database.db,
     { scope: opts.scope ?? providerId(c), route: opts.route ?? `${c.req.method} ${c.req.path}`, key: c.req.header('idempotency-key')!, body, waitMs: opts.waitMs ?? deps.config.idempotencyWaitMs, ...(opts.keep ? {} : { status }) },

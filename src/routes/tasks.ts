@@ -64,10 +64,10 @@ const getRoute = createRoute({
 export const taskRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(submitRoute, async (c) => {
     const body = c.req.valid('json');
-    return idempotently(c, body, 202, () => submitTask(c.var.deps, providerId(c), body));
+    return idempotently(c, body, 202, () => submitTask(c.get('deps'), providerId(c), body));
   })
   .openapi(feedbackRoute, async (c) => {
     const body = c.req.valid('json');
-    return idempotently(c, body, 202, () => submitTask(c.var.deps, providerId(c), body));
+    return idempotently(c, body, 202, () => submitTask(c.get('deps'), providerId(c), body));
   })
-  .openapi(getRoute, async (c) => c.json(await getTask(c.var.deps, providerId(c), c.req.valid('param')), 200));
+  .openapi(getRoute, async (c) => c.json(await getTask(c.get('deps'), providerId(c), c.req.valid('param')), 200));

@@ -62,7 +62,7 @@ const getVoucher = createRoute({
 
 export const voucherRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(getVoucher, async (c) => {
   const { code } = c.req.valid('param');
-  const deps = c.var.deps;
+  const deps = c.get('deps');
   const r = resolvePlatform(code, c.req.valid('query').platform, Object.values(deps.platforms));
   if (!r.ok) {
     if (r.reason === 'unknown_format') throw problems.notFound('Voucher');

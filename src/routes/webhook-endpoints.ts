@@ -89,7 +89,7 @@ const Delivery = z
  * same Idempotency-Key is a 409 instead of the secret again.
  */
 async function secretShownOnce<T extends { secret: string }>(c: Context<AppEnv>, body: unknown, status: number, work: () => Promise<T>): Promise<T> {
-  const deps = c.var.deps;
+  const deps = c.get('deps');
   let fresh: T | undefined;
   await once(deps.database.db, { scope: providerId(c), route: `${c.req.method} ${c.req.path}`, key: c.req.header('idempotency-key')!, body, waitMs: deps.config.idempotencyWaitMs }, async () => {
     fresh = await work();
@@ -231,28 +231,28 @@ const eventsRoute = createRoute({
 export const webhookEndpointRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(createRouteDef, async (c) => {
     const body = c.req.valid('json');
-    return c.json(await secretShownOnce(c, body, 201, () => createEndpoint(c.var.deps, providerId(c), body)), 201);
+    return c.json(await secretShownOnce(c, body, 201, () => createEndpoint(c.get('deps'), providerId(c), body)), 201);
   })
-  .openapi(listRoute, async (c) => c.json(await listEndpoints(c.var.deps, providerId(c)), 200))
-  .openapi(getRoute, async (c) => c.json(await getEndpoint(c.var.deps, providerId(c), c.req.valid('param').id), 200))
+  .openapi(listRoute, async (c) => c.json(await listEndpoints(c.get('deps'), providerId(c)), 200))
+  .openapi(getRoute, async (c) => c.json(await getEndpoint(c.get('deps'), providerId(c), c.req.valid('param').id), 200))
   .openapi(patchRoute, async (c) => {
     const body = c.req.valid('json');
-    return idempotently(c, body, 200, () => updateEndpoint(c.var.deps, providerId(c), c.req.valid('param').id, body));
+    return idempotently(c, body, 200, () => updateEndpoint(c.get('deps'), providerId(c), c.req.valid('param').id, body));
   })
-  .openapi(disableRoute, async (c) => idempotently(c, {}, 200, () => updateEndpoint(c.var.deps, providerId(c), c.req.valid('param').id, { status: 'disabled' })))
-  .openapi(deleteRoute, async (c) => idempotently(c, {}, 200, () => deleteEndpoint(c.var.deps, providerId(c), c.req.valid('param').id)))
+  .openapi(disableRoute, async (c) => idempotently(c, {}, 200, () => updateEndpoint(c.get('deps'), providerId(c), c.req.valid('param').id, { status: 'disabled' })))
+  .openapi(deleteRoute, async (c) => idempotently(c, {}, 200, () => deleteEndpoint(c.get('deps'), providerId(c), c.req.valid('param').id)))
   .openapi(rotateRoute, async (c) => {
     const body = (c.req.header('content-type') ? c.req.valid('json') : undefined) ?? {};
     const overlapMs = body.overlapSeconds === undefined ? undefined : body.overlapSeconds * 1000;
-    return c.json(await secretShownOnce(c, body, 200, () => rotateSecret(c.var.deps, providerId(c), c.req.valid('param').id, overlapMs)), 200);
+    return c.json(await secretShownOnce(c, body, 200, () => rotateSecret(c.get('deps'), providerId(c), c.req.valid('param').id, overlapMs)), 200);
   })
-  .openapi(testRoute, async (c) => idempotently(c, {}, 202, () => sendTestPing(c.var.deps, providerId(c), c.req.valid('param').id)))
-  .openapi(deliveriesRoute, async (c) => c.json(await listDeliveries(c.var.deps, providerId(c), c.req.valid('param').id, c.req.valid('query')), 200))
+  .openapi(testRoute, async (c) => idempotently(c, {}, 202, () => sendTestPing(c.get('deps'), providerId(c), c.req.valid('param').id)))
+  .openapi(deliveriesRoute, async (c) => c.json(await listDeliveries(c.get('deps'), providerId(c), c.req.valid('param').id, c.req.valid('query')), 200))
   .openapi(replayRoute, async (c) => {
     const { id, deliveryId } = c.req.valid('param');
-    return idempotently(c, {}, 202, () => replayDelivery(c.var.deps, providerId(c), id, deliveryId));
+    return idempotently(c, {}, 202, () => replayDelivery(c.get('deps'), providerId(c), id, deliveryId));
   })
-  .openapi(eventsRoute, async (c) => c.json(await listEvents(c.var.deps, providerId(c), c.req.valid('query')), 200));
+  .openapi(eventsRoute, async (c) => c.json(await listEvents(c.get('deps'), providerId(c), c.req.valid('query')), 200));
 
 // The OpenAPI 3.1 `webhooks` section: one entry per event type, with its schema and the three
 // Standard Webhooks headers. Registered on the app itself (createApp calls this): a sub-app's
