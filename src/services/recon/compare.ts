@@ -11,8 +11,9 @@ import {
 } from '../../domain/reconciliation.js';
 
 /**
- * The comparison: one INSERT ... SELECT per discrepancy kind, joining the staged listings with
- * the gateway's own tables. Nothing is loaded into JavaScript; the database does the joins with
+ * The comparison: INSERT ... SELECT statements joining the staged listings with the gateway's own
+ * tables, one for the three kinds that need every enrollment beside its listed voucher, one per
+ * other kind. Nothing is loaded into JavaScript; the database does the joins with
  * its own memory management, so a run over a million enrollments costs what the joins cost.
  */
 export interface CompareScope {
@@ -40,17 +41,38 @@ const REDEEMED_STATES = sql.raw(`(${REDEEMED_AT_PLATFORM.map(lit).join(', ')})`)
 
 const PROGRESS_WORD = sql.raw(`(array['none', 'in_flight', 'delivered'])`);
 
-function rules(s: CompareScope): Record<DiscrepancyKind, SQL[]> {
-  const onPlatform = (col: SQL) => sql`(${s.platform}::text is null or ${col} = ${s.platform})`;
-  const inWindow = sql`(e.redeemed_at >= ${s.from.toISOString()}::timestamptz and e.redeemed_at < ${s.to.toISOString()}::timestamptz)`;
-  const fetched = sql`(select jsonb_array_elements_text(${JSON.stringify(s.prakerjaProviders)}::jsonb))`;
-  const asOf = sql`${s.asOf.toISOString()}::timestamptz`;
-  const noEnrollment = (platform: SQL, code: SQL) => sql`not exists (select 1 from enrollments e2 where e2.platform = ${platform} and e2.voucher_code = ${code})`;
-  const insert = sql`insert into discrepancies (run_id, kind, platform, subject, voucher_code, enrollment_id, outbox_id, card_number, details)`;
-
+/** What the rules share: the run's platform filter, its window, the providers compared with prakerja.go.id, the insert. */
+function parts(s: CompareScope) {
   return {
-    status_differs: [
-      sql`
+    onPlatform: (col: SQL) => sql`(${s.platform}::text is null or ${col} = ${s.platform})`,
+    inWindow: sql`(e.redeemed_at >= ${s.from.toISOString()}::timestamptz and e.redeemed_at < ${s.to.toISOString()}::timestamptz)`,
+    fetched: sql`(select jsonb_array_elements_text(${JSON.stringify(s.prakerjaProviders)}::jsonb))`,
+    insert: sql`insert into discrepancies (run_id, kind, platform, subject, voucher_code, enrollment_id, outbox_id, card_number, details)`,
+  };
+}
+
+/**
+ * The three rules that set the gateway's enrollments beside the platforms' listings, fed by one
+ * pass: enrollments full-joined with the staged vouchers (a voucher without an enrollment is
+ * missing at the gateway, an enrollment in the window without its voucher is missing at the
+ * platform, a pair is checked for agreement), then prakerja.go.id's view and the delivery progress
+ * of the enrollments that have one. Only rows that are a finding are kept (`j`), and each rule
+ * reads those. Three statements each joined the million enrollments with the million staged
+ * vouchers, two of them with the staged views as well (bench/README.md, "2026-11-30: the
+ * reconciliation comparison in one pass").
+ *
+ * The full join's enrollment side is the run's platform plus any platform its listing named, so
+ * a voucher is missing at the gateway only when no enrollment of any platform has its code, as
+ * when the anti join read every enrollment.
+ */
+function joined(s: CompareScope): SQL {
+  const { onPlatform, inWindow, fetched, insert } = parts(s);
+  const run = sql`${s.runId}::bigint`;
+  // A finding's row read again by its key: the findings are few, and the planner, which cannot
+  // tell from \`j\`, would otherwise hash the million enrollments to look them up.
+  const enrollmentOf = (j: SQL) => sql`(select * from enrollments where id = ${j}.id limit 1)`;
+  const listedOf = (j: SQL) => sql`(select * from recon_staged_vouchers where run_id = ${run} and platform = ${j}.listed_platform and code = ${j}.listed_code and seq = ${j}.listed_seq limit 1)`;
+  return sql`
       with d as (
         select o.enrollment_id,
           coalesce(max(case when o.kind = 'platform.completion' then case when o.status = 'delivered' then 2 else 1 end end), 0) as platform_completion,
@@ -62,63 +84,77 @@ function rules(s: CompareScope): Record<DiscrepancyKind, SQL[]> {
         group by o.enrollment_id
       ),
       c as (
-        select e.id, e.platform, e.voucher_code, e.card_number, e.state as gateway_state, coalesce(e.outcome, 'none') as outcome, e.reviewed_at is not null as reviewed,
-          s.state as platform_state, s.platform_status,
+        select e.id, coalesce(e.outcome, 'none') as outcome, e.reviewed_at is not null as reviewed, e.provider_id in ${fetched} as provider_fetched,
+          e.id is not null and ${onPlatform(sql`e.platform`)} as enrolled, ${inWindow} as in_window,
+          s.seq as listed_seq, s.platform as listed_platform, s.code as listed_code, s.state as platform_state, s.redeemed_at is not null as listed_redeemed,
           ${inWindow} and e.provider_id in ${fetched} as prakerja_compared,
           coalesce(k.state, 'none') as prakerja_state,
           coalesce(d.platform_completion, 0) as pc, coalesce(d.redemption, 0) as kr, coalesce(d.completion, 0) as kc, coalesce(d.certificate, 0) as kx
-        from enrollments e
-        left join recon_staged_vouchers s on s.run_id = ${s.runId}::bigint and s.platform = e.platform and s.code = e.voucher_code
-        left join recon_staged_prakerja k on k.run_id = ${s.runId}::bigint and k.enrollment_id = e.id::text
+        from (select * from enrollments where ${onPlatform(sql`platform`)} or platform in (select platform from recon_staged_vouchers where run_id = ${run})) e
+        full join (select * from recon_staged_vouchers where run_id = ${run}) s on s.platform = e.platform and s.code = e.voucher_code
+        left join recon_staged_prakerja k on k.run_id = ${run} and k.enrollment_id = e.id::text
         left join d on d.enrollment_id = e.id
-        where ${onPlatform(sql`e.platform`)} and (s.code is not null or ${inWindow})
       ),
       v as (
         select c.*,
           c.platform_state is null or exists (select 1 from ${PLATFORM_AGREES} where t.state = c.platform_state and t.outcome = c.outcome and t.reviewed = c.reviewed and t.completion = c.pc) as platform_ok,
           not c.prakerja_compared or exists (select 1 from ${PRAKERJA_AGREES} where t.view = c.prakerja_state and t.outcome = c.outcome and t.redemption = c.kr and t.completion = c.kc and t.certificate = c.kx) as prakerja_ok
         from c
+      ),
+      j as materialized (
+        select v.*,
+          v.enrolled and (v.listed_code is not null or v.in_window) and not (v.platform_ok and v.prakerja_ok) as status_differs,
+          v.enrolled and v.in_window and v.listed_code is null as missing_at_platform,
+          v.id is null and (v.platform_state in ${REDEEMED_STATES} or v.listed_redeemed) as missing_at_gateway
+        from v
+        where (v.enrolled and (v.listed_code is not null or v.in_window) and not (v.platform_ok and v.prakerja_ok))
+          or (v.enrolled and v.in_window and v.listed_code is null)
+          or (v.id is null and (v.platform_state in ${REDEEMED_STATES} or v.listed_redeemed))
       )
       ${insert}
-      select ${s.runId}::bigint, 'status_differs', v.platform, v.voucher_code, v.voucher_code, v.id, null, v.card_number,
+      select ${run}, 'status_differs', e.platform, e.voucher_code, e.voucher_code, e.id, null::bigint, e.card_number,
         jsonb_build_object(
-          'gateway', jsonb_build_object('state', v.gateway_state, 'outcome', nullif(v.outcome, 'none'), 'reviewed', v.reviewed),
-          'platform', case when v.platform_state is null then null else jsonb_build_object('state', v.platform_state, 'status', v.platform_status) end,
-          'prakerja', case when v.prakerja_compared then jsonb_build_object('state', v.prakerja_state) else null end,
-          'disagreeing', to_jsonb(array_remove(array[case when not v.platform_ok then 'platform' end, case when not v.prakerja_ok then 'prakerja' end], null)),
+          'gateway', jsonb_build_object('state', e.state, 'outcome', nullif(j.outcome, 'none'), 'reviewed', j.reviewed),
+          'platform', case when j.platform_state is null then null else jsonb_build_object('state', j.platform_state, 'status', s.platform_status) end,
+          'prakerja', case when j.prakerja_compared then jsonb_build_object('state', j.prakerja_state) else null end,
+          'disagreeing', to_jsonb(array_remove(array[case when not j.platform_ok then 'platform' end, case when not j.prakerja_ok then 'prakerja' end], null)),
           'deliveries', jsonb_build_object(
-            'platform.completion', ${PROGRESS_WORD}[v.pc + 1], 'prakerja.redemption', ${PROGRESS_WORD}[v.kr + 1],
-            'prakerja.completion', ${PROGRESS_WORD}[v.kc + 1], 'prakerja.certificate', ${PROGRESS_WORD}[v.kx + 1]))
-      from v
-      where not (v.platform_ok and v.prakerja_ok)`,
-    ],
-
-    missing_at_platform: [
-      sql`${insert}
-      select ${s.runId}::bigint, 'missing_at_platform', e.platform, e.voucher_code, e.voucher_code, e.id, null, e.card_number,
+            'platform.completion', ${PROGRESS_WORD}[j.pc + 1], 'prakerja.redemption', ${PROGRESS_WORD}[j.kr + 1],
+            'prakerja.completion', ${PROGRESS_WORD}[j.kc + 1], 'prakerja.certificate', ${PROGRESS_WORD}[j.kx + 1]))
+      from j
+      cross join lateral ${enrollmentOf(sql`j`)} e
+      left join lateral ${listedOf(sql`j`)} s on true
+      where j.status_differs
+      union all
+      select ${run}, 'missing_at_platform', e.platform, e.voucher_code, e.voucher_code, e.id, null::bigint, e.card_number,
         jsonb_build_object(
           'gateway', jsonb_build_object('state', e.state, 'redeemedAt', e.redeemed_at, 'platformReference', e.platform_reference),
           'platform', null,
-          'prakerja', case when e.provider_id in ${fetched} then jsonb_build_object('state', coalesce(k.state, 'none')) else null end)
-      from enrollments e
-      left join recon_staged_prakerja k on k.run_id = ${s.runId}::bigint and k.enrollment_id = e.id::text
-      where ${onPlatform(sql`e.platform`)} and ${inWindow}
-        and not exists (select 1 from recon_staged_vouchers s where s.run_id = ${s.runId}::bigint and s.platform = e.platform and s.code = e.voucher_code)`,
-    ],
-
-    missing_at_gateway: [
-      sql`${insert}
-      select ${s.runId}::bigint, 'missing_at_gateway', s.platform, s.code, s.code, null, null, s.card_number,
+          'prakerja', case when j.provider_fetched then jsonb_build_object('state', j.prakerja_state) else null end)
+      from j
+      cross join lateral ${enrollmentOf(sql`j`)} e
+      where j.missing_at_platform
+      union all
+      select ${run}, 'missing_at_gateway', s.platform, s.code, s.code, null::uuid, null::bigint, s.card_number,
         jsonb_build_object(
           'platform', jsonb_build_object('state', s.state, 'status', s.platform_status, 'redeemedAt', s.redeemed_at, 'buyerName', s.buyer_name, 'courseId', s.course_id, 'providerId', s.provider_id),
           'gateway', case when vc.id is null then null else jsonb_build_object('claim', vc.status, 'claimedAt', vc.created_at, 'providerId', vc.provider_id) end)
-      from recon_staged_vouchers s
+      from j
+      cross join lateral ${listedOf(sql`j`)} s
       left join voucher_claims vc on vc.platform = s.platform and vc.voucher_code = s.code
-      where s.run_id = ${s.runId}::bigint and (s.state in ${REDEEMED_STATES} or s.redeemed_at is not null)
-        and ${noEnrollment(sql`s.platform`, sql`s.code`)}
-        and (vc.id is null or vc.status = 'redeemed')`,
-    ],
+      where j.missing_at_gateway and (vc.id is null or vc.status = 'redeemed')`;
+}
 
+/** The kinds joined() finds. */
+const JOINED_KINDS = ['status_differs', 'missing_at_platform', 'missing_at_gateway'] as const;
+
+/** The other rules, one INSERT ... SELECT (or two) each. */
+function rules(s: CompareScope): Record<Exclude<DiscrepancyKind, (typeof JOINED_KINDS)[number]>, SQL[]> {
+  const { onPlatform, insert } = parts(s);
+  const asOf = sql`${s.asOf.toISOString()}::timestamptz`;
+  const noEnrollment = (platform: SQL, code: SQL) => sql`not exists (select 1 from enrollments e2 where e2.platform = ${platform} and e2.voucher_code = ${code})`;
+
+  return {
     redemption_unfinished: [
       // Claims still held past their lease, or accepted by the platform without their enrollment.
       sql`${insert}
@@ -226,7 +262,11 @@ const CARRY_OVER_RESOLUTIONS = (runId: number) => sql`
 
 /** Runs every rule inside the caller's transaction; returns the findings per kind. */
 export async function compare(tx: Tx, scope: CompareScope): Promise<Record<string, number>> {
-  for (const statements of Object.values(rules(scope))) for (const statement of statements) await tx.execute(statement);
+  // The joined rules are one large statement: PostgreSQL's JIT compiled ~150 functions for it,
+  // ~2 s of the backend's CPU at 100,000 enrollments (three times the statement's own work) and
+  // no gain at 1,000,000 (bench/README.md, "2026-11-30: the reconciliation comparison in one pass").
+  await tx.execute(sql`set local jit = off`);
+  for (const statement of [joined(scope), ...Object.values(rules(scope)).flat()]) await tx.execute(statement);
   await tx.execute(CARRY_OVER_RESOLUTIONS(scope.runId));
   const rows = await tx.execute(sql`select kind, count(*)::int as n from discrepancies where run_id = ${scope.runId}::bigint group by kind order by kind`);
   return Object.fromEntries(resultRows<{ kind: string; n: number }>(rows).map((r) => [r.kind, Number(r.n)]));
