@@ -61,6 +61,13 @@ describe('prakerja.go.id report listing (MODELLED)', () => {
     expect(ids).toHaveLength(20);
   });
 
+  it('two providers paged at once each get their own listing, as when paged one after the other', async () => {
+    const alone = [await all(A, at(0), at(100), 3), await all(B, at(0), at(100), 2)];
+    const together = await Promise.all([all(A, at(0), at(100), 3), all(B, at(0), at(100), 2)]);
+    expect(together).toEqual(alone);
+    expect(alone[1].map((v) => v.enrollmentId)).toEqual(['enr-005', 'enr-010', 'enr-015', 'enr-020', 'enr-025']);
+  });
+
   it('refuses a cursor it did not issue', async () => {
     await expect(adapter.listReports(A, { from: at(0), to: at(100), cursor: 'garbage' })).rejects.toMatchObject({ name: 'AdapterError' });
   });

@@ -125,20 +125,27 @@ export function mountReports({ app, state, now }: PrakerjaSimContext, onCertific
   });
 
   /**
-   * The sorted listing of the last query, reused while a client pages through it (a
-   * reconciliation asks for a hundred pages of one window); any new or removed report makes it stale.
+   * The sorted listings of the latest queries, reused while clients page through them (a
+   * reconciliation asks for a hundred pages of one window, for several providers at once: one
+   * cached listing made two providers' pages re-sort the whole set in turn); any new or removed
+   * report makes them stale.
    */
-  let sorted: { key: string; rows: Array<{ t: number; id: string; r: SimEnrollmentReports }> } | undefined;
+  const sorted = new Map<string, { version: string; rows: Array<{ t: number; id: string; r: SimEnrollmentReports }> }>();
+  const SORTED_KEPT = 8;
   function listing(clientCode: string, from: number, to: number) {
-    const key = `${clientCode}|${from}|${to}|${state.reportsVersion}|${state.reports.size}`;
-    if (sorted?.key === key) return sorted.rows;
+    const key = `${clientCode}|${from}|${to}`;
+    const version = `${state.reportsVersion}|${state.reports.size}`;
+    const cached = sorted.get(key);
+    if (cached?.version === version) return cached.rows;
     const rows: Array<{ t: number; id: string; r: SimEnrollmentReports }> = [];
     for (const [id, r] of state.reports) {
       const t = listedAt(r);
       if (t >= from && t < to && reportsOf(r).some((x) => x.clientCode === clientCode)) rows.push({ t, id, r });
     }
     rows.sort((a, z) => a.t - z.t || (a.id < z.id ? -1 : a.id > z.id ? 1 : 0));
-    sorted = { key, rows };
+    sorted.delete(key);
+    if (sorted.size >= SORTED_KEPT) sorted.delete(sorted.keys().next().value!);
+    sorted.set(key, { version, rows });
     return rows;
   }
 

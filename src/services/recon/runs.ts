@@ -29,7 +29,7 @@ type RunRow = typeof reconRuns.$inferSelect;
 /** Page size asked of the partners' listings; each clamps it to its own maximum. */
 const DEFAULT_PAGE_SIZE = 1000;
 
-/** Platform listings staged at once (bench/README.md, "2026-11-30: the reconciliation comparison at 1,000,000"). */
+/** Listings staged at once, the platforms' and then prakerja.go.id's per provider (bench/README.md, "2026-11-30: the reconciliation comparison at 1,000,000"). */
 const STAGING_CONCURRENCY = 2;
 
 export interface RunCounts {
@@ -135,19 +135,24 @@ async function executeTracked(deps: ReconDeps, run: RunRow, opts: { pageSize?: n
  * enrollments are not compared with prakerja.go.id rather than all reported as missing there.
  */
 async function stagePrakerja(deps: ReconDeps, run: RunRow, pageSize: number): Promise<NonNullable<RunCounts['prakerja']>> {
-  const out = { staged: 0, providers: [] as string[], unavailable: [] as string[] };
   const all = await deps.database.db.select({ id: providers.id }).from(providers).orderBy(providers.id);
-  for (const { id } of all) {
+  // Staged a few at once like the platforms' listings; counted per provider and named in id order.
+  const staged = new Map<string, number | undefined>();
+  await eachBounded(all, STAGING_CONCURRENCY, async ({ id }) => {
     const creds = await deps.prakerjaCredentials(id);
     if (!creds) {
-      out.unavailable.push(id);
-      continue;
+      staged.set(id, undefined);
+      return;
     }
     const listing = pages((cursor) => deps.prakerja.listReports(creds, { from: run.windowFrom, to: run.windowTo, cursor, limit: pageSize }));
-    out.staged += await stagePrakerjaViews(deps.database, run.id, id, onlyPlatform(listing, run.platform));
-    out.providers.push(id);
-  }
-  return out;
+    staged.set(id, await stagePrakerjaViews(deps.database, run.id, id, onlyPlatform(listing, run.platform)));
+  });
+  const ids = all.map((p) => p.id);
+  return {
+    staged: ids.reduce((sum, id) => sum + (staged.get(id) ?? 0), 0),
+    providers: ids.filter((id) => staged.get(id) !== undefined),
+    unavailable: ids.filter((id) => staged.get(id) === undefined),
+  };
 }
 
 async function* onlyPlatform<T extends { platform: string }>(source: AsyncIterable<T[]>, platform: string | null): AsyncGenerator<T[]> {
