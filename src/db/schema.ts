@@ -219,7 +219,10 @@ export const outbox = pgTable(
   },
   (t) => [
     uniqueIndex('outbox_idempotency_uq').on(t.idempotencyKey),
-    index('outbox_due_idx').on(t.status, t.nextAttemptAt),
+    // The claim's order (next_attempt_at, id) read straight off the index: without id in it, a
+    // claim sorted every due row to take 25 (13 ms for 5,000 rows enqueued together, ~0.5 ms of
+    // PostgreSQL CPU per delivery), and the sort grew with the backlog.
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt, t.id),
     index('outbox_enrollment_idx').on(t.enrollmentId),
   ],
 );
