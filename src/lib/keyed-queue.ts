@@ -6,15 +6,17 @@
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<void>>();
 
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const before = this.tails.get(key) ?? Promise.resolve();
+  /** `work` is told whether it waited for earlier work under its key (what that work did may have changed its answer). */
+  async run<T>(key: string, work: (waited: boolean) => Promise<T>): Promise<T> {
+    const queued = this.tails.get(key);
+    const before = queued ?? Promise.resolve();
     let done!: () => void;
     const mine = new Promise<void>((resolve) => (done = resolve));
     const tail = before.then(() => mine);
     this.tails.set(key, tail);
     await before;
     try {
-      return await work();
+      return await work(queued !== undefined);
     } finally {
       done();
       // The last in line leaves nothing behind: the map holds only keys with work queued.

@@ -35,32 +35,55 @@ export async function redeemVoucher(deps: AppDeps, providerId: string, input: Re
   // Racers for one voucher in this process go one after the other: the first pays for the
   // partner calls, the others then find its claim (the database's unique claim still decides
   // between processes).
-  return perVoucher.run(`${platform}:${input.voucherCode}`, () => redeemOnce(deps, providerId, platform, input, answer));
+  return perVoucher.run(`${platform}:${input.voucherCode}`, (waited) => redeemOnce(deps, providerId, platform, input, answer, waited));
 }
 
 const perVoucher = new KeyedQueue();
 
-async function redeemOnce(deps: AppDeps, providerId: string, platform: PlatformId, input: RedemptionInput, answer: OpenAnswer | undefined): Promise<EnrollmentView> {
+async function redeemOnce(deps: AppDeps, providerId: string, platform: PlatformId, input: RedemptionInput, answer: OpenAnswer | undefined, waited: boolean): Promise<EnrollmentView> {
   const db = deps.database.db;
-  const adapter = deps.platforms[platform];
-
   // Only the provider's own claim says anything: another provider's is as if it did not exist,
-  // and the platform's answer below decides (it refuses a voucher for another provider's course).
-  const earlier = await findClaim(db, platform, input.voucherCode);
-  if (earlier?.providerId === providerId) return resume(deps, earlier, answer);
+  // and the platform's answer decides (it refuses a voucher for another provider's course).
+  const ownClaim = async () => {
+    const claim = await findClaim(db, platform, input.voucherCode);
+    return claim?.providerId === providerId ? claim : undefined;
+  };
+  // A racer that waited here for another request on this voucher looks at the claim first: the
+  // outcome is there, and finding it must cost nothing upstream. A request that did not wait asks
+  // the partners straight away, one statement fewer on every redemption; should they refuse or
+  // fail, the provider's own claim, if it has one, decides all the same (a retry after a crash,
+  // a voucher already redeemed through us, a platform down while we hold what it accepted).
+  const earlier = waited ? await ownClaim() : undefined;
+  if (earlier) return resume(deps, earlier, answer);
 
+  let plan: RedemptionPlan;
+  try {
+    plan = await planRedemption(deps, providerId, platform, input);
+  } catch (e) {
+    const own = await ownClaim().catch(() => undefined);
+    if (own) return resume(deps, own, answer);
+    throw e;
+  }
+  const claim = await takeClaim(db, { id: crypto.randomUUID(), platform, voucherCode: input.voucherCode, providerId, plan, leaseUntil: leaseFrom(deps) });
+  if (claim) return redeemAtPlatform(deps, claim, answer);
+  const holder = await findClaim(db, platform, input.voucherCode);
+  if (holder?.providerId === providerId) return resume(deps, holder, answer);
+  throw inProgress(deps, holder);
+}
+
+/**
+ * Everything that may refuse the redemption before anything is consumed, as a plan for the claim:
+ * the voucher at its platform, the participant at prakerja.go.id, the name check. Throws the
+ * refusal or the partner's failure as a problem.
+ */
+async function planRedemption(deps: AppDeps, providerId: string, platform: PlatformId, input: RedemptionInput): Promise<RedemptionPlan> {
   // The two partner reads are independent: ask both at once. The voucher's verdict still comes
   // first, so a provider learns of a wrong voucher before a problem with the card.
   const participantLookup = lookupParticipant(deps, providerId, input.cardNumber);
   participantLookup.catch(() => {}); // settled below; a voucher refusal must not leave it unhandled
-  const voucher = await adapter.getVoucher(input.voucherCode).catch((e) => Promise.reject(platformProblem(e)));
+  const voucher = await deps.platforms[platform].getVoucher(input.voucherCode).catch((e) => Promise.reject(platformProblem(e)));
   const refusal = checkRedeemable(voucher, { cardNumber: input.cardNumber, providerId, now: deps.now() });
-  if (refusal) {
-    // A racer of the same provider may have redeemed it through us since our first look.
-    const claim = refusal.code === 'voucher_already_redeemed' ? await findClaim(db, platform, input.voucherCode) : undefined;
-    if (claim?.providerId === providerId) return resume(deps, claim, answer);
-    throw refusalProblem(refusal, platform);
-  }
+  if (refusal) throw refusalProblem(refusal, platform);
 
   const participant = await participantLookup;
   if (!participant) {
@@ -82,13 +105,13 @@ async function redeemOnce(deps: AppDeps, providerId: string, platform: PlatformI
   }
 
   const at = deps.now();
-  const plan: RedemptionPlan = {
+  return {
     enrollment: {
       providerId,
       platform,
       voucherCode: input.voucherCode,
       courseId: voucher!.courseId,
-      courseTitle: (await findCourseTitle(db, voucher!.courseId)) ?? voucher!.courseId,
+      courseTitle: (await findCourseTitle(deps.database.db, voucher!.courseId)) ?? voucher!.courseId,
       cardNumber: input.cardNumber,
       participantName: input.participant.name,
       participantEmail: input.participant.email,
@@ -104,11 +127,6 @@ async function redeemOnce(deps: AppDeps, providerId: string, platform: PlatformI
       ...(names.decision === 'review' ? [{ type: 'name_review_required', source: 'gateway', occurredAt: at.toISOString(), detail: { score: names.score } }] : []),
     ],
   };
-  const claim = await takeClaim(db, { id: crypto.randomUUID(), platform, voucherCode: input.voucherCode, providerId, plan, leaseUntil: leaseFrom(deps) });
-  if (claim) return redeemAtPlatform(deps, claim, answer);
-  const holder = await findClaim(db, platform, input.voucherCode);
-  if (holder?.providerId === providerId) return resume(deps, holder, answer);
-  throw inProgress(deps, holder);
 }
 
 /**

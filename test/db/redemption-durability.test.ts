@@ -1,11 +1,12 @@
 import { and, count, eq, sql } from 'drizzle-orm';
+import { http, HttpResponse } from 'msw';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { enrollments, outbox, voucherClaims } from '../../src/db/schema.js';
 import { finishAcceptedRedemptions } from '../../src/services/redemption.js';
 import { runReconciliation } from '../../src/services/recon/runs.js';
 import { DEMO_PROVIDERS } from '../../src/sandbox/demo-data.js';
 import { simVoucher } from '../support/sim-data.js';
-import { useWorld } from '../support/world.js';
+import { SANDBOX_BASE, useWorld } from '../support/world.js';
 
 /**
  * Once the platform has consumed a voucher, the voucher ends in exactly one enrollment, whatever
@@ -156,6 +157,21 @@ describe('a consumed voucher always ends in one enrollment', () => {
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(await replay.json()).toEqual(enrollment);
+    expect(await voucherState(code)).toEqual({ enrollments: 1, claim: 'redeemed', reports: 1, appliedRedeems: 1, platformState: 'redeemed' });
+  });
+
+  it('the platform down when the provider comes back: the claim holding what it accepted still finishes the redemption', async () => {
+    const { code, body } = freshVoucher();
+    await arm('enrollments', 'INSERT', 1);
+    expect((await w.post('/v1/redemptions', body)).status).toBe(503);
+    expect(await voucherState(code)).toMatchObject({ enrollments: 0, claim: 'accepted' });
+    w.server.use(http.get(`${SANDBOX_BASE}/sandbox/tokopedia/prakerja/v1/vouchers/${code}`, () => new HttpResponse('down', { status: 503 })));
+    try {
+      const again = await w.post('/v1/redemptions', body);
+      expect(again.status).toBe(201);
+    } finally {
+      w.server.resetHandlers();
+    }
     expect(await voucherState(code)).toEqual({ enrollments: 1, claim: 'redeemed', reports: 1, appliedRedeems: 1, platformState: 'redeemed' });
   });
 
