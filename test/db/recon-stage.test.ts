@@ -6,11 +6,12 @@
  * last row was sent, which postgres.js alone would wait on forever), and values reach the table
  * as listed whatever characters they hold.
  */
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reconStagedVouchers } from '../../src/db/schema.js';
+import { reconStagedPrakerja, reconStagedVouchers } from '../../src/db/schema.js';
 import type { CanonicalVoucher } from '../../src/domain/types.js';
-import { stageVouchers } from '../../src/services/recon/stage.js';
+import type { PrakerjaReportView } from '../../src/contract/adapter.js';
+import { stagePrakerjaViews, stageVouchers } from '../../src/services/recon/stage.js';
 import { freshDatabase } from '../support/db.js';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -34,7 +35,7 @@ const voucher = (n: number, state: CanonicalVoucher['state'] = 'purchased'): Can
   expiresAt: new Date('2026-12-31T00:00:00Z'),
 });
 
-async function* listing(pages: CanonicalVoucher[][]): AsyncGenerator<CanonicalVoucher[]> {
+async function* listing<T>(pages: T[][]): AsyncGenerator<T[]> {
   for (const p of pages) yield p;
 }
 
@@ -50,6 +51,30 @@ describe('staging a listing', () => {
     const rows = await staged(101);
     expect(rows.map((r) => r.code)).toEqual([1, 2, 3, 4, 5, 6].map((n) => voucher(n).code));
     expect(rows.find((r) => r.code === voucher(1).code)?.state).toBe('redeemed');
+  });
+
+  it('keeps the newest view of an enrollment repeated in a later batch, and leaves another provider’s views of it alone', async () => {
+    const view = (n: number, state: PrakerjaReportView['state'] = 'redeemed'): PrakerjaReportView => ({ enrollmentId: `e0000000-0000-4000-8000-${String(n).padStart(12, '0')}`, voucherCode: `TK${n}`, platform: 'tokopedia', state });
+    const views = (runId: number, providerId: string) =>
+      db.db
+        .select({ id: reconStagedPrakerja.enrollmentId, state: reconStagedPrakerja.state })
+        .from(reconStagedPrakerja)
+        .where(and(eq(reconStagedPrakerja.runId, runId), eq(reconStagedPrakerja.providerId, providerId)))
+        .orderBy(asc(reconStagedPrakerja.enrollmentId), asc(reconStagedPrakerja.state));
+    // Another provider's listing of the same enrollments, staged first, is that provider's own.
+    await stagePrakerjaViews(db, 102, 'prv-b', listing([[view(1, 'reported'), view(2)], [view(3), view(4)]]), 2);
+    const pages = [[view(1), view(2)], [view(3), view(4)], [view(1, 'completed'), view(5)], [view(3, 'failed')], [view(6)]];
+    expect(await stagePrakerjaViews(db, 102, 'prv-a', listing(pages), 2)).toBe(8);
+    const rows = await views(102, 'prv-a');
+    expect(rows).toEqual([
+      { id: view(1).enrollmentId, state: 'completed' },
+      { id: view(2).enrollmentId, state: 'redeemed' },
+      { id: view(3).enrollmentId, state: 'failed' },
+      { id: view(4).enrollmentId, state: 'redeemed' },
+      { id: view(5).enrollmentId, state: 'redeemed' },
+      { id: view(6).enrollmentId, state: 'redeemed' },
+    ]);
+    expect((await views(102, 'prv-b')).map((r) => r.state)).toEqual(['reported', 'redeemed', 'redeemed', 'redeemed']);
   });
 
   it('fails when a batch is refused, though the listing went on meanwhile, and writes no later batch', async () => {

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { PrakerjaReportView } from '../../contract/adapter.js';
 import type { Database, Db } from '../../db/database.js';
 import type { CanonicalVoucher } from '../../domain/types.js';
+import { RepeatFilter } from '../../lib/repeat-filter.js';
 
 /**
  * Staging of the partners' listings for one run. Pages are streamed: each is buffered only until
@@ -146,7 +147,18 @@ const PRAKERJA_COLUMNS = ['run_id', 'enrollment_id', 'provider_id', 'platform', 
 /** Streams prakerja.go.id's report listing for one provider into recon_staged_prakerja. */
 export async function stagePrakerjaViews(database: StagingDatabase, runId: number, providerId: string, source: AsyncIterable<PrakerjaReportView[]>, batchRows = STAGE_BATCH_ROWS): Promise<number> {
   const run = String(runId);
-  const total = await load(database, source, (r) => r.enrollmentId, batchRows, {
+  // The views listed more than once are found as they stream past, so the dedupe below reads only
+  // those: over the whole listing it was a pass over the provider's staged views (500,000 per
+  // provider at 1M, seconds each), for a listing that usually repeats none. Only this listing
+  // writes the provider's views, so what it saw is all there is to dedupe.
+  const repeats = new RepeatFilter();
+  const seen = async function* () {
+    for await (const items of source) {
+      for (const r of items) repeats.see(r.enrollmentId);
+      yield items;
+    }
+  };
+  const total = await load(database, seen(), (r) => r.enrollmentId, batchRows, {
     table: 'recon_staged_prakerja',
     columns: PRAKERJA_COLUMNS,
     line: (r) => [run, r.enrollmentId, providerId, r.platform, r.voucherCode, r.state],
@@ -155,11 +167,15 @@ export async function stagePrakerjaViews(database: StagingDatabase, runId: numbe
       select ${runId}::bigint, x.enrollment_id, ${providerId}::text, x.platform, x.voucher_code, x.state
       from json_to_recordset(${json}::json) as x(enrollment_id text, platform text, voucher_code text, state text)`,
   });
+  if (!repeats.overflowed && repeats.flagged.size === 0) return total;
+  const repeated = repeats.overflowed
+    ? sql`true`
+    : sql`enrollment_id in (select jsonb_array_elements_text(${JSON.stringify([...repeats.flagged])}::jsonb))`;
   // Materialised for the reason given in stageVouchers.
   await database.db.execute(sql`
     with d as materialized (
       select enrollment_id, max(seq) as newest from recon_staged_prakerja
-      where run_id = ${runId}::bigint and provider_id = ${providerId}::text group by enrollment_id having count(*) > 1)
+      where run_id = ${runId}::bigint and provider_id = ${providerId}::text and ${repeated} group by enrollment_id having count(*) > 1)
     delete from recon_staged_prakerja s using d
     where s.run_id = ${runId}::bigint and s.provider_id = ${providerId}::text and s.enrollment_id = d.enrollment_id and s.seq < d.newest`);
   return total;
