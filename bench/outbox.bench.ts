@@ -29,8 +29,11 @@ import { COURSE, PRIMARY, PROVIDER, scratchDir, startSandbox } from './lib/world
 import type { BenchOptions, BenchRow } from './types.js';
 
 const GROUP = 'outbox';
-/** Deliveries per kind in the unreported round that warms a set of workers. */
-const WARM_UP = 2_000;
+/**
+ * Deliveries per worker and kind in the unreported round that warms a set of workers: with 500
+ * each, the 4 workers' CPU per delivery was twice one warm worker's; with 4,000, the same.
+ */
+const WARM_UP = 4_000;
 
 export async function run(opts: BenchOptions): Promise<BenchRow[]> {
   if (!(await postgresAvailable())) {
@@ -91,11 +94,11 @@ export async function run(opts: BenchOptions): Promise<BenchRow[]> {
     const sealed = await new SecretBox(SANDBOX_SECRETS_KEY).seal(newWebhookSecret(), webhookSecretContext(endpointId));
     await sql`insert into webhook_endpoints (id, provider_id, url, secret) values (${endpointId}, ${PROVIDER.id}, ${`http://127.0.0.1:${port(receiver)}/hooks`}, ${sealed})`;
     // Workers just started run cold (V8 not yet optimised, PostgreSQL backends with empty
-    // caches): each set is warmed by a round of both kinds that is not reported, so a 4-worker
-    // round does not measure three cold processes against one warm one.
+    // caches): each set is warmed by an unreported round of each kind, WARM_UP deliveries per
+    // worker, so a 4-worker round does not measure three cold processes against one warm one.
     const warm = async (label: string, workers: Child[], kinds: Insert[]) => {
       if (opts.smoke) return;
-      for (const [i, insert] of kinds.entries()) await deliverRound(sql, `${label}-warm-up-${i + 1}`, WARM_UP, insert, meters(workers));
+      for (const [i, insert] of kinds.entries()) await deliverRound(sql, `${label}-warm-up-${i + 1}`, WARM_UP * workers.length, insert, meters(workers));
     };
     const bothKinds = [insertRedemptionReports, insertWebhooks(endpointId)];
     await warm('sandbox-1', sandboxWorkers, bothKinds);
