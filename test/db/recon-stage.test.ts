@@ -77,6 +77,22 @@ describe('staging a listing', () => {
     expect((await views(102, 'prv-b')).map((r) => r.state)).toEqual(['reported', 'redeemed', 'redeemed', 'redeemed']);
   });
 
+  it('gives a view the uuid the comparison joins on only when its id is written as the gateway writes one', async () => {
+    const id = 'e0000000-0000-4000-8000-00000000000a';
+    const views = [id, id.toUpperCase(), 'not-a-uuid'].map((enrollmentId): PrakerjaReportView => ({ enrollmentId, voucherCode: 'TK1', platform: 'tokopedia', state: 'redeemed' }));
+    await stagePrakerjaViews(db, 103, 'prv-a', listing([views]));
+    const rows = await db.db
+      .select({ id: reconStagedPrakerja.enrollmentId, uuid: reconStagedPrakerja.enrollmentUuid })
+      .from(reconStagedPrakerja)
+      .where(eq(reconStagedPrakerja.runId, 103));
+    // Sorted here: the databases' collations order upper and lower case differently.
+    expect(rows.sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual([
+      { id: id.toUpperCase(), uuid: null },
+      { id, uuid: id },
+      { id: 'not-a-uuid', uuid: null },
+    ]);
+  });
+
   it('fails when a batch is refused, though the listing went on meanwhile, and writes no later batch', async () => {
     // A state the column refuses (NOT NULL) in the first batch; the later pages are fine.
     const bad = (n: number) => ({ ...voucher(n), state: null }) as unknown as CanonicalVoucher;

@@ -92,7 +92,7 @@ function joined(s: CompareScope): SQL {
           coalesce(d.platform_completion, 0) as pc, coalesce(d.redemption, 0) as kr, coalesce(d.completion, 0) as kc, coalesce(d.certificate, 0) as kx
         from (select * from enrollments where ${onPlatform(sql`platform`)} or platform in (select platform from recon_staged_vouchers where run_id = ${run})) e
         full join (select * from recon_staged_vouchers where run_id = ${run}) s on s.platform = e.platform and s.code = e.voucher_code
-        left join recon_staged_prakerja k on k.run_id = ${run} and k.enrollment_id = e.id::text
+        left join recon_staged_prakerja k on k.run_id = ${run} and k.enrollment_uuid = e.id
         left join d on d.enrollment_id = e.id
       ),
       v as (

@@ -142,7 +142,11 @@ export async function stageVouchers(database: StagingDatabase, runId: number, so
   return total;
 }
 
-const PRAKERJA_COLUMNS = ['run_id', 'enrollment_id', 'provider_id', 'platform', 'voucher_code', 'state'] as const;
+const PRAKERJA_COLUMNS = ['run_id', 'enrollment_id', 'enrollment_uuid', 'provider_id', 'platform', 'voucher_code', 'state'] as const;
+
+/** The id as a uuid only when it is written as PostgreSQL writes one: then the two compare equal exactly when the texts do. */
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const canonicalUuid = (id: string) => (CANONICAL_UUID.test(id) ? id : null);
 
 /** Streams prakerja.go.id's report listing for one provider into recon_staged_prakerja. */
 export async function stagePrakerjaViews(database: StagingDatabase, runId: number, providerId: string, source: AsyncIterable<PrakerjaReportView[]>, batchRows = STAGE_BATCH_ROWS): Promise<number> {
@@ -161,11 +165,11 @@ export async function stagePrakerjaViews(database: StagingDatabase, runId: numbe
   const total = await load(database, seen(), (r) => r.enrollmentId, batchRows, {
     table: 'recon_staged_prakerja',
     columns: PRAKERJA_COLUMNS,
-    line: (r) => [run, r.enrollmentId, providerId, r.platform, r.voucherCode, r.state],
+    line: (r) => [run, r.enrollmentId, canonicalUuid(r.enrollmentId), providerId, r.platform, r.voucherCode, r.state],
     insert: (json) => sql`
-      insert into recon_staged_prakerja (run_id, enrollment_id, provider_id, platform, voucher_code, state)
-      select ${runId}::bigint, x.enrollment_id, ${providerId}::text, x.platform, x.voucher_code, x.state
-      from json_to_recordset(${json}::json) as x(enrollment_id text, platform text, voucher_code text, state text)`,
+      insert into recon_staged_prakerja (run_id, enrollment_id, enrollment_uuid, provider_id, platform, voucher_code, state)
+      select ${runId}::bigint, x.enrollment_id, x.enrollment_uuid, ${providerId}::text, x.platform, x.voucher_code, x.state
+      from json_to_recordset(${json}::json) as x(enrollment_id text, enrollment_uuid uuid, platform text, voucher_code text, state text)`,
   });
   if (!repeats.overflowed && repeats.flagged.size === 0) return total;
   const repeated = repeats.overflowed

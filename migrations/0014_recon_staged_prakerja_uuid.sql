@@ -1,0 +1,1 @@
+ALTER TABLE "recon_staged_prakerja" ADD COLUMN "enrollment_uuid" uuid;
