@@ -6,13 +6,14 @@
  * given back when the dispatcher stops. prakerja.go.id is the sandbox behind msw; a gate (not a
  * delay) holds one chosen report at the network, so nothing here depends on timing.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { http } from 'msw';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../src/db/schema.js';
 import { Dispatcher } from '../../src/outbox/dispatcher.js';
 import { enqueue } from '../../src/outbox/enqueue.js';
 import { PRAKERJA_PATHS } from '../../adapters/prakerja/http.js';
+import { passWithLeaseTakenOver } from '../support/lease-takeover.js';
 import { useWorld } from '../support/world.js';
 
 const w = useWorld();
@@ -83,18 +84,11 @@ describe('a batch of plain deliveries marked in one statement', () => {
     const [held, ...ok] = await reports(3);
     heldCode = held.code;
     const arrived = new Promise<void>((r) => (heldArrived = r));
-    const d = new Dispatcher(w.deps, { workerId: 'batch-b', batchSize: 10, quickRetries: 0 });
     try {
-      const running = d.runOnce();
-      await arrived;
-      // The held report is at prakerja.go.id: the row is claimed. Another dispatcher takes it over.
-      const [stolen] = await w.deps.database.db.update(outbox).set({ leasedBy: 'someone-else' }).where(eq(outbox.id, held.id)).returning();
-      expect(stolen.status).toBe('pending');
-      release();
-      expect(await running).toBe(3);
+      // The held report is at prakerja.go.id, its row claimed; another dispatcher takes it over.
+      expect(await passWithLeaseTakenOver(w.deps, { workerId: 'batch-b', rowId: held.id, arrived, release: () => release() })).toBe(3);
     } finally {
       heldCode = '';
-      d.breakers.shutdown();
     }
     expect(heldRequests).toBe(1);
     const after = await byId([held.id, ...ok.map((r) => r.id)]);

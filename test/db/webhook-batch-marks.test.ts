@@ -14,6 +14,7 @@ import { enqueue } from '../../src/outbox/enqueue.js';
 import { newEventId, webhookMessage } from '../../src/services/provider-events.js';
 import { EVENTS_API_VERSION } from '../../src/webhooks/events.js';
 import { DEMO_PROVIDERS } from '../../src/sandbox/demo-data.js';
+import { passWithLeaseTakenOver } from '../support/lease-takeover.js';
 import { useWorld } from '../support/world.js';
 
 const w = useWorld();
@@ -82,18 +83,11 @@ describe('a batch of webhook deliveries marked together', () => {
     const others = await pings(kept, 2);
     heldEvent = held.eventId;
     const arrived = new Promise<void>((r) => (heldArrived = r));
-    const d = new Dispatcher(w.deps, { workerId: 'hooks-b', batchSize: 10, quickRetries: 0 });
     try {
-      const running = d.runOnce();
-      await arrived;
-      // The held event is at the receiver: its row is claimed. Another dispatcher takes it over.
-      const [stolen] = await w.deps.database.db.update(outbox).set({ leasedBy: 'someone-else' }).where(eq(outbox.id, held.id)).returning();
-      expect(stolen.status).toBe('pending');
-      release();
-      expect(await running).toBe(3);
+      // The held event is at the receiver, its row claimed; another dispatcher takes it over.
+      expect(await passWithLeaseTakenOver(w.deps, { workerId: 'hooks-b', rowId: held.id, arrived, release: () => release() })).toBe(3);
     } finally {
       heldEvent = '';
-      d.breakers.shutdown();
     }
     const after = await byId([held.id, ...others.map((r) => r.id)]);
     // Left to the dispatcher that holds it now: its run records the result, and the endpoint's health with it.
