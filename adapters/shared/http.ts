@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { injectTraceContext, inSpan, partnerAttempt, partnerOperation } from '../../src/lib/tracing.js';
-import { AdapterError, sendWire, type AdapterContext, type AdapterErrorKind, type HeaderReader, type TransportResponse, type WireRequest } from '../types.js';
+import { AdapterError, type AdapterContext, type AdapterErrorKind, type HeaderReader, type TransportResponse, type WireRequest } from '../types.js';
 
 /** A request as the adapters build it: lower-case header names, the body as the exact string signed. */
 export function wireRequest(url: string | URL, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): WireRequest {
@@ -49,7 +49,7 @@ async function gated(ctx: AdapterContext, gate: NonNullable<AdapterContext['gate
 async function sendNow(ctx: AdapterContext, platform: string, req: WireRequest): Promise<WireResponse> {
   let res: TransportResponse;
   try {
-    res = await sendWire(ctx, req, ctx.timeoutMs);
+    res = ctx.transport ? await ctx.transport(req, ctx.timeoutMs) : await viaFetch(ctx, req);
   } catch (e) {
     const err = e as Error;
     if (err.name === 'TimeoutError' || err.name === 'AbortError') {
@@ -68,7 +68,16 @@ async function sendNow(ctx: AdapterContext, platform: string, req: WireRequest):
   return { status: res.status, headers: res.headers, text: res.text, json };
 }
 
-export { toRequest } from '../types.js';
+/** The web Request of a wire request, for fetch. */
+export function toRequest(req: WireRequest): Request {
+  return new Request(req.url, { method: req.method, headers: req.headers, body: req.body });
+}
+
+/** Where the runtime has no transport of its own (Workers, tests through msw): a web Request through fetch. */
+async function viaFetch(ctx: AdapterContext, req: WireRequest): Promise<TransportResponse> {
+  const res = await ctx.fetch(toRequest(req), { signal: AbortSignal.timeout(ctx.timeoutMs) });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
 
 /** Retry-After in ms (seconds or HTTP date), if the partner sent one. */
 export function retryAfterMs(headers: HeaderReader, now = Date.now()): number | undefined {

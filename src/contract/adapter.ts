@@ -34,28 +34,6 @@ export interface TransportResponse {
  */
 export type Transport = (req: WireRequest, timeoutMs: number) => Promise<TransportResponse>;
 
-/** The web Request of a wire request, for fetch. */
-export function toRequest(req: WireRequest, init: { redirect?: RequestRedirect; signal?: AbortSignal } = {}): Request {
-  return new Request(req.url, { method: req.method, headers: req.headers, body: req.body, ...init });
-}
-
-/**
- * Sends a wire request through the runtime's transport when it has one (Node), else through fetch
- * as a web Request with a timeout signal (Workers, tests through msw); either way the answer is
- * read whole and a timeout is an error named TimeoutError. The transport never follows redirects;
- * `redirect: 'manual'` makes fetch do the same.
- */
-export async function sendWire(
-  via: { transport?: Transport; fetch: Fetch },
-  req: WireRequest,
-  timeoutMs: number,
-  opts: { redirect?: RequestRedirect } = {},
-): Promise<TransportResponse> {
-  if (via.transport) return via.transport(req, timeoutMs);
-  const res = await via.fetch(toRequest(req, { ...opts, signal: AbortSignal.timeout(timeoutMs) }));
-  return { status: res.status, headers: res.headers, text: await res.text() };
-}
-
 /**
  * Canonical adapter errors. Each adapter maps its platform's error bodies to one of these in a
  * single data table (`errors.ts`), with the decision whether a retry can help.

@@ -1,6 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
 import { AdapterError } from '../../adapters/types.js';
-import { sendWire, type TransportResponse } from '../contract/adapter.js';
 import type { AppDeps } from '../app/context.js';
 import { webhookEndpoints } from '../db/schema.js';
 import { maskDigitRuns } from '../lib/mask.js';
@@ -38,14 +37,27 @@ async function noteFailure(deps: AppDeps, ep: WebhookEndpointRow): Promise<void>
   });
 }
 
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  text: string;
+}
+
 /**
- * POSTs one delivery, giving up after the webhook timeout. Redirects are never followed: a
- * redirect is the receiver's misconfiguration, and following it would send the event somewhere
- * unchecked. Node sends through its wire transport; Workers and tests through fetch.
+ * POSTs one delivery, giving up after the webhook timeout with an error named TimeoutError (or
+ * AbortError). Redirects are never followed: a redirect is the receiver's misconfiguration, and
+ * following it would send the event somewhere unchecked. Node sends through its wire transport;
+ * Workers and tests through fetch.
  */
-function post(deps: AppDeps, url: string, headers: Record<string, string>, body: string): Promise<TransportResponse> {
-  const via = { transport: deps.webhooks?.transport, fetch: deps.webhooks?.fetch ?? fetch };
-  return sendWire(via, { method: 'POST', url, headers, body }, deps.webhooks?.timeoutMs ?? WEBHOOK_TIMEOUT_MS, { redirect: 'manual' });
+async function post(deps: AppDeps, url: string, headers: Record<string, string>, body: string): Promise<Answer> {
+  const timeoutMs = deps.webhooks?.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+  const transport = deps.webhooks?.transport;
+  if (transport) {
+    const res = await transport({ method: 'POST', url, headers, body }, timeoutMs);
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), text: res.text };
+  }
+  const res = await (deps.webhooks?.fetch ?? fetch)(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), text: await res.text().catch(() => '') };
 }
 
 /**
@@ -62,7 +74,7 @@ export async function deliverWebhook(deps: AppDeps, row: OutboxRow, p: WebhookPa
 
   const now = deps.now();
   const headers = await webhookHeaders(await signingSecrets(deps, ep, now), p.eventId, p.body, now);
-  let res: TransportResponse;
+  let res: Answer;
   try {
     res = await post(deps, ep.url, { 'content-type': 'application/json', 'user-agent': 'PrakerjaPartnerGateway-Webhooks/1', ...headers }, p.body);
   } catch (e) {
@@ -92,6 +104,6 @@ export async function deliverWebhook(deps: AppDeps, row: OutboxRow, p: WebhookPa
   throw new AdapterError(res.status === 429 ? 'rate_limited' : retryable ? 'platform_unavailable' : 'invalid_request', row.destination, `HTTP ${res.status}${excerpt ? `: ${excerpt}` : ''}`, {
     httpStatus: res.status,
     retryable,
-    retryAfterMs: retryAfterMs(res.headers.get('retry-after'), Date.now()),
+    retryAfterMs: retryAfterMs(res.retryAfter, Date.now()),
   });
 }
